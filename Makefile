@@ -1,0 +1,73 @@
+# The README's commands: `make run` and `make test`. Everything installs itself.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed
+MODEL := models/helpdesk.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
+HOLDOUT_TARGET := 0.95
+# Rasa's own chatter about telemetry and its TensorFlow import.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help install train run shell test lint validate unit test-stories test-holdout clean
+
+help:
+	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
+	@echo "make shell  talk to the assistant in the terminal"
+	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
+
+$(INSTALLED): requirements.txt constraints.txt .python-version
+	@command -v python$(PYTHON_VERSION) >/dev/null || { \
+	  echo "Python $(PYTHON_VERSION) is required (rasa 3.6 supports 3.8-3.10)." >&2; \
+	  echo "Install it, e.g. 'pyenv install $(PYTHON_VERSION)', and run make again." >&2; exit 1; }
+	test -x $(PY) || python$(PYTHON_VERSION) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	touch $@
+
+install: $(INSTALLED)
+
+$(MODEL): $(INSTALLED) $(TRAINING_INPUTS)
+	@TIMEFORMAT="Training took %1R s"; \
+	time $(RASA) train --fixed-model-name helpdesk --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	$(PY) -m tools.stack
+
+shell: $(MODEL)
+	$(PY) -m tools.stack --services duckling,actions -- \
+	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+validate: $(INSTALLED)
+	$(PY) -m tools.validate_data
+
+unit: $(MODEL)
+	$(PY) -m pytest
+
+test-stories: $(MODEL)
+	$(PY) -m tools.stack --free-ports --services duckling -- \
+	  $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out results/stories --quiet
+
+test-holdout: $(MODEL)
+	$(PY) -m tools.stack --free-ports --services duckling -- \
+	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout --quiet
+	$(PY) -m tools.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
+
+test: lint validate train unit test-stories test-holdout
+
+clean:
+	rm -rf models results .rasa

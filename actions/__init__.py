@@ -1,0 +1,1 @@
+"""Custom actions of the helpdesk assistant, served by `rasa run actions`."""

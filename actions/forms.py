@@ -1,0 +1,108 @@
+"""Slot extraction and validation for the incident and status forms."""
+
+from __future__ import annotations
+
+import logging
+import re
+from abc import abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.incidents import PRIORITIES, IncidentServiceError
+from actions.incidents.factory import UsesIncidentBackend
+from actions.privacy import mask_email
+
+logger = logging.getLogger(__name__)
+
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ActionAskEmail(Action):
+    """Asks for the email address, offering the one given earlier in the call."""
+
+    def name(self) -> Text:
+        return "action_ask_email"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if tracker.get_slot("previous_email"):
+            dispatcher.utter_message(response="utter_ask_use_previous_email")
+        else:
+            dispatcher.utter_message(response="utter_ask_email")
+        return []
+
+
+class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
+    """Email handling shared by both forms: re-use of the previous address, directory check."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The validation action's name, `validate_<form>`."""
+
+    async def extract_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Turns yes/no to "use the last email address?" into slot values."""
+        previous_email = tracker.get_slot("previous_email")
+        if tracker.get_slot("requested_slot") != "email" or not previous_email:
+            return {}
+        if tracker.get_slot("email"):
+            return {}
+        intent = tracker.get_intent_of_latest_message()
+        if intent == "affirm":
+            return {"email": previous_email}
+        if intent == "deny":
+            return {"previous_email": None}
+        return {}
+
+    def validate_email(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        """Accepts an address the incident system knows, and remembers it for the call."""
+        email = str(value or "").strip().lower()
+        if not _EMAIL_SHAPE.match(email):
+            return {"email": None}
+        try:
+            caller = self.backend.find_caller_by_email(email)
+        except IncidentServiceError as error:
+            logger.error("Looking up %s failed: %s", mask_email(email), error)
+            dispatcher.utter_message(response="utter_incident_service_unavailable")
+            return {"email": None}
+        if caller is None:
+            dispatcher.utter_message(response="utter_no_email", email=email)
+            return {"email": None}
+        return {"email": email, "previous_email": email}
+
+
+class ValidateOpenIncidentForm(EmailFormValidation):
+    """Validates the slots of `open_incident_form`."""
+
+    def name(self) -> Text:
+        return "validate_open_incident_form"
+
+    def validate_priority(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        """Keeps low, medium or high; anything else is asked again."""
+        priority = str(value or "").strip().lower()
+        return {"priority": priority if priority in PRIORITIES else None}
+
+
+class ValidateIncidentStatusForm(EmailFormValidation):
+    """Validates the slot of `incident_status_form`."""
+
+    def name(self) -> Text:
+        return "validate_incident_status_form"

@@ -1,0 +1,105 @@
+"""Actions that open incidents and report their status."""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from datetime import datetime
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.incidents import Caller, IncidentServiceError
+from actions.incidents.factory import UsesIncidentBackend
+from actions.privacy import mask_email
+
+logger = logging.getLogger(__name__)
+
+# A listener keeps track of three incidents; the rest are summed up in one sentence.
+SPOKEN_INCIDENT_LIMIT = 3
+_FORM_SLOTS = ("email", "priority", "problem_description", "incident_title", "confirm")
+
+
+class IncidentAction(UsesIncidentBackend, Action):
+    """An action that talks to the incident backend."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name in the domain."""
+
+    def caller(self, email: str) -> Caller:
+        """The directory entry of an address the form has already validated."""
+        caller = self.backend.find_caller_by_email(email)
+        if caller is None:
+            raise IncidentServiceError(f"{mask_email(email)} left the directory")
+        return caller
+
+
+class ActionOpenIncident(IncidentAction):
+    """Opens the incident the caller confirmed, or says it was cancelled."""
+
+    def name(self) -> Text:
+        return "action_open_incident"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        reset = [SlotSet(slot, None) for slot in _FORM_SLOTS]
+        if not tracker.get_slot("confirm"):
+            dispatcher.utter_message(response="utter_incident_creation_canceled")
+            return reset
+        email = tracker.get_slot("email")
+        try:
+            incident = self.backend.create_incident(
+                self.caller(email),
+                title=tracker.get_slot("incident_title"),
+                description=tracker.get_slot("problem_description"),
+                priority=tracker.get_slot("priority"),
+            )
+        except IncidentServiceError as error:
+            logger.error("Opening an incident for %s failed: %s", mask_email(email), error)
+            dispatcher.utter_message(response="utter_incident_service_unavailable")
+            return reset
+        logger.info("Opened %s for %s", incident.number, mask_email(email))
+        dispatcher.utter_message(response="utter_incident_opened", incident_number=incident.number)
+        return reset
+
+
+class ActionCheckIncidentStatus(IncidentAction):
+    """Speaks the caller's most recent incidents and how many more there are."""
+
+    def name(self) -> Text:
+        return "action_check_incident_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        email = tracker.get_slot("email")
+        try:
+            incidents = self.backend.list_incidents(self.caller(email))
+        except IncidentServiceError as error:
+            logger.error("Listing incidents of %s failed: %s", mask_email(email), error)
+            dispatcher.utter_message(response="utter_incident_service_unavailable")
+            return [SlotSet("email", None)]
+        if not incidents:
+            dispatcher.utter_message(response="utter_no_incidents", email=email)
+        for incident in incidents[:SPOKEN_INCIDENT_LIMIT]:
+            dispatcher.utter_message(
+                response="utter_incident_status",
+                incident_number=incident.number,
+                incident_title=incident.title,
+                opened_on=spoken_date(incident.opened_at),
+                incident_state=incident.state.spoken,
+            )
+        older = len(incidents) - SPOKEN_INCIDENT_LIMIT
+        if older > 0:
+            dispatcher.utter_message(response="utter_more_incidents", count=older)
+        return [SlotSet("email", None)]
+
+
+def spoken_date(moment: datetime) -> str:
+    """`2026-05-21T09:57:06` -> `May 21, 2026`."""
+    return f"{moment:%B} {moment.day}, {moment.year}"

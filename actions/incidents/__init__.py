@@ -1,0 +1,77 @@
+"""Incident backends: one small interface in front of ServiceNow or the embedded store."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import List, Optional, Protocol
+
+PRIORITIES = ("low", "medium", "high")
+
+
+class IncidentState(enum.IntEnum):
+    """ServiceNow's incident state codes, shared by every backend."""
+
+    NEW = 1
+    IN_PROGRESS = 2
+    ON_HOLD = 3
+    RESOLVED = 6
+    CLOSED = 7
+    CANCELED = 8
+
+    @property
+    def spoken(self) -> str:
+        """How the state is said to a caller."""
+        return _SPOKEN_STATES[self]
+
+
+_SPOKEN_STATES = {
+    IncidentState.NEW: "awaiting triage",
+    IncidentState.IN_PROGRESS: "in progress",
+    IncidentState.ON_HOLD: "on hold",
+    IncidentState.RESOLVED: "resolved",
+    IncidentState.CLOSED: "closed",
+    IncidentState.CANCELED: "canceled",
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A person in the incident system's user directory."""
+
+    sys_id: str
+    email: str
+    name: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident as the actions speak about it."""
+
+    number: str
+    title: str
+    description: str
+    priority: str
+    state: IncidentState
+    opened_at: datetime
+
+
+class IncidentServiceError(Exception):
+    """The backend could not answer; the message is for the log, never for the caller."""
+
+
+class IncidentBackend(Protocol):
+    """What the actions need from an incident system."""
+
+    def find_caller_by_email(self, email: str) -> Optional[Caller]:
+        """The caller with this email address, or None when the directory lacks it."""
+
+    def create_incident(
+        self, caller: Caller, title: str, description: str, priority: str
+    ) -> Incident:
+        """Opens an incident for the caller and returns it with its number."""
+
+    def list_incidents(self, caller: Caller) -> List[Incident]:
+        """The caller's incidents, newest first."""

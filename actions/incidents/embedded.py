@@ -1,0 +1,117 @@
+"""The embedded incident store: a SQLite file, used when no ServiceNow is configured."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+from actions.incidents import Caller, Incident, IncidentState
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS callers (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    phone TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS incidents (
+    id INTEGER PRIMARY KEY,
+    caller_id INTEGER NOT NULL REFERENCES callers (id),
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    state INTEGER NOT NULL,
+    opened_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS incidents_by_caller ON incidents (caller_id, id);
+"""
+# ServiceNow numbers its first incidents INC0010001 and up; the embedded store does too.
+_FIRST_NUMBER = 10000
+
+
+class EmbeddedIncidentStore:
+    """Keeps callers and incidents in one SQLite file; callers register on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as connection:
+            connection.executescript(_SCHEMA)
+
+    def find_caller_by_email(self, email: str) -> Optional[Caller]:
+        """Returns the caller, registering an unknown address as a new caller."""
+        with self._connection() as connection:
+            connection.execute(
+                "INSERT INTO callers (email) VALUES (?) ON CONFLICT (email) DO NOTHING",
+                (email.lower(),),
+            )
+            row = connection.execute(
+                "SELECT id, email, phone FROM callers WHERE email = ?", (email,)
+            ).fetchone()
+        return _caller(row)
+
+    def create_incident(
+        self, caller: Caller, title: str, description: str, priority: str
+    ) -> Incident:
+        """Stores a new incident in state New and returns it with its number."""
+        opened_at = datetime.now(timezone.utc).replace(microsecond=0)
+        with self._connection() as connection:
+            cursor = connection.execute(
+                "INSERT INTO incidents (caller_id, title, description, priority, state, opened_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    int(caller.sys_id),
+                    title,
+                    description,
+                    priority,
+                    IncidentState.NEW,
+                    opened_at.isoformat(),
+                ),
+            )
+            incident_id = cursor.lastrowid
+        assert incident_id is not None
+        return Incident(
+            number=_number(incident_id),
+            title=title,
+            description=description,
+            priority=priority,
+            state=IncidentState.NEW,
+            opened_at=opened_at,
+        )
+
+    def list_incidents(self, caller: Caller) -> List[Incident]:
+        """The caller's incidents, newest first."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT id, title, description, priority, state, opened_at FROM incidents"
+                " WHERE caller_id = ? ORDER BY id DESC",
+                (int(caller.sys_id),),
+            ).fetchall()
+        return [
+            Incident(
+                number=_number(row[0]),
+                title=row[1],
+                description=row[2],
+                priority=row[3],
+                state=IncidentState(row[4]),
+                opened_at=datetime.fromisoformat(row[5]),
+            )
+            for row in rows
+        ]
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A short-lived connection that commits on success and always closes."""
+        with closing(sqlite3.connect(self._path, timeout=10)) as connection, connection:
+            yield connection
+
+
+def _caller(row: tuple) -> Caller:
+    return Caller(sys_id=str(row[0]), email=row[1], phone=row[2])
+
+
+def _number(incident_id: int) -> str:
+    return f"INC{_FIRST_NUMBER + incident_id:07d}"
+

@@ -1,0 +1,1 @@
+"""Developer tools: the local Duckling server and the stack runner."""

@@ -1,0 +1,192 @@
+"""Duckling's HTTP API served from the compiled facebook/duckling library.
+
+`rasa/duckling` needs Docker; `pyduckling-native-phihos` ships the same Haskell
+library compiled for CPython, so this module puts Duckling's own HTTP contract
+(`GET /` -> `quack!`, `POST /parse` with form fields) in front of it. Rasa's
+`DucklingEntityExtractor` talks to it unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import time
+import zoneinfo
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from threading import Thread
+from typing import Any, Dict, Iterator, List, Optional
+from urllib.parse import parse_qs
+
+import duckling
+
+logger = logging.getLogger(__name__)
+
+ZONEINFO_PATH = "/usr/share/zoneinfo"
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_LANG = "EN"
+MAX_BODY_BYTES = 64 * 1024
+# Duckling's English dimensions, as named on its HTTP API.
+KNOWN_DIMENSIONS = (
+    "amount-of-money",
+    "credit-card-number",
+    "distance",
+    "duration",
+    "email",
+    "number",
+    "ordinal",
+    "phone-number",
+    "quantity",
+    "temperature",
+    "time",
+    "url",
+    "volume",
+)
+
+
+class ParseError(ValueError):
+    """A request field that Duckling cannot use; answered with 422."""
+
+
+class DucklingParser:
+    """Parses text with the embedded Duckling library, one request at a time."""
+
+    def __init__(self, zoneinfo_path: str = ZONEINFO_PATH) -> None:
+        self._time_zones = duckling.load_time_zones(zoneinfo_path)
+        self._valid_zones = zoneinfo.available_timezones()
+
+    def parse(self, fields: Dict[str, str]) -> List[Dict[str, Any]]:
+        """Answers a `/parse` request given its form fields."""
+        text = fields.get("text")
+        if not text:
+            raise ParseError("Need a 'text' parameter to parse")
+        tz = fields.get("tz") or DEFAULT_TIMEZONE
+        if tz not in self._valid_zones:
+            raise ParseError(f"Unknown time zone {tz!r}")
+        context = duckling.Context(self._reference_time(fields, tz), self._locale(fields))
+        dimensions = duckling.parse_dimensions(self._dimensions(fields))
+        latent = fields.get("latent", "false").lower() == "true"
+        return duckling.parse(text, context, dimensions, latent)
+
+    def _reference_time(self, fields: Dict[str, str], tz: str) -> Any:
+        reftime = fields.get("reftime")
+        if not reftime:
+            return duckling.get_current_ref_time(self._time_zones, tz)
+        try:
+            milliseconds = int(reftime)
+        except ValueError as error:
+            raise ParseError("'reftime' must be milliseconds since the epoch") from error
+        return duckling.parse_ref_time(self._time_zones, tz, milliseconds // 1000)
+
+    @staticmethod
+    def _locale(fields: Dict[str, str]) -> Any:
+        locale = fields.get("locale")
+        lang = fields.get("lang") or (locale.split("_")[0] if locale else DEFAULT_LANG)
+        default = duckling.default_locale_lang(duckling.parse_lang(lang.upper()))
+        return duckling.parse_locale(locale, default) if locale else default
+
+    @staticmethod
+    def _dimensions(fields: Dict[str, str]) -> List[str]:
+        raw = fields.get("dims")
+        if not raw:
+            return []
+        try:
+            dims = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise ParseError("'dims' must be a JSON list of dimension names") from error
+        if not isinstance(dims, list) or not all(isinstance(d, str) for d in dims):
+            raise ParseError("'dims' must be a JSON list of dimension names")
+        unknown = sorted(set(dims) - set(KNOWN_DIMENSIONS))
+        if unknown:
+            raise ParseError(f"Unknown dimensions: {', '.join(unknown)}")
+        return dims
+
+
+class DucklingHandler(BaseHTTPRequestHandler):
+    """HTTP front of a `DucklingParser`, attached to the server as `parser`."""
+
+    server: "DucklingHTTPServer"
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] == "/":
+            self._reply(HTTPStatus.OK, b"quack!", "text/plain")
+        else:
+            self._reply(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+
+    def do_POST(self) -> None:
+        if self.path.split("?")[0] != "/parse":
+            self._reply(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            self._reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"Body too large", "text/plain")
+            return
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        fields = {key: values[-1] for key, values in parse_qs(body).items()}
+        try:
+            result = self.server.parser.parse(fields)
+        except ParseError as error:
+            self._reply(HTTPStatus.UNPROCESSABLE_ENTITY, str(error).encode(), "text/plain")
+            return
+        self._reply(HTTPStatus.OK, json.dumps(result).encode(), "application/json")
+
+    def _reply(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Request lines carry no caller text, but the default writes to stderr unformatted.
+        logger.debug(format, *args)
+
+
+class DucklingHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server that owns one `DucklingParser`."""
+
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, parser: Optional[DucklingParser] = None) -> None:
+        super().__init__((host, port), DucklingHandler)
+        self.parser = parser or DucklingParser()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+@contextlib.contextmanager
+def running_duckling(host: str = "127.0.0.1", port: int = 0) -> Iterator[DucklingHTTPServer]:
+    """Serves Duckling in a background thread for the duration of the block."""
+    server = DucklingHTTPServer(host, port)
+    thread = Thread(target=server.serve_forever, name="duckling", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Runs the server in the foreground until interrupted."""
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--host", default="127.0.0.1")
+    cli.add_argument("--port", type=int, default=8000)
+    args = cli.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    started = time.monotonic()
+    server = DucklingHTTPServer(args.host, args.port)
+    logger.info("Duckling listening on %s (ready in %.1f s)", server.url, time.monotonic() - started)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Runs Duckling, the action server and the Rasa server together, with prefixed logs.
+
+`python -m tools.stack` serves until Ctrl-C. With `-- COMMAND`, it starts the chosen
+services, runs the command against them and stops them when it ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+from urllib.parse import urlparse
+
+from tools.environment import PROJECT_ROOT, load_environment
+
+DEFAULT_MODEL = "models/helpdesk.tar.gz"
+READY_TIMEOUT_SECONDS = 120.0
+STOP_TIMEOUT_SECONDS = 10.0
+SERVICES = ("duckling", "actions", "rasa")
+
+
+@dataclass
+class Service:
+    """One process of the stack and the URL that answers once it is ready."""
+
+    name: str
+    command: List[str]
+    health_url: str
+    process: Optional[subprocess.Popen] = field(default=None, repr=False)
+
+    def start(self, output_lock: threading.Lock) -> None:
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            # Own session: Ctrl-C reaches only the runner, which stops services in order.
+            start_new_session=True,
+        )
+        threading.Thread(target=self._relay, args=(output_lock,), daemon=True).start()
+
+    def _relay(self, output_lock: threading.Lock) -> None:
+        assert self.process and self.process.stdout
+        for line in self.process.stdout:
+            with output_lock:
+                sys.stdout.write(f"{self.name:<8}| {line}")
+                sys.stdout.flush()
+
+    def exited(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _port(url: str) -> int:
+    port = urlparse(url).port
+    if port is None:
+        raise SystemExit(f"{url} names no port")
+    return port
+
+
+def configure_ports(environ: Dict[str, str], free: bool) -> None:
+    """Sets the services' URLs; with `free`, on ports nothing else uses."""
+    if free:
+        environ["RASA_DUCKLING_HTTP_URL"] = f"http://127.0.0.1:{free_port()}"
+        environ["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{free_port()}/webhook"
+        environ["RASA_PORT"] = str(free_port())
+
+
+def prepare_storage(environ: Dict[str, str]) -> None:
+    """Creates the folder of the SQLite tracker store, which SQLAlchemy will not."""
+    if environ.get("TRACKER_STORE_DIALECT") == "sqlite":
+        (PROJECT_ROOT / environ["TRACKER_STORE_DB"]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def build_services(names: Sequence[str], environ: Dict[str, str], model: str) -> List[Service]:
+    """The commands for the chosen services, configured from the environment."""
+    python = sys.executable
+    rasa = os.path.join(os.path.dirname(python), "rasa")
+    duckling_url = environ["RASA_DUCKLING_HTTP_URL"]
+    action_url = environ["ACTION_ENDPOINT_URL"]
+    action_port = _port(action_url)
+    rasa_port = environ["RASA_PORT"]
+    catalogue = {
+        "duckling": Service(
+            "duckling",
+            [python, "-m", "tools.duckling_server", "--port", str(_port(duckling_url))],
+            f"{duckling_url}/",
+        ),
+        "actions": Service(
+            "actions",
+            [rasa, "run", "actions", "--port", str(action_port), "--actions", "actions"],
+            f"http://127.0.0.1:{action_port}/health",
+        ),
+        "rasa": Service(
+            "rasa",
+            [
+                rasa,
+                "run",
+                "--port",
+                rasa_port,
+                "--model",
+                model,
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            f"http://127.0.0.1:{rasa_port}/",
+        ),
+    }
+    return [catalogue[name] for name in names]
+
+
+class Stack:
+    """Starts services in order, waits until each answers, and stops them all."""
+
+    def __init__(self, services: List[Service]) -> None:
+        self.services = services
+        self._output_lock = threading.Lock()
+
+    def start(self) -> None:
+        busy = [service.health_url for service in self.services if service.answers()]
+        if busy:
+            raise StackError(f"something already answers at {', '.join(busy)}; stop it first")
+        started = time.monotonic()
+        for service in self.services:
+            service.start(self._output_lock)
+        for service in self.services:
+            self._wait_until_ready(service)
+            self.announce(f"{service.name} ready at {service.health_url} after {time.monotonic() - started:.1f} s")
+
+    def _wait_until_ready(self, service: Service) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while not service.answers():
+            if service.exited():
+                raise StackError(f"{service.name} exited before it was ready")
+            if time.monotonic() > deadline:
+                raise StackError(f"{service.name} not ready after {READY_TIMEOUT_SECONDS:.0f} s")
+            time.sleep(0.2)
+
+    def watch(self) -> None:
+        """Blocks until a service exits; the stack is only useful whole."""
+        while True:
+            for service in self.services:
+                if service.exited():
+                    raise StackError(f"{service.name} exited")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+
+    def announce(self, message: str) -> None:
+        with self._output_lock:
+            print(f"{'stack':<8}| {message}", flush=True)
+
+
+class StackError(RuntimeError):
+    """A service failed to start or died."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of `make run`, `make shell` and the test targets."""
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--services", default=",".join(SERVICES), help="comma-separated subset")
+    cli.add_argument("--model", default=DEFAULT_MODEL)
+    cli.add_argument("--free-ports", action="store_true", help="pick unused loopback ports")
+    cli.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND to run, then stop")
+    args = cli.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+
+    load_environment()
+    configure_ports(os.environ, free=args.free_ports)  # type: ignore[arg-type]
+    names = [name for name in args.services.split(",") if name]
+    unknown = set(names) - set(SERVICES)
+    if unknown:
+        cli.error(f"unknown services: {', '.join(sorted(unknown))}")
+    prepare_storage(dict(os.environ))
+    stack = Stack(build_services(names, dict(os.environ), args.model))
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        stack.start()
+        if command:
+            return subprocess.call(command, cwd=PROJECT_ROOT)
+        if "rasa" in names:
+            stack.announce(f"REST channel: POST http://127.0.0.1:{os.environ['RASA_PORT']}/webhooks/rest/webhook")
+        stack.announce("Press Ctrl-C to stop.")
+        stack.watch()
+    except KeyboardInterrupt:
+        return 0
+    except StackError as error:
+        stack.announce(f"error: {error}")
+        return 1
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
