@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
@@ -24,12 +24,12 @@ _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class ActionAskEmail(Action):
     """Asks for the email address, offering the one given earlier in the call."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_email"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         if tracker.get_slot("previous_email"):
             dispatcher.utter_message(response="utter_ask_use_previous_email")
         else:
@@ -41,23 +41,30 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
     """Email handling shared by both forms: re-use of the previous address, directory check."""
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The validation action's name, `validate_<form>`."""
 
     async def extract_email(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Turns yes/no to "use the last email address?" into slot values."""
+    ) -> dict[str, Any]:
+        """Turns yes or no to "use the last email address?" into the email slot.
+
+        No becomes an explicit None, so that `validate_email` runs and forgets the offer;
+        rasa-sdk returns only the slots a form requires, so it cannot be cleared here.
+        """
         previous_email = tracker.get_slot("previous_email")
-        if tracker.get_slot("requested_slot") != "email" or not previous_email:
-            return {}
-        if tracker.get_slot("email"):
+        offered = (
+            tracker.get_slot("requested_slot") == "email"
+            and previous_email
+            and not tracker.get_slot("email")
+        )
+        if not offered:
             return {}
         intent = tracker.get_intent_of_latest_message()
         if intent == "affirm":
             return {"email": previous_email}
         if intent == "deny":
-            return {"previous_email": None}
+            return {"email": None}
         return {}
 
     def validate_email(
@@ -66,9 +73,11 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """Accepts an address the incident system knows, and remembers it for the call."""
-        email = str(value or "").strip().lower()
+        if value is None:
+            return {"email": None, "previous_email": None}
+        email = str(value).strip().lower()
         if not _EMAIL_SHAPE.match(email):
             return {"email": None}
         try:
@@ -86,7 +95,7 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
 class ValidateOpenIncidentForm(EmailFormValidation):
     """Validates the slots of `open_incident_form`."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_open_incident_form"
 
     def validate_priority(
@@ -95,7 +104,7 @@ class ValidateOpenIncidentForm(EmailFormValidation):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """Keeps low, medium or high; anything else is asked again."""
         priority = str(value or "").strip().lower()
         return {"priority": priority if priority in PRIORITIES else None}
@@ -104,5 +113,5 @@ class ValidateOpenIncidentForm(EmailFormValidation):
 class ValidateIncidentStatusForm(EmailFormValidation):
     """Validates the slot of `incident_status_form`."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_incident_status_form"

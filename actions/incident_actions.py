@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from abc import abstractmethod
 from datetime import datetime
-from typing import List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -27,7 +26,7 @@ class IncidentAction(UsesIncidentBackend, Action):
     """An action that talks to the incident backend."""
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The action's name in the domain."""
 
     def caller(self, email: str) -> Caller:
@@ -41,12 +40,12 @@ class IncidentAction(UsesIncidentBackend, Action):
 class ActionOpenIncident(IncidentAction):
     """Opens the incident the caller confirmed, or says it was cancelled."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_open_incident"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         reset = [SlotSet(slot, None) for slot in _FORM_SLOTS]
         if not tracker.get_slot("confirm"):
             dispatcher.utter_message(response="utter_incident_creation_canceled")
@@ -71,12 +70,12 @@ class ActionOpenIncident(IncidentAction):
 class ActionCheckIncidentStatus(IncidentAction):
     """Speaks the caller's most recent incidents and how many more there are."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_check_incident_status"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         email = tracker.get_slot("email")
         try:
             incidents = self.backend.list_incidents(self.caller(email))

@@ -14,10 +14,11 @@ import json
 import logging
 import time
 import zoneinfo
+from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from threading import Thread
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any
 from urllib.parse import parse_qs
 
 import duckling
@@ -57,7 +58,7 @@ class DucklingParser:
         self._time_zones = duckling.load_time_zones(zoneinfo_path)
         self._valid_zones = zoneinfo.available_timezones()
 
-    def parse(self, fields: Dict[str, str]) -> List[Dict[str, Any]]:
+    def parse(self, fields: dict[str, str]) -> list[dict[str, Any]]:
         """Answers a `/parse` request given its form fields."""
         text = fields.get("text")
         if not text:
@@ -70,7 +71,7 @@ class DucklingParser:
         latent = fields.get("latent", "false").lower() == "true"
         return duckling.parse(text, context, dimensions, latent)
 
-    def _reference_time(self, fields: Dict[str, str], tz: str) -> Any:
+    def _reference_time(self, fields: dict[str, str], tz: str) -> Any:
         reftime = fields.get("reftime")
         if not reftime:
             return duckling.get_current_ref_time(self._time_zones, tz)
@@ -81,14 +82,14 @@ class DucklingParser:
         return duckling.parse_ref_time(self._time_zones, tz, milliseconds // 1000)
 
     @staticmethod
-    def _locale(fields: Dict[str, str]) -> Any:
+    def _locale(fields: dict[str, str]) -> Any:
         locale = fields.get("locale")
         lang = fields.get("lang") or (locale.split("_")[0] if locale else DEFAULT_LANG)
         default = duckling.default_locale_lang(duckling.parse_lang(lang.upper()))
         return duckling.parse_locale(locale, default) if locale else default
 
     @staticmethod
-    def _dimensions(fields: Dict[str, str]) -> List[str]:
+    def _dimensions(fields: dict[str, str]) -> list[str]:
         raw = fields.get("dims")
         if not raw:
             return []
@@ -107,7 +108,7 @@ class DucklingParser:
 class DucklingHandler(BaseHTTPRequestHandler):
     """HTTP front of a `DucklingParser`, attached to the server as `parser`."""
 
-    server: "DucklingHTTPServer"
+    server: DucklingHTTPServer
 
     def do_GET(self) -> None:
         if self.path.split("?")[0] == "/":
@@ -149,14 +150,14 @@ class DucklingHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, host: str, port: int, parser: Optional[DucklingParser] = None) -> None:
+    def __init__(self, host: str, port: int, parser: DucklingParser | None = None) -> None:
         super().__init__((host, port), DucklingHandler)
         self.parser = parser or DucklingParser()
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
 
 @contextlib.contextmanager
@@ -173,7 +174,7 @@ def running_duckling(host: str = "127.0.0.1", port: int = 0) -> Iterator[Ducklin
         thread.join()
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     """Runs the server in the foreground until interrupted."""
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--host", default="127.0.0.1")
@@ -182,7 +183,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     started = time.monotonic()
     server = DucklingHTTPServer(args.host, args.port)
-    logger.info("Duckling listening on %s (ready in %.1f s)", server.url, time.monotonic() - started)
+    logger.info(
+        "Duckling listening on %s (ready in %.1f s)", server.url, time.monotonic() - started
+    )
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     server.server_close()

@@ -16,8 +16,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
 from urllib.parse import urlparse
 
 from tools.environment import PROJECT_ROOT, load_environment
@@ -33,9 +33,9 @@ class Service:
     """One process of the stack and the URL that answers once it is ready."""
 
     name: str
-    command: List[str]
+    command: list[str]
     health_url: str
-    process: Optional[subprocess.Popen] = field(default=None, repr=False)
+    process: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self, output_lock: threading.Lock) -> None:
         self.process = subprocess.Popen(
@@ -92,7 +92,7 @@ def _port(url: str) -> int:
     return port
 
 
-def configure_ports(environ: Dict[str, str], free: bool) -> None:
+def configure_ports(environ: dict[str, str], free: bool) -> None:
     """Sets the services' URLs; with `free`, on ports nothing else uses."""
     if free:
         environ["RASA_DUCKLING_HTTP_URL"] = f"http://127.0.0.1:{free_port()}"
@@ -100,16 +100,16 @@ def configure_ports(environ: Dict[str, str], free: bool) -> None:
         environ["RASA_PORT"] = str(free_port())
 
 
-def prepare_storage(environ: Dict[str, str]) -> None:
+def prepare_storage(environ: dict[str, str]) -> None:
     """Creates the folder of the SQLite tracker store, which SQLAlchemy will not."""
     if environ.get("TRACKER_STORE_DIALECT") == "sqlite":
         (PROJECT_ROOT / environ["TRACKER_STORE_DB"]).parent.mkdir(parents=True, exist_ok=True)
 
 
-def build_services(names: Sequence[str], environ: Dict[str, str], model: str) -> List[Service]:
+def build_services(names: Sequence[str], environ: dict[str, str], model: str) -> list[Service]:
     """The commands for the chosen services, configured from the environment."""
     python = sys.executable
-    rasa = os.path.join(os.path.dirname(python), "rasa")
+    rasa = [python, "-m", "tools.rasa_cli"]
     duckling_url = environ["RASA_DUCKLING_HTTP_URL"]
     action_url = environ["ACTION_ENDPOINT_URL"]
     action_port = _port(action_url)
@@ -122,13 +122,13 @@ def build_services(names: Sequence[str], environ: Dict[str, str], model: str) ->
         ),
         "actions": Service(
             "actions",
-            [rasa, "run", "actions", "--port", str(action_port), "--actions", "actions"],
+            [python, "-m", "rasa_sdk", "--port", str(action_port), "--actions", "actions"],
             f"http://127.0.0.1:{action_port}/health",
         ),
         "rasa": Service(
             "rasa",
             [
-                rasa,
+                *rasa,
                 "run",
                 "--port",
                 rasa_port,
@@ -148,7 +148,7 @@ def build_services(names: Sequence[str], environ: Dict[str, str], model: str) ->
 class Stack:
     """Starts services in order, waits until each answers, and stops them all."""
 
-    def __init__(self, services: List[Service]) -> None:
+    def __init__(self, services: list[Service]) -> None:
         self.services = services
         self._output_lock = threading.Lock()
 
@@ -161,7 +161,8 @@ class Stack:
             service.start(self._output_lock)
         for service in self.services:
             self._wait_until_ready(service)
-            self.announce(f"{service.name} ready at {service.health_url} after {time.monotonic() - started:.1f} s")
+            elapsed = time.monotonic() - started
+            self.announce(f"{service.name} ready at {service.health_url} after {elapsed:.1f} s")
 
     def _wait_until_ready(self, service: Service) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
@@ -197,7 +198,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `make run`, `make shell` and the test targets."""
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--services", default=",".join(SERVICES), help="comma-separated subset")
@@ -221,7 +222,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if command:
             return subprocess.call(command, cwd=PROJECT_ROOT)
         if "rasa" in names:
-            stack.announce(f"REST channel: POST http://127.0.0.1:{os.environ['RASA_PORT']}/webhooks/rest/webhook")
+            stack.announce(
+                f"REST channel: POST http://127.0.0.1:{os.environ['RASA_PORT']}/webhooks/rest/webhook"
+            )
         stack.announce("Press Ctrl-C to stop.")
         stack.watch()
     except KeyboardInterrupt:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import sys
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Set
 
 from rasa.cli.utils import validate_files
 from rasa.shared.importers.importer import TrainingDataImporter
@@ -26,7 +26,7 @@ _DEFAULT_ACTION_RESPONSES = {"utter_restart", "utter_default", "utter_back", "ut
 _ALWAYS_RAISED = re.compile(r"Slot auto-fill has been removed in 3\.0 .*")
 
 
-def responses_sent_by_actions(action_files: Iterable[Path]) -> Set[str]:
+def responses_sent_by_actions(action_files: Iterable[Path]) -> set[str]:
     """Response names that custom actions pass to `dispatcher.utter_message`."""
     return {
         name
@@ -57,7 +57,7 @@ def main() -> int:
     return 0
 
 
-def _validate() -> Set[str]:
+def _validate() -> set[str]:
     """Runs Rasa's validation; returns the responses used outside stories and rules."""
     importer = TrainingDataImporter.load_from_config(
         config_path=str(PROJECT_ROOT / "config.yml"),

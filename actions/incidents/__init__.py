@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import List, Optional, Protocol
+from typing import Protocol
 
 PRIORITIES = ("low", "medium", "high")
 
@@ -65,7 +65,7 @@ class IncidentServiceError(Exception):
 class IncidentBackend(Protocol):
     """What the actions need from an incident system."""
 
-    def find_caller_by_email(self, email: str) -> Optional[Caller]:
+    def find_caller_by_email(self, email: str) -> Caller | None:
         """The caller with this email address, or None when the directory lacks it."""
 
     def create_incident(
@@ -73,5 +73,5 @@ class IncidentBackend(Protocol):
     ) -> Incident:
         """Opens an incident for the caller and returns it with its number."""
 
-    def list_incidents(self, caller: Caller) -> List[Incident]:
+    def list_incidents(self, caller: Caller) -> list[Incident]:
         """The caller's incidents, newest first."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, List, Optional
 
 from actions.incidents import Caller, Incident, IncidentState
 
@@ -40,7 +40,7 @@ class EmbeddedIncidentStore:
         with self._connection() as connection:
             connection.executescript(_SCHEMA)
 
-    def find_caller_by_email(self, email: str) -> Optional[Caller]:
+    def find_caller_by_email(self, email: str) -> Caller | None:
         """Returns the caller, registering an unknown address as a new caller."""
         with self._connection() as connection:
             connection.execute(
@@ -81,7 +81,7 @@ class EmbeddedIncidentStore:
             opened_at=opened_at,
         )
 
-    def list_incidents(self, caller: Caller) -> List[Incident]:
+    def list_incidents(self, caller: Caller) -> list[Incident]:
         """The caller's incidents, newest first."""
         with self._connection() as connection:
             rows = connection.execute(
@@ -114,4 +114,3 @@ def _caller(row: tuple) -> Caller:
 
 def _number(incident_id: int) -> str:
     return f"INC{_FIRST_NUMBER + incident_id:07d}"
-

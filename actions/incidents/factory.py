@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import Optional
 
 from actions.incidents import IncidentBackend
 from actions.incidents.embedded import EmbeddedIncidentStore
@@ -22,7 +21,7 @@ def incident_backend() -> IncidentBackend:
 class UsesIncidentBackend:
     """Gives an action the process-wide backend, or the one a test hands it."""
 
-    def __init__(self, backend: Optional[IncidentBackend] = None) -> None:
+    def __init__(self, backend: IncidentBackend | None = None) -> None:
         self._backend = backend
 
     @property

@@ -1,0 +1,142 @@
+"""Form validation: the previous-address offer, the directory check, priorities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import (
+    ActionAskEmail,
+    ValidateIncidentStatusForm,
+    ValidateOpenIncidentForm,
+)
+from actions.incidents import Caller, Incident, IncidentServiceError
+from actions.incidents.embedded import EmbeddedIncidentStore
+from tests.actions.conftest import make_tracker, responses
+
+
+class DirectoryOf:
+    """A backend whose directory knows only some addresses, as ServiceNow's does."""
+
+    def __init__(self, store: EmbeddedIncidentStore, *known: str) -> None:
+        self._store = store
+        self._known = set(known)
+
+    def find_caller_by_email(self, email: str) -> Caller | None:
+        return self._store.find_caller_by_email(email) if email in self._known else None
+
+    def create_incident(
+        self, caller: Caller, title: str, description: str, priority: str
+    ) -> Incident:
+        return self._store.create_incident(caller, title, description, priority)
+
+    def list_incidents(self, caller: Caller) -> list[Incident]:
+        return self._store.list_incidents(caller)
+
+
+class Unreachable(DirectoryOf):
+    def find_caller_by_email(self, email: str) -> Caller | None:
+        raise IncidentServiceError("connection refused")
+
+
+async def test_asks_for_an_address_when_none_was_given(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    await ActionAskEmail().run(dispatcher, make_tracker(), domain)
+    assert responses(dispatcher) == ["utter_ask_email"]
+
+
+async def test_offers_the_previous_address(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker({"previous_email": "jane.doe@example.com"})
+    await ActionAskEmail().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_ask_use_previous_email"]
+
+
+def test_a_known_address_is_kept_lowercase_and_remembered(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    form = ValidateOpenIncidentForm(store)
+    slots = form.validate_email(" Jane.Doe@Example.com ", dispatcher, make_tracker(), domain)
+    assert slots == {"email": "jane.doe@example.com", "previous_email": "jane.doe@example.com"}
+    assert dispatcher.messages == []
+
+
+def test_an_unknown_address_is_refused_with_the_original_reprompt(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    form = ValidateOpenIncidentForm(DirectoryOf(store, "abraham.lincoln@example.com"))
+    slots = form.validate_email("idontexist@example.com", dispatcher, make_tracker(), domain)
+    assert slots == {"email": None}
+    assert dispatcher.messages[0]["response"] == "utter_no_email"
+    assert dispatcher.messages[0]["email"] == "idontexist@example.com"
+
+
+def test_a_malformed_address_is_asked_again(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    form = ValidateIncidentStatusForm(store)
+    assert form.validate_email("jane at", dispatcher, make_tracker(), domain) == {"email": None}
+
+
+def test_an_unreachable_directory_gets_an_apology(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    form = ValidateIncidentStatusForm(Unreachable(store))
+    slots = form.validate_email("jane.doe@example.com", dispatcher, make_tracker(), domain)
+    assert slots == {"email": None}
+    assert responses(dispatcher) == ["utter_incident_service_unavailable"]
+    assert "jane.doe@example.com" not in caplog.text
+    assert "j***@example.com" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("intent", "expected"),
+    [
+        ("affirm", [SlotSet("email", "jane.doe@example.com")]),
+        ("deny", [SlotSet("email", None), SlotSet("previous_email", None)]),
+    ],
+)
+async def test_yes_or_no_to_the_previous_address(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    intent: str,
+    expected: list[SlotSet],
+) -> None:
+    tracker = make_tracker(
+        {"previous_email": "jane.doe@example.com", "requested_slot": "email"},
+        intent=intent,
+        active_loop="incident_status_form",
+    )
+    events = await ValidateIncidentStatusForm(store).run(dispatcher, tracker, domain)
+    assert all(event in events for event in expected), events
+
+
+async def test_yes_is_an_answer_only_to_the_previous_address_question(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        {"previous_email": "jane.doe@example.com", "requested_slot": "priority"},
+        intent="affirm",
+        active_loop="open_incident_form",
+    )
+    form = ValidateOpenIncidentForm(store)
+    assert await form.extract_email(dispatcher, tracker, domain) == {}
+
+
+@pytest.mark.parametrize(
+    ("spoken", "slot"), [("High", "high"), ("low ", "low"), ("urgent", None), (None, None)]
+)
+def test_priority_must_be_low_medium_or_high(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any], spoken: Any, slot: Any
+) -> None:
+    form = ValidateOpenIncidentForm()
+    assert form.validate_priority(spoken, dispatcher, make_tracker(), domain) == {"priority": slot}

@@ -1,0 +1,92 @@
+"""Opening incidents and speaking their status, against the embedded store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.incident_actions import ActionCheckIncidentStatus, ActionOpenIncident, spoken_date
+from actions.incidents.embedded import EmbeddedIncidentStore
+from tests.actions.conftest import make_tracker, responses
+
+CONFIRMED = {
+    "email": "abraham.lincoln@example.com",
+    "previous_email": "abraham.lincoln@example.com",
+    "priority": "high",
+    "problem_description": "Password stuck in a loop",
+    "incident_title": "Problem resetting password",
+    "confirm": True,
+}
+FORM_SLOTS_CLEARED = [
+    SlotSet(slot, None)
+    for slot in ("email", "priority", "problem_description", "incident_title", "confirm")
+]
+
+
+async def test_a_confirmed_incident_is_stored_and_its_number_spoken(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    events = await ActionOpenIncident(store).run(dispatcher, make_tracker(CONFIRMED), domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_incident_opened"
+    assert dispatcher.messages[0]["incident_number"] == "INC0010001"
+    caller = store.find_caller_by_email("abraham.lincoln@example.com")
+    assert caller is not None
+    [incident] = store.list_incidents(caller)
+    assert (incident.title, incident.description, incident.priority) == (
+        "Problem resetting password",
+        "Password stuck in a loop",
+        "high",
+    )
+    assert events == FORM_SLOTS_CLEARED
+
+
+async def test_a_refused_confirmation_opens_nothing(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker({**CONFIRMED, "confirm": False}, intent="deny")
+    events = await ActionOpenIncident(store).run(dispatcher, tracker, domain)
+
+    assert responses(dispatcher) == ["utter_incident_creation_canceled"]
+    caller = store.find_caller_by_email("abraham.lincoln@example.com")
+    assert caller is not None and store.list_incidents(caller) == []
+    assert events == FORM_SLOTS_CLEARED
+
+
+async def test_a_caller_without_incidents_hears_so(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker({"email": "new.caller@example.com"})
+    events = await ActionCheckIncidentStatus(store).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_no_incidents"]
+    assert events == [SlotSet("email", None)]
+
+
+async def test_status_speaks_the_three_newest_and_counts_the_rest(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    caller = store.find_caller_by_email("abraham.lincoln@example.com")
+    assert caller is not None
+    for n in range(1, 6):
+        store.create_incident(caller, f"problem {n}", "details", "low")
+
+    tracker = make_tracker({"email": "abraham.lincoln@example.com"})
+    await ActionCheckIncidentStatus(store).run(dispatcher, tracker, domain)
+
+    assert responses(dispatcher) == ["utter_incident_status"] * 3 + ["utter_more_incidents"]
+    spoken = dispatcher.messages
+    assert [message["incident_number"] for message in spoken[:3]] == [
+        "INC0010005",
+        "INC0010004",
+        "INC0010003",
+    ]
+    assert spoken[0]["incident_title"] == "problem 5"
+    assert spoken[0]["incident_state"] == "awaiting triage"
+    assert spoken[3]["count"] == 2
+
+
+def test_dates_are_spoken_as_month_day_and_year() -> None:
+    assert spoken_date(datetime(2020, 5, 21, 9, 57, 6, tzinfo=timezone.utc)) == "May 21, 2020"

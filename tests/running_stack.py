@@ -1,0 +1,80 @@
+"""The whole local stack (`make run`) as a subprocess, on free loopback ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from tools.stack import free_port
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RunningStack:
+    """Starts `python -m tools.stack` and talks to its REST channel."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.rasa_port = free_port()
+        self.environ = {
+            **os.environ,
+            "RASA_PORT": str(self.rasa_port),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}/webhook",
+            "RASA_DUCKLING_HTTP_URL": f"http://127.0.0.1:{free_port()}",
+            "TRACKER_STORE_DIALECT": "sqlite",
+            "TRACKER_STORE_DB": str(state_dir / "tracker.db"),
+            "INCIDENT_DB_PATH": str(state_dir / "incidents.db"),
+        }
+        self.output: list[str] = []
+        self._process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self) -> None:
+        """Returns once the stack reports the Rasa server ready; fails if it never does."""
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tools.stack"],
+            cwd=PROJECT_ROOT,
+            env=self.environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            self.output.append(line)
+            if "rasa ready at" in line:
+                break
+        else:
+            raise AssertionError("the stack stopped before it was ready:\n" + "".join(self.output))
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self._process is not None and self._process.stdout is not None
+        for line in self._process.stdout:
+            self.output.append(line)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
+            self._process = None
+
+    def say(self, sender: str, text: str) -> list[str]:
+        """Sends one message through the REST channel; returns the bot's texts."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            messages: list[dict[str, Any]] = json.loads(response.read())
+        return [message.get("text", "") for message in messages]
