@@ -15,11 +15,12 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
 	@echo "make shell  talk to the assistant in the terminal"
+	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
 $(INSTALLED): requirements.txt constraints.txt .python-version
@@ -45,6 +46,9 @@ run: $(MODEL)
 shell: $(MODEL)
 	$(PY) -m tools.stack --services duckling,actions -- \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+call: $(INSTALLED)
+	$(PY) -m tools.call
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -182,6 +182,9 @@ class Stack:
             time.sleep(0.5)
 
     def stop(self) -> None:
+        # A second Ctrl-C or SIGTERM while stopping would orphan the remaining services.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
         for service in reversed(self.services):
             service.stop()
 
