@@ -44,7 +44,8 @@ class VoiceSettings:
             public_url=environ.get("TWILIO_PUBLIC_URL", "").rstrip("/"),
             voice=environ.get("TWILIO_VOICE") or defaults.voice,
             language=environ.get("TWILIO_LANGUAGE") or defaults.language,
-            speech_model=environ.get("TWILIO_SPEECH_MODEL") or defaults.speech_model,
+            # Set but empty means Twilio's default model, which allows speech_timeout=auto.
+            speech_model=environ.get("TWILIO_SPEECH_MODEL", defaults.speech_model),
             speech_timeout=environ.get("TWILIO_SPEECH_TIMEOUT") or defaults.speech_timeout,
             input_timeout=int(environ.get("TWILIO_INPUT_TIMEOUT") or defaults.input_timeout),
             barge_in=_flag(environ.get("TWILIO_BARGE_IN"), defaults.barge_in),

@@ -117,11 +117,13 @@ class TwilioVoiceInput(InputChannel):
         return None
 
     def _signed_by_twilio(self, request: Request) -> bool:
-        signature = request.headers.get("X-Twilio-Signature", "")
         params = {key: values[0] for key, values in request.form.items()}
-        return bool(signature) and self._validator.validate(
-            self.public_url(request), params, signature
-        )
+        signature = request.headers.get("X-Twilio-Signature", "")
+        return self.signature_is_valid(self.public_url(request), params, signature)
+
+    def signature_is_valid(self, url: str, params: dict[str, str], signature: str) -> bool:
+        """Whether Twilio, holding our auth token, signed these parameters for this URL."""
+        return bool(signature) and self._validator.validate(url, params, signature)
 
     def public_url(self, request: Request) -> str:
         """The URL Twilio called: behind a proxy, the configured public base URL."""
@@ -138,7 +140,9 @@ class TwilioVoiceInput(InputChannel):
         if call.kind == "silence":
             return await self._after_silence(request, call)
         last_turn = await last_bot_turn(request, call.call_sid)
-        buttons = next((m["buttons"] for m in reversed(last_turn) if m.get("buttons")), [])
+        buttons: list[dict[str, Any]] = next(
+            (m["buttons"] for m in reversed(last_turn) if m.get("buttons")), []
+        )
         if call.digits and buttons:
             text = payload_for_digits(buttons, call.digits)
             if text is None:
@@ -176,7 +180,10 @@ class TwilioVoiceInput(InputChannel):
 
     async def _after_silence(self, request: Request, call: CallTurn) -> VoiceResponse:
         if call.silences >= self.settings.max_silences:
-            goodbye = [{"text": SILENCE_GOODBYE}, {"custom": {"hangup": True}}]
+            goodbye: list[dict[str, Any]] = [
+                {"text": SILENCE_GOODBYE},
+                {"custom": {"hangup": True}},
+            ]
             return render_turn(goodbye, self.settings, call.next_requests())
         last_turn = await last_bot_turn(request, call.call_sid)
         return render_turn(last_turn, self.settings, call.next_requests(), SILENCE_LEAD_IN)

@@ -11,9 +11,14 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from tools.call import SimulatedCall
 from tools.stack import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEST_AUTH_TOKEN = "test-auth-token"
+HANDOFF_NUMBER = "+15005550009"
+TEST_AUTH_TOKEN = "test-auth-token"
+HANDOFF_NUMBER = "+15005550009"
 
 
 class RunningStack:
@@ -29,6 +34,10 @@ class RunningStack:
             "TRACKER_STORE_DIALECT": "sqlite",
             "TRACKER_STORE_DB": str(state_dir / "tracker.db"),
             "INCIDENT_DB_PATH": str(state_dir / "incidents.db"),
+            "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN,
+            "TWILIO_VALIDATE_SIGNATURE": "true",
+            "TWILIO_PUBLIC_URL": "",
+            "HANDOFF_PHONE_NUMBER": HANDOFF_NUMBER,
         }
         self.output: list[str] = []
         self._process: subprocess.Popen | None = None
@@ -66,6 +75,10 @@ class RunningStack:
             self._process.terminate()
             self._process.wait(timeout=30)
             self._process = None
+
+    def call(self, caller: str = "+15005550006") -> SimulatedCall:
+        """A new phone call to the stack's Twilio voice channel."""
+        return SimulatedCall(self.url, TEST_AUTH_TOKEN, caller=caller)
 
     def say(self, sender: str, text: str) -> list[str]:
         """Sends one message through the REST channel; returns the bot's texts."""

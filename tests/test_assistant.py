@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Iterator
-
-import pytest
 
 from tests.running_stack import RunningStack
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    running = RunningStack(tmp_path_factory.mktemp("stack"))
-    running.start()
-    yield running
-    running.stop()
 
 
 def test_the_server_answers(stack: RunningStack) -> None:

@@ -1,0 +1,322 @@
+"""The voice channel over real HTTP, with the trained agent or a stand-in message handler."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import threading
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import BotUttered, Restarted, UserUttered
+
+from channels.settings import VoiceSettings
+from channels.twilio_voice import TwilioVoiceInput
+from tests.channels.voice_server import VoiceServer
+from tests.conftest import PROJECT_ROOT
+from tools.call import WEBHOOK_PATH, SimulatedCall, parse_twiml
+from tools.duckling_server import running_duckling
+
+TOKEN = "unit-test-token"
+PUBLIC_URL = "https://voice.example.com"
+CALLER = "+15005550006"
+PRIORITY_MENU = [
+    {"title": "low", "payload": '/inform{"priority":"low"}'},
+    {"title": "medium", "payload": '/inform{"priority":"medium"}'},
+    {"title": "high", "payload": '/inform{"priority":"high"}'},
+]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[VoiceServer]:
+    with running_duckling() as duckling:
+        previous = os.environ.get("RASA_DUCKLING_HTTP_URL")
+        os.environ["RASA_DUCKLING_HTTP_URL"] = duckling.url
+        agent = Agent.load(str(PROJECT_ROOT / "models" / "helpdesk.tar.gz"))
+        settings = VoiceSettings(auth_token=TOKEN, public_url=PUBLIC_URL, hints=("outlook",))
+        voice = VoiceServer(TwilioVoiceInput(settings), agent)
+        voice.start()
+        yield voice
+        voice.stop()
+        if previous is None:
+            os.environ.pop("RASA_DUCKLING_HTTP_URL")
+        else:
+            os.environ["RASA_DUCKLING_HTTP_URL"] = previous
+
+
+@pytest.fixture
+def voice(server: VoiceServer) -> Iterator[VoiceServer]:
+    settings = server.channel.settings
+    yield server
+    server.handler = None
+    server.channel.settings = settings
+
+
+def call(server: VoiceServer) -> SimulatedCall:
+    return SimulatedCall(server.url, TOKEN, public_url=PUBLIC_URL, caller=CALLER)
+
+
+def recorded(server: VoiceServer, *replies: dict[str, Any]) -> list[UserMessage]:
+    """Makes the server answer every message with these replies; returns what it received."""
+    received: list[UserMessage] = []
+
+    async def handler(message: UserMessage) -> None:
+        received.append(message)
+        for reply in replies:
+            await message.output_channel.send_response(message.sender_id, reply)
+
+    server.handler = handler
+    return received
+
+
+def run_in_server(server: VoiceServer, coroutine: Any) -> Any:
+    return asyncio.run_coroutine_threadsafe(coroutine, server._loop).result(timeout=10)
+
+
+def test_twilios_documented_signature_is_accepted() -> None:
+    channel = TwilioVoiceInput(VoiceSettings(auth_token="12345"))
+    url = "https://example.com/myapp.php?foo=1&bar=2"
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+14158675310",
+        "Digits": "1234",
+        "From": "+14158675310",
+        "To": "+18005551212",
+    }
+    assert channel.signature_is_valid(url, params, "L/OH5YylLD5NRKLltdqwSvS0BnU=")
+    assert not channel.signature_is_valid(
+        url, {**params, "Digits": "1235"}, "L/OH5YylLD5NRKLltdqwSvS0BnU="
+    )
+    assert not channel.signature_is_valid(url, params, "")
+
+
+@pytest.mark.parametrize("signature", ["forged+signature=", None])
+def test_unsigned_or_forged_requests_are_refused_unprocessed(
+    voice: VoiceServer, signature: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    received = recorded(voice, {"text": "never"})
+    headers = {"X-Twilio-Signature": signature} if signature else {}
+    form = {"CallSid": "CAforged", "From": CALLER, "SpeechResult": "hello"}
+    reply = requests.post(f"{voice.url}{WEBHOOK_PATH}", data=form, headers=headers, timeout=5)
+    assert reply.status_code == 403
+    assert received == []
+    assert "invalid Twilio signature" in caplog.text
+    assert CALLER not in caplog.text
+
+
+def test_behind_a_proxy_the_public_url_is_what_counts(voice: VoiceServer) -> None:
+    signed_for_local_url = SimulatedCall(voice.url, TOKEN, public_url=voice.url)
+    with pytest.raises(requests.HTTPError, match="403"):
+        signed_for_local_url.start()
+    assert call(voice).start().said
+
+
+def test_a_new_call_is_greeted_without_an_invented_utterance(voice: VoiceServer) -> None:
+    phone = call(voice)
+    heard = phone.start()
+    assert heard.text.startswith("Hello, this is the I T help desk.")
+    assert heard.answer_url is not None and not heard.ended
+    tracker = run_in_server(voice, voice.agent.tracker_store.retrieve(phone.call_sid))
+    assert not any(isinstance(event, UserUttered) for event in tracker.events)
+    assert tracker.get_slot("session_started_metadata")["CallSid"] == phone.call_sid
+
+
+def test_silence_repeats_the_prompt_then_says_goodbye_and_hangs_up(voice: VoiceServer) -> None:
+    phone = call(voice)
+    greeting = phone.start().text
+    assert phone.stay_silent().text == f"Sorry, I didn't hear anything. {greeting}"
+    goodbye = phone.stay_silent()
+    assert goodbye.hung_up
+    assert "I'll hang up now" in goodbye.text
+
+
+def test_any_input_resets_the_silence_count(voice: VoiceServer) -> None:
+    phone = call(voice)
+    phone.start()
+    phone.stay_silent()
+    phone.say("hi")
+    assert not phone.stay_silent().ended
+
+
+def test_goodbye_hangs_up(voice: VoiceServer) -> None:
+    phone = call(voice)
+    phone.start()
+    heard = phone.say("ok bye")
+    assert heard.text == "Thanks for calling. Goodbye."
+    assert heard.hung_up
+
+
+def test_every_message_is_spoken_in_order_with_xml_escaped(voice: VoiceServer) -> None:
+    recorded(voice, {"text": "Tom & Jerry <3"}, {"text": "Second."})
+    phone = call(voice)
+    phone.start()
+    raw = phone.post(phone.last.answer_url or "", phone._call_fields({"SpeechResult": "hi"})).text
+    assert "Tom &amp; Jerry &lt;3" in raw
+    assert parse_twiml(raw, WEBHOOK_PATH).said == ["Tom & Jerry <3.", "Second."]
+
+
+def test_messages_without_text_do_not_break_the_call(voice: VoiceServer) -> None:
+    recorded(voice, {"custom": {"card": "x"}}, {"image": "https://example.com/a.png"})
+    phone = call(voice)
+    phone.start()
+    heard = phone.say("hello")
+    assert heard.said == [] and heard.answer_url is not None
+
+
+def test_the_call_is_the_conversation_and_its_data_is_metadata(voice: VoiceServer) -> None:
+    received = recorded(voice, {"text": "ok"})
+    phone = call(voice)
+    phone.start()
+    phone.say("hello there")
+    [message] = received
+    assert (message.sender_id, message.input_channel, message.text) == (
+        phone.call_sid,
+        "twilio_voice",
+        "hello there",
+    )
+    assert message.metadata is not None
+    assert message.metadata["CallSid"] == phone.call_sid
+    assert message.metadata["From"] == CALLER
+
+
+def test_menu_choices_by_keypad_or_speech_send_the_button_payload(voice: VoiceServer) -> None:
+    received = recorded(voice, {"text": "noted"})
+    phone = call(voice)
+    phone.start()
+    run_in_server(voice, _ask_priority(voice, phone.call_sid))
+
+    phone.press("3")
+    phone.say("um medium please")
+    phone.say("my printer is on fire")
+    assert [message.text for message in received] == [
+        '/inform{"priority":"high"}',
+        '/inform{"priority":"medium"}',
+        "my printer is on fire",
+    ]
+
+
+def test_a_key_that_is_no_choice_repeats_the_menu(voice: VoiceServer) -> None:
+    received = recorded(voice, {"text": "noted"})
+    phone = call(voice)
+    phone.start()
+    run_in_server(voice, _ask_priority(voice, phone.call_sid))
+    heard = phone.press("7")
+    assert heard.text == (
+        "Sorry, that key isn't one of the choices. What is the priority? "
+        "Say low, medium, or high, or press 1, 2, or 3."
+    )
+    assert received == []
+
+
+async def _ask_priority(voice: VoiceServer, call_sid: str) -> None:
+    tracker = await voice.agent.tracker_store.retrieve(call_sid)
+    tracker.update(UserUttered("open a ticket"))
+    tracker.update(BotUttered("What is the priority?", {"buttons": PRIORITY_MENU}))
+    await voice.agent.tracker_store.save(tracker)
+
+
+def test_buttons_become_a_spoken_menu_with_hints(voice: VoiceServer) -> None:
+    recorded(voice, {"text": "How urgent is this?", "buttons": PRIORITY_MENU})
+    phone = call(voice)
+    phone.start()
+    raw = phone.post(phone.last.answer_url or "", phone._call_fields({"SpeechResult": "x"})).text
+    gather = ElementTree.fromstring(raw).find("Gather")
+    assert gather is not None
+    assert gather.get("input") == "speech dtmf"
+    assert gather.get("hints") == "low, medium, high, outlook"
+    assert gather.get("numDigits") == "1"
+    assert gather.get("profanityFilter") == "false"
+    assert [say.text for say in gather.iter("Say")] == [
+        "How urgent is this?",
+        "Say low, medium, or high, or press 1, 2, or 3.",
+    ]
+
+
+def test_a_transfer_message_dials_the_number(voice: VoiceServer) -> None:
+    recorded(voice, {"text": "Putting you through."}, {"custom": {"transfer": "+15005550009"}})
+    phone = call(voice)
+    phone.start()
+    heard = phone.say("agent")
+    assert heard.dialed == "+15005550009"
+    assert heard.text == "Putting you through."
+
+
+def test_a_failing_turn_gets_an_apology_not_an_error(voice: VoiceServer) -> None:
+    async def broken(message: UserMessage) -> None:
+        raise RuntimeError("model exploded")
+
+    voice.handler = broken
+    phone = call(voice)
+    phone.start()
+    heard = phone.say("hello")
+    assert heard.text == "Sorry, I had a problem with that. Could you say it again?"
+    assert heard.answer_url is not None
+
+
+def test_a_slow_turn_gets_an_apology_before_twilio_gives_up(voice: VoiceServer) -> None:
+    voice.channel.settings = dataclasses.replace(voice.channel.settings, turn_budget_seconds=0.2)
+    release = threading.Event()
+    finished = threading.Event()
+
+    async def slow(message: UserMessage) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, release.wait, 10)
+        finished.set()
+
+    voice.handler = slow
+    phone = call(voice)
+    phone.start()
+    heard = phone.say("hello")
+    release.set()
+    assert heard.text == "Sorry, I had a problem with that. Could you say it again?"
+    assert finished.wait(timeout=10), "the slow turn was cancelled instead of completed"
+
+
+def test_a_finished_call_ends_its_conversation(voice: VoiceServer) -> None:
+    phone = call(voice)
+    phone.start()
+    assert (
+        phone.post(
+            "/webhooks/twilio_voice/status", phone._call_fields({"CallStatus": "in-progress"})
+        ).status_code
+        == 204
+    )
+    assert phone.hang_up() == 204
+    tracker = run_in_server(voice, voice.agent.tracker_store.retrieve(phone.call_sid))
+    assert isinstance(tracker.events[-1], Restarted)
+
+
+@pytest.mark.parametrize(
+    ("data", "headers", "expected"),
+    [
+        ({"From": CALLER}, {}, 400),
+        ('{"CallSid": "CA1"}', {"Content-Type": "application/json"}, 400),
+        ({"CallSid": "CA1", "SpeechResult": "x" * 20_000}, {}, 400),
+    ],
+)
+def test_malformed_requests_get_400(
+    voice: VoiceServer, data: Any, headers: dict[str, str], expected: int
+) -> None:
+    phone = call(voice)
+    if isinstance(data, dict):
+        signature = phone._validator.compute_signature(f"{PUBLIC_URL}{WEBHOOK_PATH}", data)
+        headers = {**headers, "X-Twilio-Signature": signature}
+    reply = requests.post(f"{voice.url}{WEBHOOK_PATH}", data=data, headers=headers, timeout=5)
+    assert reply.status_code == expected
+    assert "Traceback" not in reply.text
+
+
+def test_logs_name_the_call_and_latency_but_not_the_caller(
+    voice: VoiceServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    phone = call(voice)
+    phone.start()
+    phone.say("hello")
+    assert f"call {phone.call_sid} turn 1 (speech) answered in" in caplog.text
+    assert CALLER not in caplog.text

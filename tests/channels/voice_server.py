@@ -1,0 +1,68 @@
+"""The real voice channel mounted in a Sanic app, served from a thread on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic
+
+from channels.twilio_voice import TwilioVoiceInput
+from tools.stack import free_port
+
+MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class VoiceServer:
+    """Serves `TwilioVoiceInput` with a real agent and a replaceable message handler."""
+
+    def __init__(self, channel: TwilioVoiceInput, agent: Agent) -> None:
+        self.channel = channel
+        self.agent = agent
+        self.port = free_port()
+        self.handler: MessageHandler | None = None
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def on_new_message(self, message: UserMessage) -> Any:
+        """The test's handler when one is set, else the agent, as `rasa run` does."""
+        if self.handler is not None:
+            return await self.handler(message)
+        return await self.agent.handle_message(message)
+
+    def start(self) -> None:
+        self._thread.start()
+        if not self._ready.wait(timeout=30):
+            raise AssertionError("the voice test server did not start")
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        app = Sanic(f"voice_test_{uuid.uuid4().hex}")
+        app.ctx.agent = self.agent
+        app.blueprint(
+            self.channel.blueprint(self.on_new_message), url_prefix="/webhooks/twilio_voice"
+        )
+        server = self._loop.run_until_complete(
+            app.create_server(
+                host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
+            )
+        )
+        assert server is not None
+        self._loop.run_until_complete(server.startup())
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(server.close())

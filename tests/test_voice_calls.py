@@ -1,0 +1,62 @@
+"""Whole phone calls to the running assistant, placed as Twilio places them."""
+
+from __future__ import annotations
+
+import re
+
+from tests.running_stack import HANDOFF_NUMBER, RunningStack
+
+SPOKEN_TICKET = re.compile(r"I N C, (\d) (\d) (\d), (\d) (\d) (\d) (\d)")
+
+
+def test_a_call_opens_an_incident_and_checks_its_status_by_voice_and_keypad(
+    stack: RunningStack,
+) -> None:
+    phone = stack.call()
+    assert phone.start().text.startswith("Hello, this is the I T help desk.")
+    assert phone.say("um i can't reset my password").text == "What is your email address?"
+    assert phone.say("it's abraham.lincoln@example.com").text == (
+        "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
+    )
+    assert phone.press("3").text == "Please describe the problem in a sentence or two."
+    confirm = phone.say("password stuck in a loop")
+    assert confirm.text.startswith(
+        "I'll open an incident called Problem resetting password, with high priority, "
+        "for abraham dot lincoln at example dot com."
+    )
+    opened = phone.say("yes please")
+    spoken_number = SPOKEN_TICKET.search(opened.text)
+    assert opened.text.startswith("Done. Your incident number is I N C,")
+    assert spoken_number is not None
+
+    offer = phone.say("what's the status of my tickets")
+    assert offer.text.startswith("Shall I use the email address you gave me before, abraham dot")
+    status = phone.press("1")
+    assert status.said[0].startswith(
+        f"Incident {spoken_number.group(0)}, Problem resetting password"
+    )
+    assert "is awaiting triage." in status.said[0]
+    assert phone.say("bye").hung_up
+
+
+def test_two_calls_from_one_number_stay_separate(stack: RunningStack) -> None:
+    first = stack.call(caller="+15005550100")
+    second = stack.call(caller="+15005550100")
+    first.start()
+    second.start()
+    first.say("check my incidents")
+    assert first.say("my email is first.caller@example.com").said == [
+        "I couldn't find any incidents for first dot caller at example dot com."
+    ]
+    assert second.say("check my incidents").text == "What is your email address?"
+    assert first.say("what's the status of my tickets").text.startswith(
+        "Shall I use the email address you gave me before, first dot caller"
+    )
+
+
+def test_asking_for_a_person_transfers_the_call(stack: RunningStack) -> None:
+    phone = stack.call()
+    phone.start()
+    heard = phone.say("i want to talk to a human")
+    assert heard.text == "I'm putting you through to a colleague now. Please hold."
+    assert heard.dialed == HANDOFF_NUMBER
