@@ -320,3 +320,13 @@ def test_logs_name_the_call_and_latency_but_not_the_caller(
     phone.say("hello")
     assert f"call {phone.call_sid} turn 1 (speech) answered in" in caplog.text
     assert CALLER not in caplog.text
+
+
+def test_the_health_endpoint_answers(voice: VoiceServer) -> None:
+    reply = requests.get(f"{voice.url}/webhooks/twilio_voice/", timeout=5)
+    assert reply.json() == {"status": "ok"}
+
+
+def test_switching_validation_off_is_logged_loudly(caplog: pytest.LogCaptureFixture) -> None:
+    TwilioVoiceInput(VoiceSettings(validate_signature=False))
+    assert "TWILIO SIGNATURE VALIDATION IS OFF" in caplog.text
