@@ -15,12 +15,13 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
 	@echo "make shell  talk to the assistant in the terminal"
 	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
+	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
 $(INSTALLED): requirements.txt constraints.txt .python-version
@@ -46,6 +47,9 @@ run: $(MODEL)
 shell: $(MODEL)
 	$(PY) -m tools.stack --services duckling,actions -- \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+servicenow: $(INSTALLED)
+	$(PY) -m tools.servicenow_server --port 8081
 
 call: $(INSTALLED)
 	$(PY) -m tools.call

@@ -8,7 +8,7 @@ from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -21,8 +21,12 @@ logger = logging.getLogger(__name__)
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ActionAskEmail(Action):
-    """Asks for the email address, offering the one given earlier in the call."""
+class ActionAskEmail(UsesIncidentBackend, Action):
+    """Asks for the email address, offering one the call already points to.
+
+    That is the address given earlier in the call or, on the phone, the address of the
+    directory user whose number is calling.
+    """
 
     def name(self) -> str:
         return "action_ask_email"
@@ -32,9 +36,32 @@ class ActionAskEmail(Action):
     ) -> list[EventType]:
         if tracker.get_slot("previous_email"):
             dispatcher.utter_message(response="utter_ask_use_previous_email")
-        else:
+            return []
+        known = self._caller_on_the_line(tracker)
+        if known is None:
             dispatcher.utter_message(response="utter_ask_email")
-        return []
+            return []
+        dispatcher.utter_message(response="utter_ask_use_directory_email", previous_email=known)
+        return [SlotSet("previous_email", known)]
+
+    def _caller_on_the_line(self, tracker: Tracker) -> str | None:
+        phone = calling_number(tracker)
+        if not phone:
+            return None
+        try:
+            caller = self.backend.find_caller_by_phone(phone)
+        except IncidentServiceError as error:
+            logger.warning("Looking up the calling number failed: %s", error)
+            return None
+        return caller.email if caller else None
+
+
+def calling_number(tracker: Tracker) -> str:
+    """The caller's phone number from the voice channel's metadata, if on a call."""
+    metadata = tracker.latest_message.get("metadata") or tracker.get_slot(
+        "session_started_metadata"
+    )
+    return str((metadata or {}).get("From") or "")
 
 
 class EmailFormValidation(UsesIncidentBackend, FormValidationAction):

@@ -53,7 +53,7 @@ class ActionOpenIncident(IncidentAction):
         email = tracker.get_slot("email")
         try:
             incident = self.backend.create_incident(
-                self.caller(email),
+                self._caller_to_file_for(email),
                 title=tracker.get_slot("incident_title"),
                 description=tracker.get_slot("problem_description"),
                 priority=tracker.get_slot("priority"),
@@ -62,9 +62,23 @@ class ActionOpenIncident(IncidentAction):
             logger.error("Opening an incident for %s failed: %s", mask_email(email), error)
             dispatcher.utter_message(response="utter_incident_service_unavailable")
             return reset
+        if incident.pending:
+            dispatcher.utter_message(response="utter_incident_recorded")
+            return reset
         logger.info("Opened %s for %s", incident.number, mask_email(email))
         dispatcher.utter_message(response="utter_incident_opened", incident_number=incident.number)
         return reset
+
+    def _caller_to_file_for(self, email: str) -> Caller:
+        """The directory entry; only the address while the directory is unreachable.
+
+        The backend can then still record the incident and resolve the caller later.
+        """
+        try:
+            return self.caller(email)
+        except IncidentServiceError as error:
+            logger.warning("Filing for %s without a directory entry: %s", mask_email(email), error)
+            return Caller(sys_id="", email=email)
 
 
 class ActionCheckIncidentStatus(IncidentAction):
@@ -86,6 +100,13 @@ class ActionCheckIncidentStatus(IncidentAction):
         if not incidents:
             dispatcher.utter_message(response="utter_no_incidents", email=email)
         for incident in incidents[:SPOKEN_INCIDENT_LIMIT]:
+            if incident.pending:
+                dispatcher.utter_message(
+                    response="utter_incident_pending",
+                    incident_title=incident.title,
+                    opened_on=spoken_date(incident.opened_at),
+                )
+                continue
             dispatcher.utter_message(
                 response="utter_incident_status",
                 incident_number=incident.number,

@@ -12,7 +12,16 @@ import pytest
 import skops.io  # noqa: F401
 import yaml
 
+from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
 from tests.running_stack import RunningStack
+from tools.servicenow_server import (
+    PASSWORD,
+    USER,
+    Faults,
+    ServiceNowTestServer,
+    Tables,
+    running_servicenow,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,3 +40,36 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def servicenow_server() -> Iterator[ServiceNowTestServer]:
+    with running_servicenow() as server:
+        yield server
+
+
+@pytest.fixture
+def servicenow(servicenow_server: ServiceNowTestServer) -> ServiceNowTestServer:
+    """The ServiceNow test instance with its seed data and no faults."""
+    servicenow_server.tables = Tables()
+    servicenow_server.faults = Faults()
+    servicenow_server.requests_seen = 0
+    return servicenow_server
+
+
+def servicenow_config(server: ServiceNowTestServer, **overrides: Any) -> ServiceNowConfig:
+    """A configuration for the test instance that retries without waiting."""
+    settings: dict[str, Any] = {
+        "instance_url": server.url,
+        "user": USER,
+        "password": PASSWORD,
+        "read_timeout": 2.0,
+        "backoff_seconds": 0.0,
+        **overrides,
+    }
+    return ServiceNowConfig(**settings)
+
+
+@pytest.fixture
+def servicenow_backend(servicenow: ServiceNowTestServer) -> ServiceNowIncidents:
+    return ServiceNowIncidents(servicenow_config(servicenow))

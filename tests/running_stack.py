@@ -24,7 +24,7 @@ HANDOFF_NUMBER = "+15005550009"
 class RunningStack:
     """Starts `python -m tools.stack` and talks to its REST channel."""
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, **environ: str) -> None:
         self.rasa_port = free_port()
         self.environ = {
             **os.environ,
@@ -38,6 +38,8 @@ class RunningStack:
             "TWILIO_VALIDATE_SIGNATURE": "true",
             "TWILIO_PUBLIC_URL": "",
             "HANDOFF_PHONE_NUMBER": HANDOFF_NUMBER,
+            "SERVICENOW_INSTANCE_URL": "",
+            **environ,
         }
         self.output: list[str] = []
         self._process: subprocess.Popen | None = None

@@ -56,6 +56,8 @@ class Incident:
     priority: str
     state: IncidentState
     opened_at: datetime
+    # Recorded locally while the incident system was unreachable; not filed yet.
+    pending: bool = False
 
 
 class IncidentServiceError(Exception):
@@ -67,6 +69,9 @@ class IncidentBackend(Protocol):
 
     def find_caller_by_email(self, email: str) -> Caller | None:
         """The caller with this email address, or None when the directory lacks it."""
+
+    def find_caller_by_phone(self, phone: str) -> Caller | None:
+        """The caller whose directory entry has this phone number, if any."""
 
     def create_incident(
         self, caller: Caller, title: str, description: str, priority: str

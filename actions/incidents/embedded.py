@@ -52,6 +52,14 @@ class EmbeddedIncidentStore:
             ).fetchone()
         return _caller(row)
 
+    def find_caller_by_phone(self, phone: str) -> Caller | None:
+        """The caller registered with this phone number, if any."""
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT id, email, phone FROM callers WHERE phone = ? AND phone != ''", (phone,)
+            ).fetchone()
+        return _caller(row) if row else None
+
     def create_incident(
         self, caller: Caller, title: str, description: str, priority: str
     ) -> Incident:

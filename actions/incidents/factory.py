@@ -8,14 +8,25 @@ from pathlib import Path
 
 from actions.incidents import IncidentBackend
 from actions.incidents.embedded import EmbeddedIncidentStore
+from actions.incidents.outbox import Outbox, OutboxWorker, ReliableServiceNow
+from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
 
 DEFAULT_INCIDENT_DB = "var/incidents.db"
+DEFAULT_OUTBOX_DB = "var/outbox.db"
 
 
 @functools.lru_cache(maxsize=1)
 def incident_backend() -> IncidentBackend:
-    """The process-wide backend: the embedded store at `INCIDENT_DB_PATH`."""
-    return EmbeddedIncidentStore(Path(os.environ.get("INCIDENT_DB_PATH", DEFAULT_INCIDENT_DB)))
+    """ServiceNow with an outbox if `SERVICENOW_INSTANCE_URL` is set, else the embedded store."""
+    config = ServiceNowConfig.from_environment()
+    if config is None:
+        return EmbeddedIncidentStore(Path(os.environ.get("INCIDENT_DB_PATH", DEFAULT_INCIDENT_DB)))
+    backend = ReliableServiceNow(
+        ServiceNowIncidents(config),
+        Outbox(Path(os.environ.get("OUTBOX_DB_PATH", DEFAULT_OUTBOX_DB))),
+    )
+    OutboxWorker(backend, float(os.environ.get("OUTBOX_RETRY_SECONDS") or 30)).start()
+    return backend
 
 
 class UsesIncidentBackend:

@@ -17,6 +17,7 @@ def make_tracker(
     intent: str = "inform",
     entities: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     """A tracker right after the caller said something with this intent."""
     return Tracker(
@@ -27,6 +28,7 @@ def make_tracker(
             "intent": {"name": intent, "confidence": 1.0},
             "intent_ranking": [{"name": intent, "confidence": 1.0}],
             "entities": entities or [],
+            "metadata": metadata or {},
         },
         events=[],
         paused=False,

@@ -13,47 +13,46 @@ from actions.forms import (
     ValidateIncidentStatusForm,
     ValidateOpenIncidentForm,
 )
-from actions.incidents import Caller, Incident, IncidentServiceError
 from actions.incidents.embedded import EmbeddedIncidentStore
+from actions.incidents.servicenow import ServiceNowIncidents
 from tests.actions.conftest import make_tracker, responses
-
-
-class DirectoryOf:
-    """A backend whose directory knows only some addresses, as ServiceNow's does."""
-
-    def __init__(self, store: EmbeddedIncidentStore, *known: str) -> None:
-        self._store = store
-        self._known = set(known)
-
-    def find_caller_by_email(self, email: str) -> Caller | None:
-        return self._store.find_caller_by_email(email) if email in self._known else None
-
-    def create_incident(
-        self, caller: Caller, title: str, description: str, priority: str
-    ) -> Incident:
-        return self._store.create_incident(caller, title, description, priority)
-
-    def list_incidents(self, caller: Caller) -> list[Incident]:
-        return self._store.list_incidents(caller)
-
-
-class Unreachable(DirectoryOf):
-    def find_caller_by_email(self, email: str) -> Caller | None:
-        raise IncidentServiceError("connection refused")
+from tools.servicenow_server import ServiceNowTestServer
 
 
 async def test_asks_for_an_address_when_none_was_given(
-    dispatcher: CollectingDispatcher, domain: dict[str, Any]
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
-    await ActionAskEmail().run(dispatcher, make_tracker(), domain)
+    await ActionAskEmail(store).run(dispatcher, make_tracker(), domain)
+    assert responses(dispatcher) == ["utter_ask_email"]
+
+
+async def test_a_caller_whose_number_is_in_the_directory_is_offered_their_address(
+    servicenow_backend: ServiceNowIncidents,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(metadata={"CallSid": "CA1", "From": "+15005550006"})
+    events = await ActionAskEmail(servicenow_backend).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_ask_use_directory_email"]
+    assert dispatcher.messages[0]["previous_email"] == "abraham.lincoln@example.com"
+    assert events == [SlotSet("previous_email", "abraham.lincoln@example.com")]
+
+
+async def test_an_unknown_number_gets_the_plain_question(
+    servicenow_backend: ServiceNowIncidents,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(metadata={"CallSid": "CA1", "From": "+19999999999"})
+    assert await ActionAskEmail(servicenow_backend).run(dispatcher, tracker, domain) == []
     assert responses(dispatcher) == ["utter_ask_email"]
 
 
 async def test_offers_the_previous_address(
-    dispatcher: CollectingDispatcher, domain: dict[str, Any]
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     tracker = make_tracker({"previous_email": "jane.doe@example.com"})
-    await ActionAskEmail().run(dispatcher, tracker, domain)
+    await ActionAskEmail(store).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_ask_use_previous_email"]
 
 
@@ -67,9 +66,11 @@ def test_a_known_address_is_kept_lowercase_and_remembered(
 
 
 def test_an_unknown_address_is_refused_with_the_original_reprompt(
-    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+    servicenow_backend: ServiceNowIncidents,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
 ) -> None:
-    form = ValidateOpenIncidentForm(DirectoryOf(store, "abraham.lincoln@example.com"))
+    form = ValidateOpenIncidentForm(servicenow_backend)
     slots = form.validate_email("idontexist@example.com", dispatcher, make_tracker(), domain)
     assert slots == {"email": None}
     assert dispatcher.messages[0]["response"] == "utter_no_email"
@@ -84,12 +85,14 @@ def test_a_malformed_address_is_asked_again(
 
 
 def test_an_unreachable_directory_gets_an_apology(
-    store: EmbeddedIncidentStore,
+    servicenow: ServiceNowTestServer,
+    servicenow_backend: ServiceNowIncidents,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    form = ValidateIncidentStatusForm(Unreachable(store))
+    servicenow.faults.down = True
+    form = ValidateIncidentStatusForm(servicenow_backend)
     slots = form.validate_email("jane.doe@example.com", dispatcher, make_tracker(), domain)
     assert slots == {"email": None}
     assert responses(dispatcher) == ["utter_incident_service_unavailable"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from rasa_sdk.events import SlotSet
@@ -10,7 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.incident_actions import ActionCheckIncidentStatus, ActionOpenIncident, spoken_date
 from actions.incidents.embedded import EmbeddedIncidentStore
+from actions.incidents.outbox import Outbox, ReliableServiceNow
+from actions.incidents.servicenow import ServiceNowIncidents
 from tests.actions.conftest import make_tracker, responses
+from tests.conftest import servicenow_config
+from tools.servicenow_server import ServiceNowTestServer
 
 CONFIRMED = {
     "email": "abraham.lincoln@example.com",
@@ -90,3 +95,41 @@ async def test_status_speaks_the_three_newest_and_counts_the_rest(
 
 def test_dates_are_spoken_as_month_day_and_year() -> None:
     assert spoken_date(datetime(2020, 5, 21, 9, 57, 6, tzinfo=timezone.utc)) == "May 21, 2020"
+
+
+async def test_during_an_outage_the_caller_hears_it_is_recorded_and_later_pending(
+    servicenow: ServiceNowTestServer,
+    tmp_path: Path,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    backend = ReliableServiceNow(
+        ServiceNowIncidents(servicenow_config(servicenow)), Outbox(tmp_path / "outbox.db")
+    )
+    servicenow.faults.down = True
+    await ActionOpenIncident(backend).run(dispatcher, make_tracker(CONFIRMED), domain)
+    assert responses(dispatcher) == ["utter_incident_recorded"]
+
+    servicenow.faults.down = False
+    status = CollectingDispatcher()
+    tracker = make_tracker({"email": "abraham.lincoln@example.com"})
+    await ActionCheckIncidentStatus(backend).run(status, tracker, domain)
+    assert responses(status) == ["utter_incident_pending", "utter_incident_status"]
+    assert status.messages[0]["incident_title"] == "Problem resetting password"
+    assert status.messages[1]["incident_number"] == "INC0010001"
+
+    assert backend.deliver_pending() == 1
+    [filed] = servicenow.tables.query("incident", "short_description=Problem resetting password")
+    assert filed["caller_id"] == servicenow.tables.rows["sys_user"][0]["sys_id"]
+
+
+async def test_an_unreachable_system_gets_an_apology_on_a_status_check(
+    servicenow: ServiceNowTestServer,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    backend = ServiceNowIncidents(servicenow_config(servicenow))
+    servicenow.faults.down = True
+    tracker = make_tracker({"email": "abraham.lincoln@example.com"})
+    await ActionCheckIncidentStatus(backend).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_incident_service_unavailable"]

@@ -1,0 +1,221 @@
+"""ServiceNow backend: the REST Table API over `requests`, with timeouts and retries."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from actions.incidents import Caller, Incident, IncidentServiceError, IncidentState
+
+logger = logging.getLogger(__name__)
+
+# ServiceNow computes priority from urgency and impact; with impact 2 (medium),
+# urgency 1/2/3 gives priority 2 High, 3 Moderate and 4 Low in the default matrix.
+URGENCY_BY_PRIORITY = {"high": "1", "medium": "2", "low": "3"}
+PRIORITY_BY_URGENCY = {urgency: priority for priority, urgency in URGENCY_BY_PRIORITY.items()}
+IMPACT = "2"
+USER_FIELDS = "sys_id,email,name,phone,mobile_phone"
+INCIDENT_FIELDS = "number,short_description,description,urgency,state,opened_at"
+# Enough for "three most recent, and N more" without paging through a caller's history.
+LIST_LIMIT = 50
+_SERVICENOW_TIME = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass(frozen=True)
+class ServiceNowConfig:
+    """Where the instance is and how to reach it."""
+
+    instance_url: str
+    user: str = ""
+    password: str = ""
+    token: str = ""
+    connect_timeout: float = 3.05
+    read_timeout: float = 10.0
+    retries: int = 3
+    backoff_seconds: float = 0.5
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> ServiceNowConfig | None:
+        """The configuration, or None when `SERVICENOW_INSTANCE_URL` is not set."""
+        url = environ.get("SERVICENOW_INSTANCE_URL", "").strip().rstrip("/")
+        if not url:
+            return None
+        return cls(
+            instance_url=url,
+            user=environ.get("SERVICENOW_USER", ""),
+            password=environ.get("SERVICENOW_PASSWORD", ""),
+            token=environ.get("SERVICENOW_TOKEN", ""),
+            connect_timeout=float(environ.get("SERVICENOW_CONNECT_TIMEOUT") or 3.05),
+            read_timeout=float(environ.get("SERVICENOW_READ_TIMEOUT") or 10),
+            retries=int(environ.get("SERVICENOW_RETRIES") or 3),
+        )
+
+
+class _ServiceNowRetry(Retry):
+    """Retries reads on 429 and 5xx; a create only on 429, which ServiceNow did not process."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if method == "POST" and status_code != 429:
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
+
+
+class ServiceNowIncidents:
+    """Finds callers and opens and lists incidents in a ServiceNow instance."""
+
+    def __init__(self, config: ServiceNowConfig) -> None:
+        self._config = config
+        self._session = requests.Session()
+        if config.token:
+            self._session.headers["Authorization"] = f"Bearer {config.token}"
+        else:
+            self._session.auth = (config.user, config.password)
+        self._session.headers["Accept"] = "application/json"
+        retry = _ServiceNowRetry(
+            total=config.retries,
+            connect=config.retries,
+            read=0,
+            status=config.retries,
+            backoff_factor=config.backoff_seconds,
+            status_forcelist=(429, 500, 502, 503, 504),
+            allowed_methods=frozenset({"GET", "POST"}),
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        self._session.mount(config.instance_url, HTTPAdapter(max_retries=retry))
+
+    def find_caller_by_email(self, email: str) -> Caller | None:
+        return self._one_user(f"email={_literal(email)}")
+
+    def find_caller_by_phone(self, phone: str) -> Caller | None:
+        return self._one_user(f"phone={_literal(phone)}^ORmobile_phone={_literal(phone)}")
+
+    def create_incident(
+        self,
+        caller: Caller,
+        title: str,
+        description: str,
+        priority: str,
+        correlation_id: str = "",
+    ) -> Incident:
+        caller_id = caller.sys_id or self._sys_id_of(caller.email)
+        record = {
+            "caller_id": caller_id,
+            "short_description": title,
+            "description": description,
+            "urgency": URGENCY_BY_PRIORITY[priority],
+            "impact": IMPACT,
+            "correlation_id": correlation_id,
+        }
+        created = self._request("POST", "incident", json=record)
+        if not isinstance(created, dict) or not created.get("number"):
+            raise IncidentServiceError("ServiceNow created an incident without a number")
+        return _incident(created)
+
+    def _sys_id_of(self, email: str) -> str:
+        found = self.find_caller_by_email(email)
+        if found is None:
+            raise IncidentServiceError("the caller is no longer in the ServiceNow directory")
+        return found.sys_id
+
+    def find_incident_by_correlation(self, correlation_id: str) -> Incident | None:
+        """The incident an earlier attempt created with this correlation ID, if any."""
+        rows = self._rows(
+            "incident", f"correlation_id={_literal(correlation_id)}", INCIDENT_FIELDS, 1
+        )
+        return _incident(rows[0]) if rows else None
+
+    def list_incidents(self, caller: Caller) -> list[Incident]:
+        # opened_at has one-second resolution; the number breaks ties.
+        query = f"caller_id={_literal(caller.sys_id)}^ORDERBYDESCopened_at^ORDERBYDESCnumber"
+        return [
+            _incident(row) for row in self._rows("incident", query, INCIDENT_FIELDS, LIST_LIMIT)
+        ]
+
+    def _one_user(self, query: str) -> Caller | None:
+        rows = self._rows("sys_user", query, USER_FIELDS, 1)
+        if not rows:
+            return None
+        row = rows[0]
+        return Caller(
+            sys_id=row["sys_id"],
+            email=row.get("email", "").lower(),
+            name=row.get("name", ""),
+            phone=row.get("phone") or row.get("mobile_phone") or "",
+        )
+
+    def _rows(self, table: str, query: str, fields: str, limit: int) -> list[dict[str, Any]]:
+        params = {"sysparm_query": query, "sysparm_fields": fields, "sysparm_limit": str(limit)}
+        rows = self._request("GET", table, params=params)
+        if not isinstance(rows, list):
+            raise IncidentServiceError(f"ServiceNow answered a {table} query without a list")
+        return rows
+
+    def _request(self, method: str, table: str, **kwargs: Any) -> Any:
+        url = f"{self._config.instance_url}/api/now/table/{table}"
+        try:
+            reply = self._session.request(
+                method,
+                url,
+                timeout=(self._config.connect_timeout, self._config.read_timeout),
+                **kwargs,
+            )
+        except requests.RequestException as error:
+            raise IncidentServiceError(f"ServiceNow {method} {table} failed: {error}") from error
+        if reply.status_code >= 400:
+            raise IncidentServiceError(_describe_failure(method, table, reply))
+        try:
+            return reply.json()["result"]
+        except (ValueError, KeyError) as error:
+            raise IncidentServiceError(f"ServiceNow {method} {table}: no JSON result") from error
+
+
+def _literal(value: str) -> str:
+    """A value inside an encoded query: `^` separates conditions, so it is doubled."""
+    return value.replace("^", "^^")
+
+
+def _describe_failure(method: str, table: str, reply: requests.Response) -> str:
+    try:
+        error = reply.json().get("error") or {}
+    except ValueError:
+        error = {}
+    message = error.get("message") or reply.reason
+    detail = f" ({error['detail']})" if error.get("detail") else ""
+    reasons = {
+        401: "refused the credentials",
+        403: "denied access",
+        404: "has no such table",
+        429: "is rate limiting us",
+    }
+    reason = reasons.get(reply.status_code, "failed")
+    return f"ServiceNow {reason}: {method} {table} -> {reply.status_code} {message}{detail}"
+
+
+def _incident(row: dict[str, Any]) -> Incident:
+    try:
+        state = IncidentState(int(row.get("state") or IncidentState.NEW))
+    except ValueError:
+        state = IncidentState.NEW
+    opened = row.get("opened_at") or ""
+    opened_at = (
+        datetime.strptime(opened, _SERVICENOW_TIME).replace(tzinfo=timezone.utc)
+        if opened
+        else datetime.now(timezone.utc).replace(microsecond=0)
+    )
+    return Incident(
+        number=row["number"],
+        title=row.get("short_description", ""),
+        description=row.get("description", ""),
+        priority=PRIORITY_BY_URGENCY.get(str(row.get("urgency")), "medium"),
+        state=state,
+        opened_at=opened_at,
+    )

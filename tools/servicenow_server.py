@@ -1,0 +1,272 @@
+"""A ServiceNow-compatible test server: the Table API subset the assistant uses.
+
+Serves `/api/now/table/sys_user` and `/api/now/table/incident` with basic or bearer
+auth, ServiceNow's JSON error bodies, and switches for latency, 429 with Retry-After,
+and 5xx, so that the ServiceNow backend can be tested over real HTTP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+logger = logging.getLogger(__name__)
+
+USER = "assistant"
+PASSWORD = "assistant-password"
+TOKEN = "assistant-token"
+TABLES = ("sys_user", "incident")
+SEED_USERS = (
+    {"email": "abraham.lincoln@example.com", "name": "Abraham Lincoln", "phone": "+15005550006"},
+    {"email": "jane.doe@example.com", "name": "Jane Doe", "phone": "+15005550007"},
+    {"email": "anything@example.com", "name": "Any Thing", "phone": ""},
+)
+
+
+@dataclass
+class Faults:
+    """Switches that make the server misbehave, each for a number of requests."""
+
+    latency_seconds: float = 0.0
+    rate_limited: int = 0
+    retry_after_seconds: int = 1
+    server_errors: int = 0
+    down: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def take(self) -> tuple[int, dict[str, str]] | None:
+        """The fault to answer the next request with, if any."""
+        with self.lock:
+            if self.down:
+                return HTTPStatus.SERVICE_UNAVAILABLE, {}
+            if self.rate_limited:
+                self.rate_limited -= 1
+                return HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": str(self.retry_after_seconds)}
+            if self.server_errors:
+                self.server_errors -= 1
+                return HTTPStatus.INTERNAL_SERVER_ERROR, {}
+        return None
+
+
+class Tables:
+    """The records of the two tables, in memory."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict[str, str]]] = {"sys_user": [], "incident": []}
+        self._next_number = 10001
+        self._lock = threading.Condition()
+        for user in SEED_USERS:
+            self.insert("sys_user", {**user, "mobile_phone": ""})
+        lincoln = self.rows["sys_user"][0]["sys_id"]
+        self.insert(
+            "incident",
+            {
+                "caller_id": lincoln,
+                "short_description": "Email Log in problem",
+                "description": "Outlook keeps asking for the password",
+                "urgency": "2",
+                "impact": "2",
+                "state": "2",
+                "opened_at": "2020-05-21 09:57:06",
+            },
+        )
+
+    def insert(self, table: str, record: dict[str, Any]) -> dict[str, str]:
+        with self._lock:
+            row = {key: "" if value is None else str(value) for key, value in record.items()}
+            row["sys_id"] = uuid.uuid4().hex
+            if table == "incident":
+                row["number"] = f"INC{self._next_number:07d}"
+                self._next_number += 1
+                row.setdefault("state", "1")
+                row.setdefault(
+                    "opened_at", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+                )
+            self.rows[table].append(row)
+            self._lock.notify_all()
+            return row
+
+    def wait_for(self, table: str, count: int, timeout: float = 10.0) -> bool:
+        """Waits until the table holds `count` rows, for requests still being served."""
+        with self._lock:
+            return self._lock.wait_for(lambda: len(self.rows[table]) >= count, timeout)
+
+    def query(self, table: str, encoded_query: str) -> list[dict[str, str]]:
+        """Applies a ServiceNow encoded query: `a=1^b=2^ORc=3^ORDERBYDESCfield`."""
+        conditions, order_by = _parse_query(encoded_query)
+        with self._lock:
+            rows = [row for row in self.rows[table] if _matches(row, conditions)]
+        for descending, name in reversed(order_by):
+            rows.sort(key=lambda row: row.get(name, ""), reverse=descending)
+        return rows
+
+
+def _parse_query(encoded: str) -> tuple[list[list[tuple[str, str]]], list[tuple[bool, str]]]:
+    """AND-groups of OR-alternatives, and ordering; `^^` is a literal caret."""
+    placeholder = "\x00"
+    parts = encoded.replace("^^", placeholder).split("^") if encoded else []
+    groups: list[list[tuple[str, str]]] = []
+    order_by: list[tuple[bool, str]] = []
+    for part in parts:
+        part = part.replace(placeholder, "^")
+        if part.startswith("ORDERBYDESC"):
+            order_by.append((True, part[len("ORDERBYDESC") :]))
+        elif part.startswith("ORDERBY"):
+            order_by.append((False, part[len("ORDERBY") :]))
+        elif part.startswith("OR") and groups and "=" in part:
+            name, _, value = part[2:].partition("=")
+            groups[-1].append((name, value))
+        elif "=" in part:
+            name, _, value = part.partition("=")
+            groups.append([(name, value)])
+    return groups, order_by
+
+
+def _matches(row: dict[str, str], groups: list[list[tuple[str, str]]]) -> bool:
+    return all(
+        any(row.get(name, "").lower() == value.lower() for name, value in group) for group in groups
+    )
+
+
+class ServiceNowHandler(BaseHTTPRequestHandler):
+    """HTTP front of the tables, attached to the server."""
+
+    server: ServiceNowTestServer
+
+    def do_GET(self) -> None:
+        self._serve(lambda table, params: self._list(table, params))
+
+    def do_POST(self) -> None:
+        self._serve(lambda table, params: self._create(table))
+
+    def _serve(self, action: Any) -> None:
+        self.server.requests_seen += 1
+        if self.server.faults.latency_seconds:
+            time.sleep(self.server.faults.latency_seconds)
+        fault = self.server.faults.take()
+        if fault:
+            status, headers = fault
+            self._error(status, "Service unavailable", f"injected {int(status)}", headers)
+            return
+        if not self._authenticated():
+            self._error(
+                HTTPStatus.UNAUTHORIZED,
+                "User Not Authenticated",
+                "Required to provide Auth information",
+            )
+            return
+        url = urlsplit(self.path)
+        prefix = "/api/now/table/"
+        table = url.path[len(prefix) :] if url.path.startswith(prefix) else ""
+        if table not in TABLES:
+            self._error(HTTPStatus.NOT_FOUND, "Invalid table", f"{url.path} does not exist")
+            return
+        action(table, {key: values[-1] for key, values in parse_qs(url.query).items()})
+
+    def _list(self, table: str, params: dict[str, str]) -> None:
+        rows = self.server.tables.query(table, params.get("sysparm_query", ""))
+        limit = int(params.get("sysparm_limit", "10000"))
+        fields = [name for name in params.get("sysparm_fields", "").split(",") if name]
+        result = [
+            {name: row.get(name, "") for name in fields} if fields else row for row in rows[:limit]
+        ]
+        self._json(HTTPStatus.OK, {"result": result})
+
+    def _create(self, table: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            record = json.loads(self.rfile.read(length) or b"{}")
+        except json.JSONDecodeError:
+            self._error(HTTPStatus.BAD_REQUEST, "Invalid JSON", "The body is not JSON")
+            return
+        row = self.server.tables.insert(table, record)
+        self._json(HTTPStatus.CREATED, {"result": row})
+
+    def _authenticated(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        basic = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        return header in (f"Basic {basic}", f"Bearer {TOKEN}")
+
+    def _error(
+        self,
+        status: int,
+        message: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        body = {"error": {"message": message, "detail": detail}, "status": "failure"}
+        self._json(status, body, headers)
+
+    def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug(format, *args)
+
+
+class ServiceNowTestServer(ThreadingHTTPServer):
+    """The server, its tables and its fault switches."""
+
+    daemon_threads = True
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__((host, port), ServiceNowHandler)
+        self.tables = Tables()
+        self.faults = Faults()
+        self.requests_seen = 0
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+
+@contextlib.contextmanager
+def running_servicenow() -> Iterator[ServiceNowTestServer]:
+    """Serves the test instance from a thread for the duration of the block."""
+    server = ServiceNowTestServer()
+    thread = threading.Thread(target=server.serve_forever, name="servicenow", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def main() -> None:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--host", default="127.0.0.1")
+    cli.add_argument("--port", type=int, default=8081)
+    args = cli.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    server = ServiceNowTestServer(args.host, args.port)
+    logger.info("ServiceNow test instance at %s (user %s, password %s)", server.url, USER, PASSWORD)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    server.server_close()
+
+
+if __name__ == "__main__":
+    main()
