@@ -14,14 +14,15 @@ import json
 import logging
 import time
 import zoneinfo
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from threading import Thread
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
 import duckling
+
+from tools.loopback import LoopbackServer, serving
 
 logger = logging.getLogger(__name__)
 
@@ -145,33 +146,19 @@ class DucklingHandler(BaseHTTPRequestHandler):
         logger.debug(format, *args)
 
 
-class DucklingHTTPServer(ThreadingHTTPServer):
+class DucklingHTTPServer(LoopbackServer):
     """A threading HTTP server that owns one `DucklingParser`."""
-
-    daemon_threads = True
 
     def __init__(self, host: str, port: int, parser: DucklingParser | None = None) -> None:
         super().__init__((host, port), DucklingHandler)
         self.parser = parser or DucklingParser()
 
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
 
-
-@contextlib.contextmanager
-def running_duckling(host: str = "127.0.0.1", port: int = 0) -> Iterator[DucklingHTTPServer]:
-    """Serves Duckling in a background thread for the duration of the block."""
-    server = DucklingHTTPServer(host, port)
-    thread = Thread(target=server.serve_forever, name="duckling", daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def running_duckling(
+    host: str = "127.0.0.1", port: int = 0
+) -> AbstractContextManager[DucklingHTTPServer]:
+    """Serves Duckling from a background thread for the duration of a `with` block."""
+    return serving(DucklingHTTPServer(host, port))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,13 +15,15 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tools.loopback import LoopbackServer, serving
 
 logger = logging.getLogger(__name__)
 
@@ -224,10 +226,8 @@ class ServiceNowHandler(BaseHTTPRequestHandler):
         logger.debug(format, *args)
 
 
-class ServiceNowTestServer(ThreadingHTTPServer):
+class ServiceNowTestServer(LoopbackServer):
     """The server, its tables and its fault switches."""
-
-    daemon_threads = True
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__((host, port), ServiceNowHandler)
@@ -235,24 +235,10 @@ class ServiceNowTestServer(ThreadingHTTPServer):
         self.faults = Faults()
         self.requests_seen = 0
 
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
 
-
-@contextlib.contextmanager
-def running_servicenow() -> Iterator[ServiceNowTestServer]:
-    """Serves the test instance from a thread for the duration of the block."""
-    server = ServiceNowTestServer()
-    thread = threading.Thread(target=server.serve_forever, name="servicenow", daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def running_servicenow() -> AbstractContextManager[ServiceNowTestServer]:
+    """Serves the test instance from a background thread for the duration of a `with` block."""
+    return serving(ServiceNowTestServer())
 
 
 def main() -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 
 from actions.incidents import Caller, Incident, IncidentState
+from actions.incidents.sqlite import SQLiteFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS callers (
@@ -31,14 +28,10 @@ CREATE INDEX IF NOT EXISTS incidents_by_caller ON incidents (caller_id, id);
 _FIRST_NUMBER = 10000
 
 
-class EmbeddedIncidentStore:
+class EmbeddedIncidentStore(SQLiteFile):
     """Keeps callers and incidents in one SQLite file; callers register on first use."""
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connection() as connection:
-            connection.executescript(_SCHEMA)
+    SCHEMA = _SCHEMA
 
     def find_caller_by_email(self, email: str) -> Caller | None:
         """Returns the caller, registering an unknown address as a new caller."""
@@ -108,12 +101,6 @@ class EmbeddedIncidentStore:
             )
             for row in rows
         ]
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        """A short-lived connection that commits on success and always closes."""
-        with closing(sqlite3.connect(self._path, timeout=10)) as connection, connection:
-            yield connection
 
 
 def _caller(row: tuple) -> Caller:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 from actions.incidents import Caller, Incident, IncidentServiceError, IncidentState
 from actions.incidents.servicenow import ServiceNowIncidents
+from actions.incidents.sqlite import SQLiteFile
 from actions.privacy import mask_email
 
 logger = logging.getLogger(__name__)
@@ -55,14 +52,10 @@ class PendingIncident:
         )
 
 
-class Outbox:
+class Outbox(SQLiteFile):
     """Pending incidents in a SQLite file, so they survive a restart of the action server."""
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connection() as connection:
-            connection.executescript(_SCHEMA)
+    SCHEMA = _SCHEMA
 
     def add(self, incident: PendingIncident) -> None:
         with self._connection() as connection:
@@ -115,11 +108,6 @@ class Outbox:
                 "UPDATE pending SET attempts = attempts + 1 WHERE correlation_id = ?",
                 (correlation_id,),
             )
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self._path, timeout=10)) as connection, connection:
-            yield connection
 
 
 class ReliableServiceNow:

@@ -107,19 +107,12 @@ def test_a_wrong_instance_path_is_a_clear_error(servicenow: ServiceNowTestServer
         backend.find_caller_by_email("jane.doe@example.com")
 
 
-def test_rate_limits_are_waited_out_as_retry_after_says(
-    servicenow: ServiceNowTestServer, servicenow_backend: ServiceNowIncidents
+@pytest.mark.parametrize("fault", ["rate_limited", "server_errors"])
+def test_reads_are_retried_on_429_as_retry_after_says_and_on_5xx(
+    servicenow: ServiceNowTestServer, servicenow_backend: ServiceNowIncidents, fault: str
 ) -> None:
-    servicenow.faults.rate_limited = 2
     servicenow.faults.retry_after_seconds = 0
-    assert servicenow_backend.find_caller_by_email("jane.doe@example.com") is not None
-    assert servicenow.requests_seen == 3
-
-
-def test_reads_are_retried_on_server_errors(
-    servicenow: ServiceNowTestServer, servicenow_backend: ServiceNowIncidents
-) -> None:
-    servicenow.faults.server_errors = 2
+    setattr(servicenow.faults, fault, 2)
     assert servicenow_backend.find_caller_by_email("jane.doe@example.com") is not None
     assert servicenow.requests_seen == 3
 

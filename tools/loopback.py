@@ -1,0 +1,35 @@
+"""Small HTTP servers for local use and tests: a threading server and a thread to run it."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from typing import TypeVar
+
+Server = TypeVar("Server", bound="LoopbackServer")
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    """A threading HTTP server that knows its own URL."""
+
+    daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+
+@contextlib.contextmanager
+def serving(server: Server) -> Iterator[Server]:
+    """Serves from a background thread for the duration of the block, then closes."""
+    thread = threading.Thread(target=server.serve_forever, name=type(server).__name__, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
