@@ -9,19 +9,20 @@ PY := $(VENV)/bin/python
 RASA := $(PY) -m tools.rasa_cli
 INSTALLED := $(VENV)/.installed
 MODEL := models/helpdesk.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard components/*.py)
 HOLDOUT_TARGET := 0.95
 # Rasa's own chatter about telemetry and its TensorFlow import.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow bench-nlu test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
 	@echo "make shell  talk to the assistant in the terminal"
 	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
+	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
 $(INSTALLED): requirements.txt constraints.txt .python-version
@@ -47,6 +48,9 @@ run: $(MODEL)
 shell: $(MODEL)
 	$(PY) -m tools.stack --services duckling,actions -- \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+bench-nlu: $(MODEL)
+	$(PY) -m tools.bench_nlu
 
 servicenow: $(INSTALLED)
 	$(PY) -m tools.servicenow_server --port 8081
@@ -75,7 +79,7 @@ test-holdout: $(MODEL)
 	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout --quiet
 	$(PY) -m tools.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
 
-test: lint validate train unit test-stories test-holdout
+test: lint validate train unit test-stories test-holdout bench-nlu
 
 clean:
 	rm -rf models results .rasa

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,11 @@ import pytest
 # Before Rasa imports TensorFlow, or importing skops takes 8 s (see tools/rasa_cli.py).
 import skops.io  # noqa: F401
 import yaml
+from rasa.core.agent import Agent
 
 from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
 from tests.running_stack import RunningStack
+from tools.duckling_server import running_duckling
 from tools.servicenow_server import (
     PASSWORD,
     USER,
@@ -73,3 +76,16 @@ def servicenow_config(server: ServiceNowTestServer, **overrides: Any) -> Service
 @pytest.fixture
 def servicenow_backend(servicenow: ServiceNowTestServer) -> ServiceNowIncidents:
     return ServiceNowIncidents(servicenow_config(servicenow))
+
+
+@pytest.fixture(scope="session")
+def trained_agent() -> Iterator[Agent]:
+    """The trained model, loaded once, parsing with a real Duckling."""
+    with running_duckling() as duckling:
+        previous = os.environ.get("RASA_DUCKLING_HTTP_URL")
+        os.environ["RASA_DUCKLING_HTTP_URL"] = duckling.url
+        yield Agent.load(str(PROJECT_ROOT / "models" / "helpdesk.tar.gz"))
+        if previous is None:
+            os.environ.pop("RASA_DUCKLING_HTTP_URL")
+        else:
+            os.environ["RASA_DUCKLING_HTTP_URL"] = previous

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
@@ -19,9 +18,7 @@ from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 from channels.settings import VoiceSettings
 from channels.twilio_voice import TwilioVoiceInput
 from tests.channels.voice_server import VoiceServer
-from tests.conftest import PROJECT_ROOT
 from tools.call import WEBHOOK_PATH, SimulatedCall, parse_twiml
-from tools.duckling_server import running_duckling
 
 TOKEN = "unit-test-token"
 PUBLIC_URL = "https://voice.example.com"
@@ -34,20 +31,12 @@ PRIORITY_MENU = [
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[VoiceServer]:
-    with running_duckling() as duckling:
-        previous = os.environ.get("RASA_DUCKLING_HTTP_URL")
-        os.environ["RASA_DUCKLING_HTTP_URL"] = duckling.url
-        agent = Agent.load(str(PROJECT_ROOT / "models" / "helpdesk.tar.gz"))
-        settings = VoiceSettings(auth_token=TOKEN, public_url=PUBLIC_URL, hints=("outlook",))
-        voice = VoiceServer(TwilioVoiceInput(settings), agent)
-        voice.start()
-        yield voice
-        voice.stop()
-        if previous is None:
-            os.environ.pop("RASA_DUCKLING_HTTP_URL")
-        else:
-            os.environ["RASA_DUCKLING_HTTP_URL"] = previous
+def server(trained_agent: Agent) -> Iterator[VoiceServer]:
+    settings = VoiceSettings(auth_token=TOKEN, public_url=PUBLIC_URL, hints=("outlook",))
+    voice = VoiceServer(TwilioVoiceInput(settings), trained_agent)
+    voice.start()
+    yield voice
+    voice.stop()
 
 
 @pytest.fixture
