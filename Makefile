@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow bench-nlu test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow bench-nlu e2e test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -23,6 +23,7 @@ help:
 	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
+	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
 $(INSTALLED): requirements.txt constraints.txt .python-version
@@ -48,6 +49,14 @@ run: $(MODEL)
 shell: $(MODEL)
 	$(PY) -m tools.stack --services duckling,actions -- \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+E2E_STATE := results/e2e
+e2e: $(MODEL)
+	rm -rf $(E2E_STATE)
+	TRACKER_STORE_DB=$(E2E_STATE)/tracker.db INCIDENT_DB_PATH=$(E2E_STATE)/incidents.db \
+	OUTBOX_DB_PATH=$(E2E_STATE)/outbox.db \
+	$(PY) -m tools.stack --free-ports --services servicenow,duckling,actions,rasa -- \
+	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml
 
 bench-nlu: $(MODEL)
 	$(PY) -m tools.bench_nlu
@@ -79,7 +88,7 @@ test-holdout: $(MODEL)
 	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout --quiet
 	$(PY) -m tools.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
 
-test: lint validate train unit test-stories test-holdout bench-nlu
+test: lint validate train unit test-stories test-holdout bench-nlu e2e
 
 clean:
 	rm -rf models results .rasa

@@ -109,7 +109,16 @@ class SimulatedCall:
     def _follow(self, path: str, fields: dict[str, str]) -> Heard:
         reply = self.post(path, self._call_fields(fields))
         reply.raise_for_status()
-        self.last = parse_twiml(reply.text, base_path=path)
+        heard = parse_twiml(reply.text, base_path=path)
+        # Without a <Gather>, a phone goes straight on to the <Redirect>.
+        while heard.answer_url is None and heard.silence_url and not heard.ended:
+            path = heard.silence_url
+            reply = self.post(path, self._call_fields({"CallStatus": "in-progress"}))
+            reply.raise_for_status()
+            following = parse_twiml(reply.text, base_path=path)
+            following.said[:0] = heard.said
+            heard = following
+        self.last = heard
         return self.last
 
     def _call_fields(self, fields: dict[str, str]) -> dict[str, str]:

@@ -27,12 +27,13 @@ from tools.loopback import LoopbackServer, serving
 
 logger = logging.getLogger(__name__)
 
+DEFAULT_PORT = 8081
 USER = "assistant"
 PASSWORD = "assistant-password"
 TOKEN = "assistant-token"
 TABLES = ("sys_user", "incident")
 SEED_USERS = (
-    {"email": "abraham.lincoln@example.com", "name": "Abraham Lincoln", "phone": "+15005550006"},
+    {"email": "abraham.lincoln@example.com", "name": "Abraham Lincoln", "phone": "+15005550011"},
     {"email": "jane.doe@example.com", "name": "Jane Doe", "phone": "+15005550007"},
     {"email": "anything@example.com", "name": "Any Thing", "phone": ""},
 )
@@ -149,6 +150,9 @@ class ServiceNowHandler(BaseHTTPRequestHandler):
     server: ServiceNowTestServer
 
     def do_GET(self) -> None:
+        if self.path == "/":
+            self._json(HTTPStatus.OK, {"result": "ServiceNow test instance"})
+            return
         self._serve(lambda table, params: self._list(table, params))
 
     def do_POST(self) -> None:
@@ -244,7 +248,7 @@ def running_servicenow() -> AbstractContextManager[ServiceNowTestServer]:
 def main() -> None:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--host", default="127.0.0.1")
-    cli.add_argument("--port", type=int, default=8081)
+    cli.add_argument("--port", type=int, default=DEFAULT_PORT)
     args = cli.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     server = ServiceNowTestServer(args.host, args.port)

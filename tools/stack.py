@@ -20,12 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from tools import servicenow_server
 from tools.environment import PROJECT_ROOT, load_environment
 
 DEFAULT_MODEL = "models/helpdesk.tar.gz"
 READY_TIMEOUT_SECONDS = 120.0
 STOP_TIMEOUT_SECONDS = 10.0
 SERVICES = ("duckling", "actions", "rasa")
+# Started only when asked for: the ServiceNow test instance, for the connected mode.
+OPTIONAL_SERVICES = ("servicenow",)
 
 
 @dataclass
@@ -85,6 +88,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _servicenow_port(environ: dict[str, str]) -> int:
+    url = environ.get("SERVICENOW_INSTANCE_URL", "")
+    return _port(url) if url else servicenow_server.DEFAULT_PORT
+
+
 def _port(url: str) -> int:
     port = urlparse(url).port
     if port is None:
@@ -92,8 +100,13 @@ def _port(url: str) -> int:
     return port
 
 
-def configure_ports(environ: dict[str, str], free: bool) -> None:
+def configure_ports(environ: dict[str, str], free: bool, names: Sequence[str]) -> None:
     """Sets the services' URLs; with `free`, on ports nothing else uses."""
+    if "servicenow" in names:
+        port = free_port() if free else servicenow_server.DEFAULT_PORT
+        environ["SERVICENOW_INSTANCE_URL"] = f"http://127.0.0.1:{port}"
+        environ["SERVICENOW_USER"] = servicenow_server.USER
+        environ["SERVICENOW_PASSWORD"] = servicenow_server.PASSWORD
     if free:
         environ["RASA_DUCKLING_HTTP_URL"] = f"http://127.0.0.1:{free_port()}"
         environ["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{free_port()}/webhook"
@@ -115,6 +128,11 @@ def build_services(names: Sequence[str], environ: dict[str, str], model: str) ->
     action_port = _port(action_url)
     rasa_port = environ["RASA_PORT"]
     catalogue = {
+        "servicenow": Service(
+            "servicenow",
+            [python, "-m", "tools.servicenow_server", "--port", str(_servicenow_port(environ))],
+            f"{environ.get('SERVICENOW_INSTANCE_URL', '')}/",
+        ),
         "duckling": Service(
             "duckling",
             [python, "-m", "tools.duckling_server", "--port", str(_port(duckling_url))],
@@ -212,9 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
 
     load_environment()
-    configure_ports(os.environ, free=args.free_ports)  # type: ignore[arg-type]
     names = [name for name in args.services.split(",") if name]
-    unknown = set(names) - set(SERVICES)
+    configure_ports(os.environ, free=args.free_ports, names=names)  # type: ignore[arg-type]
+    unknown = set(names) - set(SERVICES) - set(OPTIONAL_SERVICES)
     if unknown:
         cli.error(f"unknown services: {', '.join(sorted(unknown))}")
     prepare_storage(dict(os.environ))

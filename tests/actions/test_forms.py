@@ -31,7 +31,7 @@ async def test_a_caller_whose_number_is_in_the_directory_is_offered_their_addres
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
 ) -> None:
-    tracker = make_tracker(metadata={"CallSid": "CA1", "From": "+15005550006"})
+    tracker = make_tracker(metadata={"CallSid": "CA1", "From": "+15005550011"})
     events = await ActionAskEmail(servicenow_backend).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_ask_use_directory_email"]
     assert dispatcher.messages[0]["previous_email"] == "abraham.lincoln@example.com"

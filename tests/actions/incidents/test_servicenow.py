@@ -49,7 +49,7 @@ def test_finds_a_caller_by_phone_or_mobile(
     servicenow.tables.insert(
         "sys_user", {"email": "mobile@example.com", "phone": "", "mobile_phone": "+15005550123"}
     )
-    lincoln = servicenow_backend.find_caller_by_phone("+15005550006")
+    lincoln = servicenow_backend.find_caller_by_phone("+15005550011")
     mobile = servicenow_backend.find_caller_by_phone("+15005550123")
     assert lincoln is not None and lincoln.email == "abraham.lincoln@example.com"
     assert mobile is not None and mobile.email == "mobile@example.com"
