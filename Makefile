@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow bench-nlu e2e test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow bench-nlu e2e e2e-spoken test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -24,6 +24,7 @@ help:
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
 	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
+	@echo "make e2e-spoken  the same through espeak-ng and pocketsphinx: audio and word error rate"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
 $(INSTALLED): requirements.txt constraints.txt .python-version
@@ -57,6 +58,15 @@ e2e: $(MODEL)
 	OUTBOX_DB_PATH=$(E2E_STATE)/outbox.db \
 	$(PY) -m tools.stack --free-ports --services servicenow,duckling,actions,rasa -- \
 	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml
+
+e2e-spoken: $(MODEL)
+	@command -v espeak-ng >/dev/null || { echo "e2e-spoken needs espeak-ng: apt-get install espeak-ng" >&2; exit 1; }
+	rm -rf $(E2E_STATE)
+	TRACKER_STORE_DB=$(E2E_STATE)/tracker.db INCIDENT_DB_PATH=$(E2E_STATE)/incidents.db \
+	OUTBOX_DB_PATH=$(E2E_STATE)/outbox.db \
+	$(PY) -m tools.stack --free-ports --services servicenow,duckling,actions,rasa -- \
+	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml \
+	  --spoken $(E2E_STATE)/audio
 
 bench-nlu: $(MODEL)
 	$(PY) -m tools.bench_nlu

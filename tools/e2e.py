@@ -15,7 +15,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ import yaml
 
 from tools.call import CallEnded, Heard, SimulatedCall
 from tools.environment import load_environment
+from tools.spoken import SpokenRoundTrip, word_error_rate
 
 _ENV_REFERENCE = re.compile(r"\$\{(\w+)\}")
 
@@ -119,13 +120,21 @@ class StepResult:
     problem: str = ""
 
 
-def run_test(test: E2ETest, call: SimulatedCall, config: dict[str, Any]) -> list[StepResult]:
-    """Plays one test; stops at the first failing step, as the call would go wrong there."""
+Speech = Callable[[str], str]
+
+
+def run_test(
+    test: E2ETest, call: SimulatedCall, config: dict[str, Any], speech: Speech = str
+) -> list[StepResult]:
+    """Plays one test; stops at the first failing step, as the call would go wrong there.
+
+    `speech` turns each caller line into what Twilio would transcribe.
+    """
     homophones = config.get("homophones", {})
     results: list[StepResult] = []
     for step in test.steps:
         try:
-            heard = _play(call, step.utterance)
+            heard = _play(call, step.utterance, speech)
         except CallEnded as ended:
             results.append(StepResult(step, "", f"the call had ended: {ended}"))
             break
@@ -137,11 +146,11 @@ def run_test(test: E2ETest, call: SimulatedCall, config: dict[str, Any]) -> list
     return results
 
 
-def _play(call: SimulatedCall, utterance: str) -> Heard:
+def _play(call: SimulatedCall, utterance: str, speech: Speech) -> Heard:
     if utterance == "$DIAL":
         return call.start()
     keys = _KEYPAD.match(utterance)
-    return call.press(keys.group(1)) if keys else call.say(utterance)
+    return call.press(keys.group(1)) if keys else call.say(speech(utterance))
 
 
 def step_problem(step: Step, heard: str) -> str:
@@ -161,12 +170,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_argument("--tests", default="tests/e2e.yml", type=Path)
     default_url = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
     cli.add_argument("--url", default=default_url, help="the Rasa server")
+    cli.add_argument(
+        "--spoken",
+        type=Path,
+        metavar="AUDIO_DIR",
+        help="a report, not a gate: caller lines go through espeak-ng and pocketsphinx, "
+        "and every line of the call is saved as audio in AUDIO_DIR",
+    )
     args = cli.parse_args(argv)
     config = load_config(args.config)
     token = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    round_trip = SpokenReport(args.spoken) if args.spoken else None
     passed = failed = 0
     for test in load_tests(args.tests):
-        results = run_test(test, SimulatedCall(args.url, token), config)
+        speech = round_trip.caller_line if round_trip else str
+        results = run_test(test, SimulatedCall(args.url, token), config, speech)
+        if round_trip:
+            round_trip.save_prompts(results)
         ok = len(results) == len(test.steps) and not any(r.problem for r in results)
         print(f"{'PASS' if ok else 'FAIL'} {test.name}")
         for result in results:
@@ -175,8 +195,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             if result.problem:
                 print(f"       {result.problem}")
         passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+    if round_trip:
+        round_trip.print_summary()
+        return 0
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+class SpokenReport:
+    """Runs caller lines through speech and recognition, and keeps what it measured."""
+
+    def __init__(self, audio_dir: Path) -> None:
+        self._audio = SpokenRoundTrip(audio_dir)
+        self._lines: list[tuple[str, str, float]] = []
+
+    def caller_line(self, text: str) -> str:
+        recognised = self._audio.recognise(
+            self._audio.speak(text, f"caller-{len(self._lines):03d}")
+        )
+        self._lines.append((text, recognised, word_error_rate(text, recognised)))
+        print(f"  caller said {text!r}, recognised {recognised!r}")
+        return recognised
+
+    def save_prompts(self, results: list[StepResult]) -> None:
+        for result in results:
+            if result.heard:
+                self._audio.speak(result.heard, f"assistant-{len(self._lines):03d}")
+
+    def print_summary(self) -> None:
+        if not self._lines:
+            return
+        average = sum(wer for _, _, wer in self._lines) / len(self._lines)
+        print(f"Spoken round trip: word error rate {average:.0%} over {len(self._lines)} lines")
+        print(f"Audio of every line in {self._audio.audio_dir}")
 
 
 if __name__ == "__main__":
