@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow bench-nlu e2e e2e-spoken test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -27,12 +27,12 @@ help:
 	@echo "make e2e-spoken  the same through espeak-ng and pocketsphinx: audio and word error rate"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
-$(INSTALLED): requirements.txt constraints.txt .python-version
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt .python-version
 	@command -v python$(PYTHON_VERSION) >/dev/null || { \
 	  echo "Python $(PYTHON_VERSION) is required (rasa 3.6 supports 3.8-3.10)." >&2; \
 	  echo "Install it, e.g. 'pyenv install $(PYTHON_VERSION)', and run make again." >&2; exit 1; }
 	test -x $(PY) || python$(PYTHON_VERSION) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 install: $(INSTALLED)
@@ -77,6 +77,22 @@ servicenow: $(INSTALLED)
 call: $(INSTALLED)
 	$(PY) -m tools.call
 
+# Shipped files are checked statically: no Docker engine runs here.
+ship-check: $(INSTALLED)
+	@if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's docker-compose to check docker-compose.yml"; \
+	    apt-get update -qq >/dev/null && apt-get install -y -qq docker-compose >/dev/null; \
+	  else echo "Install 'docker compose' or docker-compose to check docker-compose.yml" >&2; exit 1; fi; \
+	fi
+	@if docker compose version >/dev/null 2>&1; then docker compose config --quiet; \
+	else docker-compose config --quiet; fi
+	@echo "docker-compose.yml: valid"
+	$(VENV)/bin/actionlint
+	@echo "GitHub workflows: actionlint clean"
+	@for definition in .aws/task-definition-*.json; do $(PY) -m json.tool $$definition >/dev/null || exit 1; done
+	@echo "ECS task definitions: valid JSON"
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -98,7 +114,7 @@ test-holdout: $(MODEL)
 	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout --quiet
 	$(PY) -m tools.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
 
-test: lint validate train unit test-stories test-holdout bench-nlu e2e
+test: lint ship-check validate train unit test-stories test-holdout bench-nlu e2e
 
 clean:
 	rm -rf models results .rasa

@@ -1,0 +1,35 @@
+# The Rasa server: voice channel, custom NLU component and a model trained at build time.
+# Build: docker build -t helpdesk-rasa .   (docker-compose.yml does this for `rasa`)
+FROM python:3.10-slim AS base
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    RASA_TELEMETRY_ENABLED=false \
+    TF_CPP_MIN_LOG_LEVEL=2
+
+RUN groupadd --gid 1001 rasa && useradd --uid 1001 --gid rasa --create-home rasa
+WORKDIR /app
+
+# Dependencies first: this layer is rebuilt only when the pins change.
+COPY requirements.txt constraints.txt ./
+RUN pip install -r requirements.txt -c constraints.txt
+
+COPY --chown=rasa:rasa config.yml domain.yml credentials.yml endpoints.yml stores.py ./
+COPY --chown=rasa:rasa channels/ channels/
+COPY --chown=rasa:rasa components/ components/
+COPY --chown=rasa:rasa tools/ tools/
+COPY --chown=rasa:rasa data/ data/
+
+USER rasa
+RUN python -m tools.rasa_cli train --fixed-model-name helpdesk --out models --quiet
+
+EXPOSE 5005
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5005/', timeout=4)"
+# `rasa` with skops imported before TensorFlow (see tools/rasa_cli.py); secrets come
+# from the environment at run time, never from the image.
+ENTRYPOINT ["python", "-m", "tools.rasa_cli"]
+CMD ["run", "--port", "5005", "--model", "models/helpdesk.tar.gz", \
+     "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
