@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-# Twilio accepts up to 4,096 characters in one <Say>; shorter pieces also start sooner.
+# Twilio accepts up to 4,096 characters in one Say verb; shorter pieces also start sooner.
 SAY_LIMIT = 1000
 
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
@@ -57,7 +57,7 @@ def spell_email(address: str) -> str:
 
 
 def split_for_say(text: str, limit: int = SAY_LIMIT) -> list[str]:
-    """Splits at sentence ends so that every piece fits in one <Say>."""
+    """Splits at sentence ends so that every piece fits in one Say verb."""
     pieces: list[str] = []
     current = ""
     for sentence in _SENTENCE_END.split(text):
