@@ -243,9 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command:
             return subprocess.call(command, cwd=PROJECT_ROOT)
         if "rasa" in names:
-            stack.announce(
-                f"REST channel: POST http://127.0.0.1:{os.environ['RASA_PORT']}/webhooks/rest/webhook"
-            )
+            base = f"http://127.0.0.1:{os.environ['RASA_PORT']}/webhooks"
+            stack.announce(f"REST channel: POST {base}/rest/webhook")
+            stack.announce(f"Twilio voice: POST {base}/twilio_voice/webhook (try: make call)")
         stack.announce("Press Ctrl-C to stop.")
         stack.watch()
     except KeyboardInterrupt:
