@@ -29,7 +29,7 @@ SILENCE_LEAD_IN = "Sorry, I didn't hear anything."
 SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call again. Goodbye."
 TROUBLE_APOLOGY = "Sorry, I had a problem with that. Could you say it again?"
 KEYPAD_MISS = "Sorry, that key isn't one of the choices."
-GREETING_RESPONSE = "utter_greet"
+GREETING_INTENT = "greet"
 # Twilio's caller location fields, passed on to actions with the numbers.
 _CALL_FIELDS = (
     "CallSid", "From", "To", "Caller", "Called", "Direction",
@@ -164,18 +164,20 @@ class TwilioVoiceInput(InputChannel):
         return output.twiml(self.settings, call.next_requests())
 
     async def _greet(self, request: Request, call: CallTurn) -> VoiceResponse:
-        """Starts the call's session and speaks the greeting, with no invented user turn."""
+        """Starts the call's session and lets the dialogue greet the caller.
+
+        The call's arrival enters the conversation as Rasa's external event for the
+        greeting intent (marked `EXTERNAL:`, no words put in the caller's mouth). It
+        gives later turns the shape of any conversation, so that a fallback, which
+        reverts the caller's last turn, has a turn to go back to.
+        """
         output = TwilioVoiceOutput()
-        processor = request.app.ctx.agent.processor
-        tracker = await processor.fetch_tracker_and_update_session(
-            call.call_sid, output, call.metadata
-        )
-        await processor.save_tracker(tracker)
-        # Listening after the greeting is what the policies expect before a user turn.
-        for action in (GREETING_RESPONSE, "action_listen"):
-            await request.app.ctx.agent.execute_action(
-                call.call_sid, action, output, policy=None, confidence=None
+        agent = request.app.ctx.agent
+        async with agent.lock_store.lock(call.call_sid):
+            tracker = await agent.processor.fetch_tracker_and_update_session(
+                call.call_sid, output, call.metadata
             )
+            await agent.trigger_intent(GREETING_INTENT, [], output, tracker)
         return output.twiml(self.settings, call.next_requests())
 
     async def _after_silence(self, request: Request, call: CallTurn) -> VoiceResponse:

@@ -112,8 +112,17 @@ def test_a_new_call_is_greeted_without_an_invented_utterance(voice: VoiceServer)
     assert heard.text.startswith("Hello, this is the I T help desk.")
     assert heard.answer_url is not None and not heard.ended
     tracker = run_in_server(voice, voice.agent.tracker_store.retrieve(phone.call_sid))
-    assert not any(isinstance(event, UserUttered) for event in tracker.events)
+    [arrival] = [event for event in tracker.events if isinstance(event, UserUttered)]
+    assert arrival.text == "EXTERNAL: greet"
+    assert arrival.intent_name == "greet"
     assert tracker.get_slot("session_started_metadata")["CallSid"] == phone.call_sid
+
+
+def test_a_first_turn_that_is_not_understood_gets_one_apology(voice: VoiceServer) -> None:
+    phone = call(voice)
+    phone.start()
+    heard = phone.say("two")
+    assert heard.said == ["Sorry, I didn't catch that. Could you say it another way?"]
 
 
 def test_silence_repeats_the_prompt_then_says_goodbye_and_hangs_up(voice: VoiceServer) -> None:
