@@ -15,13 +15,14 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow bench bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
 	@echo "make shell  talk to the assistant in the terminal"
 	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
+	@echo "make bench       start-up time, memory and turn latency of the stack, over phone calls"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
 	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
 	@echo "make e2e-spoken  the same through espeak-ng and pocketsphinx: audio and word error rate"
@@ -67,6 +68,9 @@ e2e-spoken: $(MODEL)
 	$(PY) -m tools.stack --free-ports --services servicenow,duckling,actions,rasa -- \
 	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml \
 	  --spoken $(E2E_STATE)/audio
+
+bench: $(MODEL)
+	$(PY) -m tools.bench
 
 bench-nlu: $(MODEL)
 	$(PY) -m tools.bench_nlu
