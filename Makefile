@@ -26,6 +26,7 @@ help:
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
 	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
 	@echo "make e2e-spoken  the same through espeak-ng and pocketsphinx: audio and word error rate"
+	@echo "parts of make test: make lint, ship-check, validate, train, unit, test-stories, test-holdout"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt .python-version
