@@ -60,3 +60,12 @@ def test_asking_for_a_person_transfers_the_call(stack: RunningStack) -> None:
     heard = phone.say("i want to talk to a human")
     assert heard.text == "I'm putting you through to a colleague now. Please hold."
     assert heard.dialed == HANDOFF_NUMBER
+
+
+def test_repeating_the_request_gets_the_question_again(stack: RunningStack) -> None:
+    phone = stack.call()
+    phone.start()
+    assert phone.say("check my incidents").text == "What is your email address?"
+    assert phone.say("what's the status of my tickets").text == (
+        "Sure, that's what we're doing. What is your email address?"
+    )
