@@ -117,9 +117,8 @@ class TwilioVoiceInput(InputChannel):
         return None
 
     def _signed_by_twilio(self, request: Request) -> bool:
-        params = {key: values[0] for key, values in request.form.items()}
         signature = request.headers.get("X-Twilio-Signature", "")
-        return self.signature_is_valid(self.public_url(request), params, signature)
+        return self.signature_is_valid(self.public_url(request), form_fields(request), signature)
 
     def signature_is_valid(self, url: str, params: dict[str, str], signature: str) -> bool:
         """Whether Twilio, holding our auth token, signed these parameters for this URL."""
@@ -207,8 +206,11 @@ class CallTurn:
 
     @classmethod
     def from_request(cls, request: Request) -> CallTurn:
-        form = {key: values[0] for key, values in request.form.items()}
-        return cls(form, _count(request.args.get("turn")), _count(request.args.get("silence")))
+        return cls(
+            form_fields(request),
+            _count(request.args.get("turn")),
+            _count(request.args.get("silence")),
+        )
 
     @property
     def kind(self) -> str:
@@ -223,6 +225,11 @@ class CallTurn:
             answer_url=f"webhook?turn={self.turn + 1}",
             silence_url=f"webhook?turn={self.turn}&silence={after_silence}",
         )
+
+
+def form_fields(request: Request) -> dict[str, str]:
+    """The webhook's form, one value per field, as Twilio signs it."""
+    return {key: values[0] for key, values in request.form.items()}
 
 
 def _count(value: str | None) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,11 +80,6 @@ def servicenow_backend(servicenow: ServiceNowTestServer) -> ServiceNowIncidents:
 @pytest.fixture(scope="session")
 def trained_agent() -> Iterator[Agent]:
     """The trained model, loaded once, parsing with a real Duckling."""
-    with running_duckling() as duckling:
-        previous = os.environ.get("RASA_DUCKLING_HTTP_URL")
-        os.environ["RASA_DUCKLING_HTTP_URL"] = duckling.url
+    with running_duckling() as duckling, pytest.MonkeyPatch.context() as environment:
+        environment.setenv("RASA_DUCKLING_HTTP_URL", duckling.url)
         yield Agent.load(str(PROJECT_ROOT / "models" / "helpdesk.tar.gz"))
-        if previous is None:
-            os.environ.pop("RASA_DUCKLING_HTTP_URL")
-        else:
-            os.environ["RASA_DUCKLING_HTTP_URL"] = previous

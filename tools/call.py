@@ -89,7 +89,7 @@ class SimulatedCall:
 
     def hang_up(self) -> int:
         """The caller hangs up; Twilio posts the status callback. Returns its HTTP status."""
-        return self.post(STATUS_PATH, self._call_fields({"CallStatus": "completed"})).status_code
+        return self.post(STATUS_PATH, self.call_fields({"CallStatus": "completed"})).status_code
 
     def post(self, path: str, params: dict[str, str]) -> requests.Response:
         """Posts form fields to a path of the server, signed as Twilio signs them."""
@@ -107,21 +107,22 @@ class SimulatedCall:
         return self._follow(self.last.answer_url, {"CallStatus": "in-progress", **fields})
 
     def _follow(self, path: str, fields: dict[str, str]) -> Heard:
-        reply = self.post(path, self._call_fields(fields))
-        reply.raise_for_status()
-        heard = parse_twiml(reply.text, base_path=path)
+        heard = self._fetch(path, fields)
         # Without a <Gather>, a phone goes straight on to the <Redirect>.
         while heard.answer_url is None and heard.silence_url and not heard.ended:
-            path = heard.silence_url
-            reply = self.post(path, self._call_fields({"CallStatus": "in-progress"}))
-            reply.raise_for_status()
-            following = parse_twiml(reply.text, base_path=path)
+            following = self._fetch(heard.silence_url, {"CallStatus": "in-progress"})
             following.said[:0] = heard.said
             heard = following
         self.last = heard
         return self.last
 
-    def _call_fields(self, fields: dict[str, str]) -> dict[str, str]:
+    def _fetch(self, path: str, fields: dict[str, str]) -> Heard:
+        reply = self.post(path, self.call_fields(fields))
+        reply.raise_for_status()
+        return parse_twiml(reply.text, base_path=path)
+
+    def call_fields(self, fields: dict[str, str]) -> dict[str, str]:
+        """The fields Twilio sends with every webhook of this call, plus these."""
         return {
             "AccountSid": "AC00000000000000000000000000000000",
             "CallSid": self.call_sid,
