@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 
 from rasa.shared.exceptions import InvalidConfigException
 
+from channels.voices import voice_problem
+
 _TRUE = {"1", "true", "yes", "on"}
+# Twilio's connection overrides (fragment of a webhook URL) and their limits in ms.
+_OVERRIDE_LIMITS = {"ct": (100, 10_000), "rt": (100, 15_000), "tt": (100, 15_000), "rc": (0, 5)}
+_OVERRIDE_NAMES = {*_OVERRIDE_LIMITS, "rp", "e", "sni"}
+# Twilio gives up after 15 s, connecting included (a failed first attempt takes 5 s);
+# the rest is time to render and send the apology.
+TWILIO_TIMEOUT_SECONDS = 15.0
+TWILIO_CONNECT_SECONDS = 5.0
+RESPONSE_MARGIN_SECONDS = 1.0
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -31,7 +41,11 @@ class VoiceSettings:
     profanity_filter: bool = False
     hints: tuple[str, ...] = field(default_factory=tuple)
     max_silences: int = 2
-    turn_budget_seconds: float = 10.0
+    turn_budget_seconds: float = 8.0
+    dial_timeout: int = 20
+    connection_overrides: str = ""
+    production: bool = False
+    proxies_trusted: bool = False
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> VoiceSettings:
@@ -55,6 +69,12 @@ class VoiceSettings:
             turn_budget_seconds=float(
                 environ.get("TWILIO_TURN_BUDGET_SECONDS") or defaults.turn_budget_seconds
             ),
+            dial_timeout=int(environ.get("TWILIO_DIAL_TIMEOUT") or defaults.dial_timeout),
+            connection_overrides=environ.get("TWILIO_CONNECTION_OVERRIDES", "").lstrip("#"),
+            production=environ.get("TWILIO_ENVIRONMENT", "").strip().lower() == "production",
+            proxies_trusted=bool(
+                environ.get("SANIC_PROXIES_COUNT") or environ.get("SANIC_FORWARDED_SECRET")
+            ),
         )
         settings.check()
         return settings
@@ -71,9 +91,61 @@ class VoiceSettings:
                 "Twilio rejects TWILIO_SPEECH_TIMEOUT=auto together with a speech model; "
                 "use a number of seconds or unset TWILIO_SPEECH_MODEL."
             )
-        if not 0 < self.turn_budget_seconds < 15:
+        if self.production and not (self.public_url or self.proxies_trusted):
             raise InvalidConfigException(
-                "TWILIO_TURN_BUDGET_SECONDS must be below Twilio's 15 s webhook timeout."
+                "TWILIO_ENVIRONMENT=production needs TWILIO_PUBLIC_URL (the https URL Twilio "
+                "calls), or SANIC_PROXIES_COUNT for the proxy in front: behind a TLS proxy "
+                "the server sees http:// URLs and every signature would fail."
+            )
+        if not 0 < self.turn_budget_seconds <= self.max_turn_budget():
+            raise InvalidConfigException(
+                f"TWILIO_TURN_BUDGET_SECONDS must be above 0 and at most "
+                f"{self.max_turn_budget():g}: Twilio waits {TWILIO_TIMEOUT_SECONDS:g} s for "
+                f"an answer, connecting included."
             )
         if self.max_silences < 1:
             raise InvalidConfigException("TWILIO_MAX_SILENCES must be at least 1.")
+        self._check_listening()
+        problem = voice_problem(self.voice, self.language)
+        if problem:
+            raise InvalidConfigException(f"TWILIO_VOICE and TWILIO_LANGUAGE: {problem}.")
+
+    def _check_listening(self) -> None:
+        """The <Gather> attributes as Twilio accepts them."""
+        if self.speech_timeout != "auto" and not (
+            self.speech_timeout.isdigit() and int(self.speech_timeout) > 0
+        ):
+            raise InvalidConfigException(
+                "TWILIO_SPEECH_TIMEOUT must be a whole number of seconds above 0, or auto."
+            )
+        if self.input_timeout < 1:
+            raise InvalidConfigException("TWILIO_INPUT_TIMEOUT must be at least 1 second.")
+        if self.dial_timeout < 5 or self.dial_timeout > 600:
+            raise InvalidConfigException("TWILIO_DIAL_TIMEOUT must be 5 to 600 seconds.")
+        if len(self.hints) > 500 or any(len(hint) > 100 for hint in self.hints):
+            raise InvalidConfigException(
+                "TWILIO_SPEECH_HINTS: Twilio takes at most 500 hints of at most 100 characters."
+            )
+
+    def overrides(self) -> dict[str, str]:
+        """Twilio's connection overrides, checked against its documented names and limits."""
+        pairs = [pair for pair in self.connection_overrides.split("&") if pair]
+        parsed = dict(pair.partition("=")[::2] for pair in pairs)
+        for name, value in parsed.items():
+            if name not in _OVERRIDE_NAMES:
+                raise InvalidConfigException(f"TWILIO_CONNECTION_OVERRIDES: unknown {name!r}.")
+            if name in _OVERRIDE_LIMITS:
+                low, high = _OVERRIDE_LIMITS[name]
+                if not value.isdigit() or not low <= int(value) <= high:
+                    raise InvalidConfigException(
+                        f"TWILIO_CONNECTION_OVERRIDES: {name} must be {low} to {high}."
+                    )
+        return parsed
+
+    def max_turn_budget(self) -> float:
+        """The longest a turn may take and still be answered before Twilio gives up."""
+        overrides = self.overrides()
+        connect = int(overrides.get("ct", TWILIO_CONNECT_SECONDS * 1000)) / 1000
+        read = int(overrides.get("rt", TWILIO_TIMEOUT_SECONDS * 1000)) / 1000
+        total = int(overrides.get("tt", TWILIO_TIMEOUT_SECONDS * 1000)) / 1000
+        return min(read, total - connect) - RESPONSE_MARGIN_SECONDS

@@ -7,35 +7,34 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.events import BotUttered, Restarted, UserUttered
+from rasa.shared.core.events import Restarted
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
+from channels.call_history import LastExchange, last_exchange
+from channels.call_turn import CallTurn
 from channels.menu import payload_for_digits, payload_for_speech
 from channels.settings import VoiceSettings
+from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 16 * 1024
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 CALL_ENDED_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
+# <Dial> outcomes after which the caller is still on the line with nobody to talk to.
+TRANSFER_FAILED_STATUSES = {"busy", "no-answer", "failed"}
 SILENCE_LEAD_IN = "Sorry, I didn't hear anything."
 SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call again. Goodbye."
-TROUBLE_APOLOGY = "Sorry, I had a problem with that. Could you say it again?"
+TROUBLE_APOLOGY = "Sorry, I had a problem with that."
+TROUBLE_SAY_AGAIN = f"{TROUBLE_APOLOGY} Could you say it again?"
 KEYPAD_MISS = "Sorry, that key isn't one of the choices."
 GREETING_INTENT = "greet"
-# Twilio's caller location fields, passed on to actions with the numbers.
-_CALL_FIELDS = (
-    "CallSid", "From", "To", "Caller", "Called", "Direction",
-    "FromCity", "FromState", "FromZip", "FromCountry",
-    "CallerCity", "CallerState", "CallerZip", "CallerCountry",
-)  # fmt: skip
+TRANSFER_FAILED_RESPONSE = "utter_transfer_failed"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -54,12 +53,19 @@ class TwilioVoiceInput(InputChannel):
 
     def __init__(self, settings: VoiceSettings) -> None:
         self.settings = settings
-        self._validator = RequestValidator(settings.auth_token)
+        # Deliveries being answered, so that a retried one waits for the same answer.
+        self._in_flight: dict[tuple[Any, ...], asyncio.Task[VoiceResponse]] = {}
         if not settings.validate_signature:
             logger.warning(
                 "TWILIO SIGNATURE VALIDATION IS OFF: anyone who can reach "
                 "/webhooks/twilio_voice can place calls into the assistant."
             )
+
+    @property
+    def checker(self) -> TwilioRequestChecker:
+        return TwilioRequestChecker(
+            self.settings.auth_token, self.settings.public_url, self.settings.validate_signature
+        )
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         voice = Blueprint("twilio_voice_webhook", __name__)
@@ -70,97 +76,128 @@ class TwilioVoiceInput(InputChannel):
 
         @voice.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            rejection = self._reject(request)
-            if rejection:
-                return rejection
-            started = time.monotonic()
-            call = CallTurn.from_request(request)
-            try:
-                twiml = await self._answer(request, call, on_new_message)
-            except Exception:
-                logger.exception("call %s turn %d failed", call.call_sid, call.turn)
-                twiml = render_turn([], self.settings, call.next_requests(), TROUBLE_APOLOGY)
-            logger.info(
-                "call %s turn %d (%s) answered in %.0f ms",
-                call.call_sid,
-                call.turn,
-                call.kind,
-                (time.monotonic() - started) * 1000,
-            )
-            return response.text(str(twiml), content_type="text/xml")
+            return await self._respond(request, "webhook", self._answer, on_new_message)
+
+        @voice.route("/dial", methods=["POST"])
+        async def dial(request: Request) -> HTTPResponse:
+            return await self._respond(request, "dial", self._after_transfer, on_new_message)
+
+        @voice.route("/fallback", methods=["POST"])
+        async def fallback(request: Request) -> HTTPResponse:
+            return await self._respond(request, "fallback", self._fallback, on_new_message)
 
         @voice.route("/status", methods=["POST"])
         async def status(request: Request) -> HTTPResponse:
-            rejection = self._reject(request)
-            if rejection:
-                return rejection
-            call_sid = request.form.get("CallSid")
-            call_status = request.form.get("CallStatus", "")
-            logger.info("call %s status %s", call_sid, call_status)
+            try:
+                webhook = self.checker.check(request)
+            except BadWebhook as bad:
+                return self._refuse(bad)
+            call_status = webhook.field("CallStatus")
+            logger.info("call %s status %s", webhook.call_sid, loggable(call_status))
             if call_status in CALL_ENDED_STATUSES:
-                await end_conversation(request, call_sid)
+                await end_conversation(request, webhook.call_sid)
             return response.empty(status=204)
 
         return voice
 
-    def _reject(self, request: Request) -> HTTPResponse | None:
-        """A 400 or 403 for requests that are not well-formed, signed Twilio webhooks."""
-        if len(request.body or b"") > MAX_BODY_BYTES:
-            return response.text("Request body too large", status=400)
-        if (request.content_type or "").split(";")[0].strip() != FORM_CONTENT_TYPE:
-            return response.text(f"Expected {FORM_CONTENT_TYPE}", status=400)
-        if self.settings.validate_signature and not self._signed_by_twilio(request):
+    async def _respond(
+        self,
+        request: Request,
+        route: str,
+        answer: Callable[
+            [Request, CallTurn, SignedWebhook, OnNewMessage], Awaitable[VoiceResponse]
+        ],
+        on_new_message: OnNewMessage,
+    ) -> HTTPResponse:
+        """Checks the request, answers it once per delivery, and never with an error."""
+        try:
+            webhook = self.checker.check(request)
+        except BadWebhook as bad:
+            return self._refuse(bad)
+        started = time.monotonic()
+        query = {key: values[0] for key, values in parse_qs(request.query_string).items()}
+        call = CallTurn(webhook, query, self.settings.max_silences)
+        # Twilio retries a delivery (same URL, same form, same I-Twilio-Idempotency-Token)
+        # when it timed out; a retry waits for the first delivery's answer.
+        delivery = (route, call.call_sid, call.turn, call.silences, call.speech, call.digits)
+        task = self._in_flight.get(delivery)
+        if task is None:
+            task = asyncio.ensure_future(answer(request, call, webhook, on_new_message))
+            self._in_flight[delivery] = task
+            task.add_done_callback(lambda _: self._in_flight.pop(delivery, None))
+        try:
+            twiml = await asyncio.shield(task)
+        except Exception:
+            logger.exception("call %s turn %d failed", call.call_sid, call.turn)
+            twiml = render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
+        logger.info(
+            "call %s turn %d (%s %s) answered in %.0f ms",
+            call.call_sid,
+            call.turn,
+            route,
+            call.kind,
+            (time.monotonic() - started) * 1000,
+        )
+        return response.text(str(twiml), content_type="text/xml")
+
+    @staticmethod
+    def _refuse(bad: BadWebhook) -> HTTPResponse:
+        if bad.status == 403:
             logger.warning("Rejected a webhook with a missing or invalid Twilio signature")
-            return response.text("Invalid Twilio signature", status=403)
-        if not request.form.get("CallSid"):
-            return response.text("Missing CallSid", status=400)
-        return None
+        return response.text(bad.reason, status=bad.status)
 
-    def _signed_by_twilio(self, request: Request) -> bool:
-        signature = request.headers.get("X-Twilio-Signature", "")
-        return self.signature_is_valid(self.public_url(request), form_fields(request), signature)
-
-    def signature_is_valid(self, url: str, params: dict[str, str], signature: str) -> bool:
-        """Whether Twilio, holding our auth token, signed these parameters for this URL."""
-        return bool(signature) and self._validator.validate(url, params, signature)
-
-    def public_url(self, request: Request) -> str:
-        """The URL Twilio called: behind a proxy, the configured public base URL."""
-        if not self.settings.public_url:
-            return request.url
-        query = f"?{request.query_string}" if request.query_string else ""
-        return f"{self.settings.public_url}{request.path}{query}"
+    def _next(self, call: CallTurn) -> NextRequests:
+        return call.next_requests(self.settings.connection_overrides)
 
     async def _answer(
-        self, request: Request, call: CallTurn, on_new_message: OnNewMessage
+        self, request: Request, call: CallTurn, webhook: SignedWebhook, on_new_message: OnNewMessage
     ) -> VoiceResponse:
-        if call.kind == "start":
-            return await self._greet(request, call)
         if call.kind == "silence":
             return await self._after_silence(request, call)
-        last_turn = await last_bot_turn(request, call.call_sid)
-        buttons: list[dict[str, Any]] = next(
-            (m["buttons"] for m in reversed(last_turn) if m.get("buttons")), []
-        )
+        agent = request.app.ctx.agent
+        exchange = await last_exchange(agent.tracker_store, call.call_sid)
+        if call.kind == "start":
+            if exchange.user_text is not None:
+                return render_turn(exchange.bot_turn, self.settings, self._next(call))
+            return await self._greet(request, call)
+        buttons = exchange.buttons
         if call.digits and buttons:
             text = payload_for_digits(buttons, call.digits)
             if text is None:
-                return render_turn(last_turn, self.settings, call.next_requests(), KEYPAD_MISS)
+                return render_turn(exchange.bot_turn, self.settings, self._next(call), KEYPAD_MISS)
         else:
             text = payload_for_speech(buttons, call.speech) or call.speech or call.digits
+        if exchange.answered(call.turn, text):
+            logger.info(
+                "call %s turn %d delivered again: answered as before", call.call_sid, call.turn
+            )
+            return render_turn(exchange.bot_turn, self.settings, self._next(call))
         output = TwilioVoiceOutput()
         message = UserMessage(
             text, output, call.call_sid, input_channel=self.name(), metadata=call.metadata
         )
         # Shielded: a slow turn still completes and is saved, but the caller hears an
-        # apology before Twilio's 15 s webhook timeout ends the call with an error.
+        # apology before Twilio's webhook timeout ends the call with an error.
         handling = asyncio.ensure_future(on_new_message(message))
         try:
             await asyncio.wait_for(asyncio.shield(handling), self.settings.turn_budget_seconds)
         except asyncio.TimeoutError:
             logger.warning("call %s turn %d exceeded its time budget", call.call_sid, call.turn)
-            return render_turn([], self.settings, call.next_requests(), TROUBLE_APOLOGY)
-        return output.twiml(self.settings, call.next_requests())
+            return self._apology(exchange, call)
+        except Exception:
+            logger.exception("call %s turn %d failed", call.call_sid, call.turn)
+            return self._apology(exchange, call)
+        if not output.messages:
+            # Rasa logs a failed action and goes on silently; on a phone that is dead air.
+            logger.warning("call %s turn %d had nothing to say", call.call_sid, call.turn)
+            return self._apology(exchange, call)
+        return output.twiml(self.settings, self._next(call))
+
+    def _apology(self, exchange: LastExchange, call: CallTurn) -> VoiceResponse:
+        """An apology, then the question the caller was answering, asked again."""
+        asked = any(message.get("text") for message in exchange.bot_turn)
+        lead_in = TROUBLE_APOLOGY if asked else TROUBLE_SAY_AGAIN
+        return render_turn(exchange.bot_turn, self.settings, self._next(call), lead_in)
 
     async def _greet(self, request: Request, call: CallTurn) -> VoiceResponse:
         """Starts the call's session and lets the dialogue greet the caller.
@@ -177,7 +214,7 @@ class TwilioVoiceInput(InputChannel):
                 call.call_sid, output, call.metadata
             )
             await agent.trigger_intent(GREETING_INTENT, [], output, tracker)
-        return output.twiml(self.settings, call.next_requests())
+        return output.twiml(self.settings, self._next(call))
 
     async def _after_silence(self, request: Request, call: CallTurn) -> VoiceResponse:
         if call.silences >= self.settings.max_silences:
@@ -185,69 +222,45 @@ class TwilioVoiceInput(InputChannel):
                 {"text": SILENCE_GOODBYE},
                 {"custom": {"hangup": True}},
             ]
-            return render_turn(goodbye, self.settings, call.next_requests())
-        last_turn = await last_bot_turn(request, call.call_sid)
-        return render_turn(last_turn, self.settings, call.next_requests(), SILENCE_LEAD_IN)
+            return render_turn(goodbye, self.settings, self._next(call))
+        exchange = await last_exchange(request.app.ctx.agent.tracker_store, call.call_sid)
+        return render_turn(exchange.bot_turn, self.settings, self._next(call), SILENCE_LEAD_IN)
 
+    async def _after_transfer(
+        self, request: Request, call: CallTurn, webhook: SignedWebhook, on_new_message: OnNewMessage
+    ) -> VoiceResponse:
+        """After <Dial>: hang up when the person took the call, else back to the assistant."""
+        outcome = webhook.field("DialCallStatus")
+        logger.info("call %s transfer ended: %s", call.call_sid, loggable(outcome))
+        if outcome not in TRANSFER_FAILED_STATUSES:
+            finished = VoiceResponse()
+            finished.hangup()
+            return finished
+        output = TwilioVoiceOutput()
+        agent = request.app.ctx.agent
+        async with agent.lock_store.lock(call.call_sid):
+            await agent.execute_action(call.call_sid, TRANSFER_FAILED_RESPONSE, output, None, None)
+        return output.twiml(self.settings, self._next(call))
 
-class CallTurn:
-    """One webhook of a call: what the caller did, and the turn and silence counters.
+    async def _fallback(
+        self, request: Request, call: CallTurn, webhook: SignedWebhook, on_new_message: OnNewMessage
+    ) -> VoiceResponse:
+        """Twilio's Fallback URL: our answer failed; apologise and listen at the same turn.
 
-    The counters travel in the URLs of the TwiML, so any server replica can answer.
-    """
-
-    def __init__(self, form: dict[str, str], turn: int, silences: int) -> None:
-        self.call_sid = form["CallSid"]
-        self.speech = form.get("SpeechResult", "").strip()
-        self.digits = form.get("Digits", "").strip()
-        self.turn = turn
-        self.silences = silences
-        self.metadata = {key: form[key] for key in _CALL_FIELDS if form.get(key)}
-
-    @classmethod
-    def from_request(cls, request: Request) -> CallTurn:
-        return cls(
-            form_fields(request),
-            _count(request.args.get("turn")),
-            _count(request.args.get("silence")),
+        Uses neither the model nor the tracker store, whose trouble may be the cause.
+        """
+        failed_url = urlsplit(webhook.field("ErrorUrl"))
+        failed = parse_qs(failed_url.query)
+        turn = int(failed["turn"][0]) if failed.get("turn", [""])[0].isdigit() else 0
+        logger.warning(
+            "call %s: Twilio got no TwiML from %s (error %s)",
+            call.call_sid,
+            loggable(failed_url.path),
+            loggable(webhook.field("ErrorCode")),
         )
-
-    @property
-    def kind(self) -> str:
-        if self.speech or self.digits:
-            return "digits" if self.digits else "speech"
-        return "silence" if self.silences else "start"
-
-    def next_requests(self) -> NextRequests:
-        """Relative URLs, so Twilio resolves them against whatever URL it called."""
-        after_silence = self.silences + 1 if self.kind == "silence" else 1
-        return NextRequests(
-            answer_url=f"webhook?turn={self.turn + 1}",
-            silence_url=f"webhook?turn={self.turn}&silence={after_silence}",
-        )
-
-
-def form_fields(request: Request) -> dict[str, str]:
-    """The webhook's form, one value per field, as Twilio signs it."""
-    return {key: values[0] for key, values in request.form.items()}
-
-
-def _count(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
-
-
-async def last_bot_turn(request: Request, call_sid: str) -> list[dict[str, Any]]:
-    """The messages the bot spoke after the caller's latest utterance."""
-    tracker = await request.app.ctx.agent.tracker_store.retrieve(call_sid)
-    if tracker is None:
-        return []
-    spoken: list[dict[str, Any]] = []
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, BotUttered):
-            spoken.insert(0, {"text": event.text, **(event.data or {})})
-    return spoken
+        # The same turn again: its answer goes where the failed one would have gone.
+        retry = CallTurn(webhook, {"turn": str(max(turn - 1, 0))}, self.settings.max_silences)
+        return render_turn([], self.settings, self._next(retry), TROUBLE_SAY_AGAIN)
 
 
 async def end_conversation(request: Request, call_sid: str) -> None:

@@ -12,13 +12,23 @@ from channels.menu import spoken_menu
 from channels.settings import VoiceSettings
 from channels.speech import speakable, split_for_say
 
+# Twilio's limits on <Gather hints>: at most 500 phrases of at most 100 characters.
+MAX_HINTS = 500
+MAX_HINT_CHARS = 100
+
 
 @dataclass(frozen=True)
 class NextRequests:
-    """Where Twilio posts the caller's answer, and where it goes when they stay silent."""
+    """Where Twilio posts the caller's answer, goes on after silence or after a transfer.
+
+    `caller_id` is the number a transfer shows to the person who answers: the
+    assistant's own Twilio number, which Twilio always accepts as a caller ID.
+    """
 
     answer_url: str
     silence_url: str
+    dial_url: str = ""
+    caller_id: str = ""
 
 
 class TwilioVoiceOutput(CollectingOutputChannel):
@@ -63,7 +73,13 @@ def render_turn(
         for piece in pieces:
             response.say(piece, voice=settings.voice, language=settings.language)
         if transfer:
-            response.dial(transfer)
+            response.dial(
+                transfer,
+                action=next_requests.dial_url or None,
+                method="POST",
+                timeout=settings.dial_timeout,
+                caller_id=next_requests.caller_id or None,
+            )
         response.hangup()
         return response
 
@@ -77,11 +93,22 @@ def render_turn(
         timeout=settings.input_timeout,
         barge_in=settings.barge_in,
         profanity_filter=settings.profanity_filter,
-        hints=", ".join([*(str(b.get("title")) for b in buttons), *settings.hints]) or None,
-        num_digits=len(str(len(buttons))) if buttons else None,
+        hints=gather_hints([str(b.get("title", "")) for b in buttons], settings.hints),
+        # With ten or more choices a key alone is no answer: the caller ends with #.
+        num_digits=1 if 0 < len(buttons) <= 9 else None,
     )
     for piece in pieces:
         gather.say(piece, voice=settings.voice, language=settings.language)
     response.append(gather)
     response.redirect(next_requests.silence_url, method="POST")
     return response
+
+
+def gather_hints(titles: list[str], configured: tuple[str, ...]) -> str | None:
+    """Button titles, then configured hints, within Twilio's limits.
+
+    Hints are comma-separated, so a comma inside a title would make two hints of it.
+    """
+    phrases = [" ".join(title.replace(",", " ").split()) for title in titles]
+    phrases = [phrase[:MAX_HINT_CHARS] for phrase in [*phrases, *configured] if phrase]
+    return ", ".join(dict.fromkeys(phrases[:MAX_HINTS])) or None

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import json
 import logging
+import re
 import time
 import zoneinfo
 from contextlib import AbstractContextManager
@@ -30,6 +31,9 @@ ZONEINFO_PATH = "/usr/share/zoneinfo"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_LANG = "EN"
 MAX_BODY_BYTES = 64 * 1024
+# The library passes text to Haskell as a C string: a NUL makes it panic. Control
+# characters become spaces, one for one, so entity offsets still point into the text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Duckling's English dimensions, as named on its HTTP API.
 KNOWN_DIMENSIONS = (
     "amount-of-money",
@@ -61,7 +65,7 @@ class DucklingParser:
 
     def parse(self, fields: dict[str, str]) -> list[dict[str, Any]]:
         """Answers a `/parse` request given its form fields."""
-        text = fields.get("text")
+        text = _CONTROL_CHARACTERS.sub(" ", fields.get("text") or "")
         if not text:
             raise ParseError("Need a 'text' parameter to parse")
         tz = fields.get("tz") or DEFAULT_TIMEZONE

@@ -20,14 +20,15 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from tools.environment import PROJECT_ROOT
 
 _UNUSED_RESPONSE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
-_RESPONSE_IN_CODE = re.compile(r"""response=["'](utter_\w+)["']""")
+# `response="utter_x"` in actions; `..._RESPONSE = "utter_x"` where a channel speaks one.
+_RESPONSE_IN_CODE = re.compile(r"""(?:response=|_RESPONSE = )["'](utter_\w+)["']""")
 # Responses that Rasa's default actions speak (action_restart, action_default_fallback, ...).
 _DEFAULT_ACTION_RESPONSES = {"utter_restart", "utter_default", "utter_back", "utter_ask_rephrase"}
 _ALWAYS_RAISED = re.compile(r"Slot auto-fill has been removed in 3\.0 .*")
 
 
 def responses_sent_by_actions(action_files: Iterable[Path]) -> set[str]:
-    """Response names that custom actions pass to `dispatcher.utter_message`."""
+    """Response names that custom actions or the voice channel speak."""
     return {
         name
         for path in action_files
@@ -71,7 +72,9 @@ def _validate() -> set[str]:
     used_elsewhere = (
         asked_by_forms
         | _DEFAULT_ACTION_RESPONSES
-        | responses_sent_by_actions((PROJECT_ROOT / "actions").rglob("*.py"))
+        | responses_sent_by_actions(
+            [*(PROJECT_ROOT / "actions").rglob("*.py"), *(PROJECT_ROOT / "channels").glob("*.py")]
+        )
     )
     validate_files(fail_on_warnings=True, max_history=None, importer=importer)
     return used_elsewhere

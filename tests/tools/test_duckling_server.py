@@ -111,3 +111,38 @@ def test_unknown_paths_get_404(duckling: DucklingHTTPServer) -> None:
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(f"{duckling.url}/nope", timeout=5)
     assert error.value.code == 404
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bob\x00@example.com",
+        "\x00",
+        "line\x01\x02\x1b[31m\x7fend",
+        "help 😀🔥 five",
+        "\u200f\u05d1\u05e2\u05d9\u05d4 at example dot com\u202e",
+        "\ufeffzero\u200bwidth",
+    ],
+)
+def test_hostile_text_gets_a_duckling_answer_and_the_server_lives(
+    duckling: DucklingHTTPServer, text: str
+) -> None:
+    status, results = post_parse(duckling, text=text, locale="en_US")
+    assert status == 200
+    assert isinstance(results, list)
+    status, _ = post_parse(duckling, text="forty two", dims='["number"]')
+    assert status == 200
+
+
+def test_a_nul_keeps_the_offsets_of_what_follows(duckling: DucklingHTTPServer) -> None:
+    text = "a\x00b bob@example.com"
+    status, results = post_parse(duckling, text=text, dims='["email"]')
+    assert status == 200
+    email = only(results, "email")
+    assert (email["start"], email["end"]) == (4, 19)
+
+
+def test_a_body_over_64_kb_gets_413(duckling: DucklingHTTPServer) -> None:
+    status, body = post_parse(duckling, text="x" * 100_000)
+    assert status == 413
+    assert "too large" in body

@@ -1,0 +1,84 @@
+"""One webhook of a call: what the caller did, and where the call goes next."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from channels.twilio_request import SignedWebhook
+from channels.voice_output import NextRequests
+
+# Twilio's call fields passed on to actions; blanks are left out.
+CALL_FIELDS = (
+    "CallSid", "From", "To", "Caller", "Called", "Direction", "ForwardedFrom", "StirVerstat",
+    "FromCity", "FromState", "FromZip", "FromCountry",
+    "CallerCity", "CallerState", "CallerZip", "CallerCountry",
+)  # fmt: skip
+# Rasa reads a text that starts with `/` as `/intent{"slot": "value"}`.
+_COMMAND_PREFIX = re.compile(r"^[\s/]+")
+_NOT_A_KEY = re.compile(r"[^0-9*#]")
+# A call has far fewer turns; a larger counter in a URL is not ours.
+MAX_TURN = 10_000
+TURN_METADATA_KEY = "twilio_turn"
+
+
+def as_words(speech: str) -> str:
+    """A transcript as words for the NLU, never as an intent command."""
+    return _COMMAND_PREFIX.sub("", speech).strip()
+
+
+def keypad_keys(digits: str) -> str:
+    """Only what a phone keypad can send."""
+    return _NOT_A_KEY.sub("", digits)
+
+
+class CallTurn:
+    """One webhook of a call, with the turn and silence counters of its URL.
+
+    The counters travel in the URLs of the TwiML, so any server replica can answer.
+    Only the call's first webhook has no `turn`; the counters are bounded, not trusted.
+    """
+
+    def __init__(self, webhook: SignedWebhook, query: Mapping[str, str], max_silences: int) -> None:
+        self.call_sid = webhook.call_sid
+        self.speech = as_words(webhook.field("SpeechResult"))
+        self.digits = keypad_keys(webhook.field("Digits"))
+        self.first = "turn" not in query
+        self.turn = _count(query.get("turn"), MAX_TURN)
+        silences = _count(query.get("silence"), max_silences)
+        # A later turn without input is a silence, whatever its URL says.
+        self.silences = max(silences, 1) if self.kind == "silence" else silences
+        self.caller_id = webhook.field("To")
+        self.metadata: dict[str, Any] = {
+            key: webhook.field(key) for key in CALL_FIELDS if webhook.field(key)
+        }
+        self.metadata[TURN_METADATA_KEY] = self.turn
+
+    @property
+    def kind(self) -> str:
+        if self.speech or self.digits:
+            return "digits" if self.digits else "speech"
+        return "start" if self.first else "silence"
+
+    def next_requests(self, fragment: str = "") -> NextRequests:
+        """Relative URLs, so Twilio resolves them against whatever URL it called.
+
+        `fragment` carries Twilio's connection overrides (`#rc=2&rt=9000`), which a
+        relative URL does not inherit from the configured webhook URL.
+        """
+        after_silence = self.silences + 1 if self.kind == "silence" else 1
+        suffix = f"#{fragment}" if fragment else ""
+        return NextRequests(
+            answer_url=f"webhook?turn={self.turn + 1}{suffix}",
+            silence_url=f"webhook?turn={self.turn}&silence={after_silence}{suffix}",
+            dial_url=f"dial?turn={self.turn + 1}{suffix}",
+            caller_id=self.caller_id,
+        )
+
+
+def _count(value: str | None, ceiling: int) -> int:
+    """A counter from a URL: not a number is 0, too large is the ceiling."""
+    if not value or not value.isdigit():
+        return 0
+    return ceiling if len(value) > len(str(ceiling)) else min(int(value), ceiling)

@@ -1,0 +1,69 @@
+"""A webhook as a turn of a call: words, keys, counters and the next URLs."""
+
+from __future__ import annotations
+
+import pytest
+from sanic.request import RequestParameters
+
+from channels.call_turn import MAX_TURN, CallTurn, as_words, keypad_keys
+from channels.twilio_request import SignedWebhook
+
+SID = "CA" + "ab" * 16
+
+
+def turn(query: dict[str, str], **fields: str) -> CallTurn:
+    form = RequestParameters({key: [value] for key, value in {"CallSid": SID, **fields}.items()})
+    return CallTurn(SignedWebhook(form), query, max_silences=2)
+
+
+@pytest.mark.parametrize(
+    ("speech", "words"),
+    [
+        ('/inform{"priority":"high"}', 'inform{"priority":"high"}'),
+        ("  //restart", "restart"),
+        ("\u3000/greet", "greet"),
+        ("my path is /home/me", "my path is /home/me"),
+    ],
+)  # fmt: skip
+def test_speech_is_words_never_an_intent_command(speech: str, words: str) -> None:
+    assert as_words(speech) == words
+
+
+def test_keys_are_only_what_a_keypad_sends() -> None:
+    assert keypad_keys('1/inform{"a":1}#*') == "11#*"
+
+
+def test_only_the_first_webhook_of_a_call_starts_it() -> None:
+    assert turn({}).kind == "start"
+    later = turn({"turn": "3"})
+    assert later.kind == "silence" and later.silences == 1
+    assert later.next_requests().silence_url == "webhook?turn=3&silence=2"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_turn", "expected_silences"),
+    [
+        ({"turn": "-1"}, 0, 1),
+        ({"turn": "99999999999999", "silence": "99999999999999"}, MAX_TURN, 2),
+        ({"turn": "7", "silence": "x"}, 7, 1),
+        ({"turn": "1" * 5000}, MAX_TURN, 1),
+    ],
+)
+def test_absurd_counters_are_bounded(
+    query: dict[str, str], expected_turn: int, expected_silences: int
+) -> None:
+    call = turn(query)
+    assert (call.kind, call.turn, call.silences) == ("silence", expected_turn, expected_silences)
+
+
+def test_blank_fields_stay_out_of_the_metadata() -> None:
+    call = turn({"turn": "2"}, SpeechResult="hi", From="+15005550006", CallerZip="")
+    assert call.metadata == {"CallSid": SID, "From": "+15005550006", "twilio_turn": 2}
+
+
+def test_connection_overrides_travel_on_every_next_url() -> None:
+    urls = turn({"turn": "4"}, SpeechResult="hi", To="+18005550001").next_requests("rc=2&rt=9000")
+    assert urls.answer_url == "webhook?turn=5#rc=2&rt=9000"
+    assert urls.silence_url == "webhook?turn=4&silence=1#rc=2&rt=9000"
+    assert urls.dial_url == "dial?turn=5#rc=2&rt=9000"
+    assert urls.caller_id == "+18005550001"
