@@ -125,6 +125,8 @@ class TwilioVoiceInput(InputChannel):
             task = asyncio.ensure_future(answer(request, call, webhook, on_new_message))
             self._in_flight[delivery] = task
             task.add_done_callback(lambda _: self._in_flight.pop(delivery, None))
+        else:
+            logger.info("call %s turn %d delivered again while answering", call.call_sid, call.turn)
         try:
             twiml = await asyncio.shield(task)
         except Exception:

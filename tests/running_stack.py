@@ -17,14 +17,15 @@ from tools.stack import free_port
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_AUTH_TOKEN = "test-auth-token"
 HANDOFF_NUMBER = "+15005550009"
-TEST_AUTH_TOKEN = "test-auth-token"
-HANDOFF_NUMBER = "+15005550009"
 
 
 class RunningStack:
     """Starts `python -m tools.stack` and talks to its REST channel."""
 
-    def __init__(self, state_dir: Path, **environ: str) -> None:
+    def __init__(
+        self, state_dir: Path, services: str = "duckling,actions,rasa", **environ: str
+    ) -> None:
+        self.services = services
         self.rasa_port = free_port()
         self.environ = {
             **os.environ,
@@ -51,7 +52,7 @@ class RunningStack:
     def start(self) -> None:
         """Returns once the stack reports the Rasa server ready; fails if it never does."""
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tools.stack"],
+            [sys.executable, "-m", "tools.stack", "--services", self.services],
             cwd=PROJECT_ROOT,
             env=self.environ,
             stdout=subprocess.PIPE,

@@ -116,11 +116,14 @@ class SimulatedCall:
         """The caller hangs up; Twilio posts the status callback. Returns its HTTP status."""
         return self.post(STATUS_PATH, self.line.status_callback("completed", 42)).status_code
 
-    def post(self, url: str, params: dict[str, str]) -> requests.Response:
+    def post(
+        self, url: str, params: dict[str, str], idempotency_token: str | None = None
+    ) -> requests.Response:
         """Posts form fields to a URL of the server, signed as Twilio signs them.
 
         A fragment on the URL holds Twilio's connection overrides: never sent, never
-        signed, but obeyed (`ct` and `rt`, in milliseconds).
+        signed, but obeyed (`ct` and `rt`, in milliseconds). A retried delivery
+        carries the same idempotency token as the first.
         """
         path, _, fragment = url.partition("#")
         overrides = dict(parse_qsl(fragment))
@@ -132,7 +135,7 @@ class SimulatedCall:
             data=params,
             headers={
                 "X-Twilio-Signature": signature,
-                "I-Twilio-Idempotency-Token": str(uuid.uuid4()),
+                "I-Twilio-Idempotency-Token": idempotency_token or str(uuid.uuid4()),
             },
             timeout=(connect, max(total - connect, 0.1)),
         )
@@ -157,7 +160,7 @@ class SimulatedCall:
                 following = self._fetch(
                     heard.dial_url, self.line.dial_ended(self.transfer_outcome, 30)
                 )
-                following.dialed = heard.dialed
+                following.dialed, following.dial_attributes = heard.dialed, heard.dial_attributes
             elif heard.silence_url and heard.dialed is None:
                 following = self._fetch(heard.silence_url, self.line.redirected())
             else:

@@ -6,66 +6,29 @@ import asyncio
 import dataclasses
 import threading
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import requests
-from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 
 from channels.settings import VoiceSettings
 from channels.twilio_voice import TwilioVoiceInput
-from tests.channels.voice_server import VoiceServer
+from tests.channels.voice_server import (
+    CALLER,
+    TOKEN,
+    VoiceServer,
+    call,
+    recorded,
+    run_in_server,
+)
 from tools.call import WEBHOOK_PATH, SimulatedCall, parse_twiml
 
-TOKEN = "unit-test-token"
-PUBLIC_URL = "https://voice.example.com"
-CALLER = "+15005550006"
 PRIORITY_MENU = [
     {"title": "low", "payload": '/inform{"priority":"low"}'},
     {"title": "medium", "payload": '/inform{"priority":"medium"}'},
     {"title": "high", "payload": '/inform{"priority":"high"}'},
 ]
-
-
-@pytest.fixture(scope="module")
-def server(trained_agent: Agent) -> Iterator[VoiceServer]:
-    settings = VoiceSettings(auth_token=TOKEN, public_url=PUBLIC_URL, hints=("outlook",))
-    voice = VoiceServer(TwilioVoiceInput(settings), trained_agent)
-    voice.start()
-    yield voice
-    voice.stop()
-
-
-@pytest.fixture
-def voice(server: VoiceServer) -> Iterator[VoiceServer]:
-    settings = server.channel.settings
-    yield server
-    server.handler = None
-    server.channel.settings = settings
-
-
-def call(server: VoiceServer) -> SimulatedCall:
-    return SimulatedCall(server.url, TOKEN, public_url=PUBLIC_URL, caller=CALLER)
-
-
-def recorded(server: VoiceServer, *replies: dict[str, Any]) -> list[UserMessage]:
-    """Makes the server answer every message with these replies; returns what it received."""
-    received: list[UserMessage] = []
-
-    async def handler(message: UserMessage) -> None:
-        received.append(message)
-        for reply in replies:
-            await message.output_channel.send_response(message.sender_id, reply)
-
-    server.handler = handler
-    return received
-
-
-def run_in_server(server: VoiceServer, coroutine: Any) -> Any:
-    return asyncio.run_coroutine_threadsafe(coroutine, server._loop).result(timeout=10)
 
 
 @pytest.mark.parametrize("signature", ["forged+signature=", None])

@@ -13,9 +13,13 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from channels.twilio_voice import TwilioVoiceInput
+from tools.call import SimulatedCall
 from tools.stack import free_port
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+TOKEN = "unit-test-token"
+PUBLIC_URL = "https://voice.example.com"
+CALLER = "+15005550006"
 
 
 class VoiceServer:
@@ -26,6 +30,7 @@ class VoiceServer:
         self.agent = agent
         self.port = free_port()
         self.handler: MessageHandler | None = None
+        self.app = Sanic(f"voice_test_{uuid.uuid4().hex}")
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -51,7 +56,7 @@ class VoiceServer:
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
-        app = Sanic(f"voice_test_{uuid.uuid4().hex}")
+        app = self.app
         app.ctx.agent = self.agent
         app.blueprint(
             self.channel.blueprint(self.on_new_message), url_prefix="/webhooks/twilio_voice"
@@ -66,3 +71,26 @@ class VoiceServer:
         self._ready.set()
         self._loop.run_forever()
         self._loop.run_until_complete(server.close())
+
+
+def call(server: VoiceServer) -> SimulatedCall:
+    """A new call to the server, signed for the public URL, as Twilio places it."""
+    return SimulatedCall(server.url, TOKEN, public_url=PUBLIC_URL, caller=CALLER)
+
+
+def recorded(server: VoiceServer, *replies: dict[str, Any]) -> list[UserMessage]:
+    """Makes the server answer every message with these replies; returns what it received."""
+    received: list[UserMessage] = []
+
+    async def handler(message: UserMessage) -> None:
+        received.append(message)
+        for reply in replies:
+            await message.output_channel.send_response(message.sender_id, reply)
+
+    server.handler = handler
+    return received
+
+
+def run_in_server(server: VoiceServer, coroutine: Any) -> Any:
+    """Runs a coroutine on the server's event loop, where its agent lives."""
+    return asyncio.run_coroutine_threadsafe(coroutine, server._loop).result(timeout=10)
