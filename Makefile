@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow bench bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow fuzz bench bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -24,9 +24,10 @@ help:
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
 	@echo "make bench       start-up time, memory and turn latency of the stack, over phone calls"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
+	@echo "make fuzz   1,000 hostile signed Twilio webhooks against a local stack"
 	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
 	@echo "make e2e-spoken  the same through espeak-ng and pocketsphinx: audio and word error rate"
-	@echo "parts of make test: make lint, ship-check, validate, train, unit, test-stories, test-holdout"
+	@echo "parts of make test: make lint, ship-check, validate, train, unit, test-stories, test-holdout, fuzz"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt .python-version
@@ -69,6 +70,14 @@ e2e-spoken: $(MODEL)
 	$(PY) -m tools.stack --free-ports --services servicenow,duckling,actions,rasa -- \
 	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml \
 	  --spoken $(E2E_STATE)/audio
+
+FUZZ_STATE := results/fuzz
+fuzz: $(MODEL)
+	rm -rf $(FUZZ_STATE) && mkdir -p $(FUZZ_STATE)
+	TRACKER_STORE_DB=$(FUZZ_STATE)/tracker.db INCIDENT_DB_PATH=$(FUZZ_STATE)/incidents.db \
+	OUTBOX_DB_PATH=$(FUZZ_STATE)/outbox.db \
+	$(PY) -m tools.stack --free-ports --log $(FUZZ_STATE)/services.log -- \
+	  $(PY) -m tools.fuzz --log $(FUZZ_STATE)/services.log
 
 bench: $(MODEL)
 	$(PY) -m tools.bench
@@ -119,7 +128,7 @@ test-holdout: $(MODEL)
 	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout --quiet
 	$(PY) -m tools.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
 
-test: lint ship-check validate train unit test-stories test-holdout bench-nlu e2e
+test: lint ship-check validate train unit test-stories test-holdout bench-nlu fuzz e2e
 
 clean:
 	rm -rf models results .rasa

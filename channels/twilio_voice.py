@@ -7,16 +7,22 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.events import Restarted
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from channels.call_history import LastExchange, last_exchange
+from channels.call_recovery import (
+    TROUBLE_APOLOGY,
+    TROUBLE_SAY_AGAIN,
+    after_transfer,
+    answer_for_fallback,
+    end_conversation,
+)
 from channels.call_turn import CallTurn
 from channels.menu import payload_for_digits, payload_for_speech
 from channels.settings import VoiceSettings
@@ -26,15 +32,10 @@ from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
 logger = logging.getLogger(__name__)
 
 CALL_ENDED_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
-# <Dial> outcomes after which the caller is still on the line with nobody to talk to.
-TRANSFER_FAILED_STATUSES = {"busy", "no-answer", "failed"}
 SILENCE_LEAD_IN = "Sorry, I didn't hear anything."
 SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call again. Goodbye."
-TROUBLE_APOLOGY = "Sorry, I had a problem with that."
-TROUBLE_SAY_AGAIN = f"{TROUBLE_APOLOGY} Could you say it again?"
 KEYPAD_MISS = "Sorry, that key isn't one of the choices."
 GREETING_INTENT = "greet"
-TRANSFER_FAILED_RESPONSE = "utter_transfer_failed"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -76,15 +77,24 @@ class TwilioVoiceInput(InputChannel):
 
         @voice.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            return await self._respond(request, "webhook", self._answer, on_new_message)
+            async def answer(call: CallTurn, webhook: SignedWebhook) -> VoiceResponse:
+                return await self._answer(request, call, on_new_message)
+
+            return await self._respond(request, "webhook", answer)
 
         @voice.route("/dial", methods=["POST"])
         async def dial(request: Request) -> HTTPResponse:
-            return await self._respond(request, "dial", self._after_transfer, on_new_message)
+            async def answer(call: CallTurn, webhook: SignedWebhook) -> VoiceResponse:
+                return await after_transfer(request.app.ctx.agent, call, webhook, self.settings)
+
+            return await self._respond(request, "dial", answer)
 
         @voice.route("/fallback", methods=["POST"])
         async def fallback(request: Request) -> HTTPResponse:
-            return await self._respond(request, "fallback", self._fallback, on_new_message)
+            async def answer(call: CallTurn, webhook: SignedWebhook) -> VoiceResponse:
+                return answer_for_fallback(webhook, self.settings)
+
+            return await self._respond(request, "fallback", answer)
 
         @voice.route("/status", methods=["POST"])
         async def status(request: Request) -> HTTPResponse:
@@ -104,10 +114,7 @@ class TwilioVoiceInput(InputChannel):
         self,
         request: Request,
         route: str,
-        answer: Callable[
-            [Request, CallTurn, SignedWebhook, OnNewMessage], Awaitable[VoiceResponse]
-        ],
-        on_new_message: OnNewMessage,
+        answer: Callable[[CallTurn, SignedWebhook], Awaitable[VoiceResponse]],
     ) -> HTTPResponse:
         """Checks the request, answers it once per delivery, and never with an error."""
         try:
@@ -122,7 +129,7 @@ class TwilioVoiceInput(InputChannel):
         delivery = (route, call.call_sid, call.turn, call.silences, call.speech, call.digits)
         task = self._in_flight.get(delivery)
         if task is None:
-            task = asyncio.ensure_future(answer(request, call, webhook, on_new_message))
+            task = asyncio.ensure_future(answer(call, webhook))
             self._in_flight[delivery] = task
             task.add_done_callback(lambda _: self._in_flight.pop(delivery, None))
         else:
@@ -152,7 +159,7 @@ class TwilioVoiceInput(InputChannel):
         return call.next_requests(self.settings.connection_overrides)
 
     async def _answer(
-        self, request: Request, call: CallTurn, webhook: SignedWebhook, on_new_message: OnNewMessage
+        self, request: Request, call: CallTurn, on_new_message: OnNewMessage
     ) -> VoiceResponse:
         if call.kind == "silence":
             return await self._after_silence(request, call)
@@ -227,49 +234,3 @@ class TwilioVoiceInput(InputChannel):
             return render_turn(goodbye, self.settings, self._next(call))
         exchange = await last_exchange(request.app.ctx.agent.tracker_store, call.call_sid)
         return render_turn(exchange.bot_turn, self.settings, self._next(call), SILENCE_LEAD_IN)
-
-    async def _after_transfer(
-        self, request: Request, call: CallTurn, webhook: SignedWebhook, on_new_message: OnNewMessage
-    ) -> VoiceResponse:
-        """After <Dial>: hang up when the person took the call, else back to the assistant."""
-        outcome = webhook.field("DialCallStatus")
-        logger.info("call %s transfer ended: %s", call.call_sid, loggable(outcome))
-        if outcome not in TRANSFER_FAILED_STATUSES:
-            finished = VoiceResponse()
-            finished.hangup()
-            return finished
-        output = TwilioVoiceOutput()
-        agent = request.app.ctx.agent
-        async with agent.lock_store.lock(call.call_sid):
-            await agent.execute_action(call.call_sid, TRANSFER_FAILED_RESPONSE, output, None, None)
-        return output.twiml(self.settings, self._next(call))
-
-    async def _fallback(
-        self, request: Request, call: CallTurn, webhook: SignedWebhook, on_new_message: OnNewMessage
-    ) -> VoiceResponse:
-        """Twilio's Fallback URL: our answer failed; apologise and listen at the same turn.
-
-        Uses neither the model nor the tracker store, whose trouble may be the cause.
-        """
-        failed_url = urlsplit(webhook.field("ErrorUrl"))
-        failed = parse_qs(failed_url.query)
-        turn = int(failed["turn"][0]) if failed.get("turn", [""])[0].isdigit() else 0
-        logger.warning(
-            "call %s: Twilio got no TwiML from %s (error %s)",
-            call.call_sid,
-            loggable(failed_url.path),
-            loggable(webhook.field("ErrorCode")),
-        )
-        # The same turn again: its answer goes where the failed one would have gone.
-        retry = CallTurn(webhook, {"turn": str(max(turn - 1, 0))}, self.settings.max_silences)
-        return render_turn([], self.settings, self._next(retry), TROUBLE_SAY_AGAIN)
-
-
-async def end_conversation(request: Request, call_sid: str) -> None:
-    """Closes a finished call's conversation so nothing carries into another."""
-    agent = request.app.ctx.agent
-    async with agent.lock_store.lock(call_sid):
-        tracker = await agent.tracker_store.retrieve(call_sid)
-        if tracker is not None:
-            tracker.update(Restarted())
-            await agent.tracker_store.save(tracker)

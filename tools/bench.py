@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tools.call import Heard, SimulatedCall
+from tools.call import SimulatedCall
 from tools.environment import load_environment
 from tools.stack import DEFAULT_MODEL, SERVICES, Stack, build_services, configure_ports
+from tools.twiml import Heard
 
 CALL_SCRIPT: list[Callable[[SimulatedCall], Heard]] = [
     lambda call: call.start(),

@@ -16,14 +16,14 @@ import sys
 import uuid
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import parse_qsl
 
 import requests
 from twilio.request_validator import RequestValidator
 
 from tools.environment import load_environment
 from tools.twilio_params import CallLine
+from tools.twiml import Heard, parse_twiml
 
 WEBHOOK_PATH = "/webhooks/twilio_voice/webhook"
 STATUS_PATH = "/webhooks/twilio_voice/status"
@@ -34,29 +34,6 @@ CONNECT_TIMEOUT_MS = 5000
 TOTAL_TIMEOUT_MS = 15000
 # Twilio's error code for a request to the webhook that failed.
 HTTP_RETRIEVAL_FAILURE = "11200"
-
-
-@dataclass
-class Heard:
-    """What one webhook's TwiML made the caller hear, and how the call goes on."""
-
-    said: list[str] = field(default_factory=list)
-    hints: str = ""
-    answer_url: str | None = None
-    silence_url: str | None = None
-    dialed: str | None = None
-    dial_url: str | None = None
-    dial_attributes: dict[str, str] = field(default_factory=dict)
-    hung_up: bool = False
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.said)
-
-    @property
-    def ended(self) -> bool:
-        listening = self.answer_url is not None or self.silence_url is not None
-        return self.hung_up or (self.dialed is not None and not listening)
 
 
 class SimulatedCall:
@@ -192,30 +169,6 @@ class CallEnded(RuntimeError):
 
 class ApplicationError(RuntimeError):
     """Twilio got no TwiML and has no Fallback URL: "An application error has occurred"."""
-
-
-def parse_twiml(twiml: str, base_path: str) -> Heard:
-    """Interprets TwiML as a phone does: says, then listens, redirects, dials or hangs up."""
-    heard = Heard()
-    for verb in ElementTree.fromstring(twiml):
-        if verb.tag == "Say":
-            heard.said.append(verb.text or "")
-        elif verb.tag == "Gather":
-            heard.said.extend(say.text or "" for say in verb.iter("Say"))
-            heard.hints = verb.get("hints", "")
-            heard.answer_url = urljoin(base_path, verb.get("action") or base_path)
-        elif verb.tag == "Redirect":
-            heard.silence_url = urljoin(base_path, verb.text or base_path)
-        elif verb.tag == "Dial":
-            heard.dialed = (verb.text or "").strip()
-            heard.dial_attributes = dict(verb.attrib)
-            action = verb.get("action")
-            heard.dial_url = urljoin(base_path, action) if action else None
-            break
-        elif verb.tag == "Hangup":
-            heard.hung_up = True
-            break
-    return heard
 
 
 def _speak(text: str) -> None:

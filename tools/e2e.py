@@ -22,9 +22,10 @@ from typing import Any
 
 import yaml
 
-from tools.call import CallEnded, Heard, SimulatedCall
+from tools.call import CallEnded, SimulatedCall
 from tools.environment import load_environment
 from tools.spoken import SpokenRoundTrip, word_error_rate
+from tools.twiml import Heard
 
 _ENV_REFERENCE = re.compile(r"\$\{(\w+)\}")
 

@@ -31,6 +31,22 @@ SERVICES = ("duckling", "actions", "rasa")
 OPTIONAL_SERVICES = ("servicenow",)
 
 
+class Output:
+    """The stack's terminal output, one whole line at a time; copied to a file if given."""
+
+    def __init__(self, log_path: str | None = None) -> None:
+        self._lock = threading.Lock()
+        self._log = open(log_path, "a", encoding="utf-8") if log_path else None  # noqa: SIM115
+
+    def line(self, prefix: str, text: str) -> None:
+        with self._lock:
+            sys.stdout.write(f"{prefix:<8}| {text}")
+            sys.stdout.flush()
+            if self._log is not None:
+                self._log.write(f"{prefix:<8}| {text}")
+                self._log.flush()
+
+
 @dataclass
 class Service:
     """One process of the stack and the URL that answers once it is ready."""
@@ -40,7 +56,7 @@ class Service:
     health_url: str
     process: subprocess.Popen | None = field(default=None, repr=False)
 
-    def start(self, output_lock: threading.Lock) -> None:
+    def start(self, output: Output) -> None:
         self.process = subprocess.Popen(
             self.command,
             cwd=PROJECT_ROOT,
@@ -51,14 +67,12 @@ class Service:
             # Own session: Ctrl-C reaches only the runner, which stops services in order.
             start_new_session=True,
         )
-        threading.Thread(target=self._relay, args=(output_lock,), daemon=True).start()
+        threading.Thread(target=self._relay, args=(output,), daemon=True).start()
 
-    def _relay(self, output_lock: threading.Lock) -> None:
+    def _relay(self, output: Output) -> None:
         assert self.process and self.process.stdout
         for line in self.process.stdout:
-            with output_lock:
-                sys.stdout.write(f"{self.name:<8}| {line}")
-                sys.stdout.flush()
+            output.line(self.name, line)
 
     def exited(self) -> bool:
         return self.process is not None and self.process.poll() is not None
@@ -166,9 +180,9 @@ def build_services(names: Sequence[str], environ: dict[str, str], model: str) ->
 class Stack:
     """Starts services in order, waits until each answers, and stops them all."""
 
-    def __init__(self, services: list[Service]) -> None:
+    def __init__(self, services: list[Service], log_path: str | None = None) -> None:
         self.services = services
-        self._output_lock = threading.Lock()
+        self._output = Output(log_path)
 
     def start(self) -> None:
         busy = [service.health_url for service in self.services if service.answers()]
@@ -176,7 +190,7 @@ class Stack:
             raise StackError(f"something already answers at {', '.join(busy)}; stop it first")
         started = time.monotonic()
         for service in self.services:
-            service.start(self._output_lock)
+            service.start(self._output)
         for service in self.services:
             self._wait_until_ready(service)
             elapsed = time.monotonic() - started
@@ -207,8 +221,7 @@ class Stack:
             service.stop()
 
     def announce(self, message: str) -> None:
-        with self._output_lock:
-            print(f"{'stack':<8}| {message}", flush=True)
+        self._output.line("stack", f"{message}\n")
 
 
 class StackError(RuntimeError):
@@ -225,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_argument("--services", default=",".join(SERVICES), help="comma-separated subset")
     cli.add_argument("--model", default=DEFAULT_MODEL)
     cli.add_argument("--free-ports", action="store_true", help="pick unused loopback ports")
+    cli.add_argument("--log", help="also write the services' output to this file")
     cli.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND to run, then stop")
     args = cli.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -236,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         cli.error(f"unknown services: {', '.join(sorted(unknown))}")
     prepare_storage(dict(os.environ))
-    stack = Stack(build_services(names, dict(os.environ), args.model))
+    stack = Stack(build_services(names, dict(os.environ), args.model), args.log)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         stack.start()

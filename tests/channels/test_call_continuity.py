@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import threading
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -13,7 +14,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import UserUttered
 
 from tests.channels.voice_server import VoiceServer, call, recorded, run_in_server
-from tools.call import FALLBACK_PATH, WEBHOOK_PATH, ApplicationError, parse_twiml
+from tools.call import FALLBACK_PATH, WEBHOOK_PATH, ApplicationError
+from tools.twiml import parse_twiml
 
 
 def transfer() -> list[dict]:
@@ -24,10 +26,19 @@ def transfer() -> list[dict]:
 TWELVE_CHOICES = [{"title": f"option {n}", "payload": f"/choice{n}"} for n in range(12)]
 
 
-def test_a_turn_with_nothing_to_say_gets_an_apology_and_the_question_again(
-    voice: VoiceServer,
+async def says_nothing(message: UserMessage) -> None:
+    """What Rasa does when an action fails: it logs the error and goes on silently."""
+
+
+async def fails(message: UserMessage) -> None:
+    raise RuntimeError("model exploded")
+
+
+@pytest.mark.parametrize("handler", [says_nothing, fails])
+def test_a_turn_that_fails_or_says_nothing_gets_an_apology_and_the_question_again(
+    voice: VoiceServer, handler: Callable[[UserMessage], Awaitable[None]]
 ) -> None:
-    recorded(voice)
+    voice.handler = handler
     phone = call(voice)
     greeting = phone.start().text
     heard = phone.say("my address is kim at example dot com")

@@ -18,8 +18,9 @@ from tests.channels.voice_server import (
     recorded,
     run_in_server,
 )
-from tools.call import STATUS_PATH, WEBHOOK_PATH, parse_twiml
+from tools.call import STATUS_PATH, WEBHOOK_PATH
 from tools.twilio_params import SAN_FRANCISCO, CallLine
+from tools.twiml import parse_twiml
 
 SIGNER = RequestValidator(TOKEN)
 

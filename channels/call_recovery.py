@@ -1,0 +1,70 @@
+"""Calls that went wrong somewhere: a transfer nobody took, a webhook Twilio gave up on."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qs, urlsplit
+
+from rasa.core.agent import Agent
+from rasa.shared.core.events import Restarted
+from sanic.request import Request
+from twilio.twiml.voice_response import VoiceResponse
+
+from channels.call_turn import CallTurn
+from channels.settings import VoiceSettings
+from channels.twilio_request import SignedWebhook, loggable
+from channels.voice_output import TwilioVoiceOutput, render_turn
+
+logger = logging.getLogger(__name__)
+
+TROUBLE_APOLOGY = "Sorry, I had a problem with that."
+TROUBLE_SAY_AGAIN = f"{TROUBLE_APOLOGY} Could you say it again?"
+# <Dial> outcomes after which the caller is still on the line with nobody to talk to.
+TRANSFER_FAILED_STATUSES = {"busy", "no-answer", "failed"}
+TRANSFER_FAILED_RESPONSE = "utter_transfer_failed"
+
+
+async def after_transfer(
+    agent: Agent, call: CallTurn, webhook: SignedWebhook, settings: VoiceSettings
+) -> VoiceResponse:
+    """After <Dial>: hang up when the person took the call, else back to the assistant."""
+    outcome = webhook.field("DialCallStatus")
+    logger.info("call %s transfer ended: %s", call.call_sid, loggable(outcome))
+    if outcome not in TRANSFER_FAILED_STATUSES:
+        finished = VoiceResponse()
+        finished.hangup()
+        return finished
+    output = TwilioVoiceOutput()
+    async with agent.lock_store.lock(call.call_sid):
+        await agent.execute_action(call.call_sid, TRANSFER_FAILED_RESPONSE, output, None, None)
+    return output.twiml(settings, call.next_requests(settings.connection_overrides))
+
+
+def answer_for_fallback(webhook: SignedWebhook, settings: VoiceSettings) -> VoiceResponse:
+    """Twilio's Fallback URL: our answer failed; apologise and listen at the same turn.
+
+    Uses neither the model nor the tracker store, whose trouble may be the cause.
+    """
+    failed_url = urlsplit(webhook.field("ErrorUrl"))
+    failed = parse_qs(failed_url.query)
+    turn = int(failed["turn"][0]) if failed.get("turn", [""])[0].isdigit() else 0
+    logger.warning(
+        "call %s: Twilio got no TwiML from %s (error %s)",
+        webhook.call_sid,
+        loggable(failed_url.path),
+        loggable(webhook.field("ErrorCode")),
+    )
+    # The turn before the failed one: its answer goes where the failed one would have.
+    retry = CallTurn(webhook, {"turn": str(max(turn - 1, 0))}, settings.max_silences)
+    next_requests = retry.next_requests(settings.connection_overrides)
+    return render_turn([], settings, next_requests, TROUBLE_SAY_AGAIN)
+
+
+async def end_conversation(request: Request, call_sid: str) -> None:
+    """Closes a finished call's conversation so nothing carries into another."""
+    agent = request.app.ctx.agent
+    async with agent.lock_store.lock(call_sid):
+        tracker = await agent.tracker_store.retrieve(call_sid)
+        if tracker is not None:
+            tracker.update(Restarted())
+            await agent.tracker_store.save(tracker)

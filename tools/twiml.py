@@ -1,0 +1,54 @@
+"""TwiML heard as a phone hears it: what is said, then listen, redirect, dial or hang up."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+
+@dataclass
+class Heard:
+    """What one webhook's TwiML made the caller hear, and how the call goes on."""
+
+    said: list[str] = field(default_factory=list)
+    hints: str = ""
+    answer_url: str | None = None
+    silence_url: str | None = None
+    dialed: str | None = None
+    dial_url: str | None = None
+    dial_attributes: dict[str, str] = field(default_factory=dict)
+    hung_up: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.said)
+
+    @property
+    def ended(self) -> bool:
+        listening = self.answer_url is not None or self.silence_url is not None
+        return self.hung_up or (self.dialed is not None and not listening)
+
+
+def parse_twiml(twiml: str, base_path: str) -> Heard:
+    """Interprets TwiML as a phone does: says, then listens, redirects, dials or hangs up."""
+    heard = Heard()
+    for verb in ElementTree.fromstring(twiml):
+        if verb.tag == "Say":
+            heard.said.append(verb.text or "")
+        elif verb.tag == "Gather":
+            heard.said.extend(say.text or "" for say in verb.iter("Say"))
+            heard.hints = verb.get("hints", "")
+            heard.answer_url = urljoin(base_path, verb.get("action") or base_path)
+        elif verb.tag == "Redirect":
+            heard.silence_url = urljoin(base_path, verb.text or base_path)
+        elif verb.tag == "Dial":
+            heard.dialed = (verb.text or "").strip()
+            heard.dial_attributes = dict(verb.attrib)
+            action = verb.get("action")
+            heard.dial_url = urljoin(base_path, action) if action else None
+            break
+        elif verb.tag == "Hangup":
+            heard.hung_up = True
+            break
+    return heard
