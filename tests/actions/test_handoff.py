@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionHumanHandoff
+from actions.handoff import ActionHumanHandoff, InvalidTransferNumber, transfer_number
 from tests.actions.conftest import make_tracker
 
 
@@ -26,3 +29,24 @@ async def test_without_a_number_the_caller_hears_so(
     monkeypatch.delenv("HANDOFF_PHONE_NUMBER", raising=False)
     await ActionHumanHandoff().run(dispatcher, make_tracker(intent="human_handoff"), domain)
     assert [message["response"] for message in dispatcher.messages] == ["utter_human_handoff"]
+
+
+@pytest.mark.parametrize("number", ["555-1234", "+1 415 555 0100", "0044207946000", "+0123"])
+def test_a_transfer_number_that_is_not_e164_is_refused(
+    number: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HANDOFF_PHONE_NUMBER", number)
+    with pytest.raises(InvalidTransferNumber, match=r"E\.164"):
+        transfer_number()
+
+
+def test_the_action_server_refuses_to_start_with_a_bad_transfer_number() -> None:
+    started = subprocess.run(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", "0"],
+        env={**os.environ, "HANDOFF_PHONE_NUMBER": "555-1234"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode != 0
+    assert "HANDOFF_PHONE_NUMBER must be in E.164 form" in started.stderr
