@@ -8,17 +8,32 @@ from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import answers
+from actions.asking import ask
 from actions.incidents import PRIORITIES, IncidentServiceError
 from actions.incidents.factory import UsesIncidentBackend
+from actions.latest_answer import (
+    entity_text,
+    entity_value,
+    free_text,
+    latest_entities,
+    latest_text,
+    said_besides,
+)
 from actions.privacy import mask_email
 
 logger = logging.getLogger(__name__)
 
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Titles implied by the request that opened the form.
+TITLE_OF_INTENT = {
+    "password_reset": "Problem resetting password",
+    "problem_email": "Problem with email",
+}
 
 
 class ActionAskEmail(UsesIncidentBackend, Action):
@@ -35,13 +50,17 @@ class ActionAskEmail(UsesIncidentBackend, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("previous_email"):
-            dispatcher.utter_message(response="utter_ask_use_previous_email")
-            return []
+            return ask(dispatcher, tracker, "email", response="utter_ask_use_previous_email")
         known = self._caller_on_the_line(tracker)
         if known is None:
-            dispatcher.utter_message(response="utter_ask_email")
-            return []
-        dispatcher.utter_message(response="utter_ask_use_directory_email", previous_email=known)
+            return ask(dispatcher, tracker, "email")
+        ask(
+            dispatcher,
+            tracker,
+            "email",
+            response="utter_ask_use_directory_email",
+            previous_email=known,
+        )
         return [SlotSet("previous_email", known)]
 
     def _caller_on_the_line(self, tracker: Tracker) -> str | None:
@@ -80,18 +99,18 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
         rasa-sdk returns only the slots a form requires, so it cannot be cleared here.
         """
         previous_email = tracker.get_slot("previous_email")
-        offered = (
-            tracker.get_slot("requested_slot") == "email"
-            and previous_email
-            and not tracker.get_slot("email")
-        )
-        if not offered:
+        requested = tracker.get_slot("requested_slot")
+        offered = requested == "email" and previous_email and not tracker.get_slot("email")
+        if offered:
+            intent = tracker.get_intent_of_latest_message()
+            if intent == "affirm":
+                return {"email": previous_email}
+            if intent == "deny":
+                return {"email": None}
             return {}
-        intent = tracker.get_intent_of_latest_message()
-        if intent == "affirm":
-            return {"email": previous_email}
-        if intent == "deny":
-            return {"email": None}
+        said = entity_value(tracker, "email")
+        if said and requested != "email" and said_besides(tracker, answers.names_email):
+            return {"email": said}
         return {}
 
     def validate_email(
@@ -120,10 +139,58 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
 
 
 class ValidateOpenIncidentForm(EmailFormValidation):
-    """Validates the slots of `open_incident_form`."""
+    """Validates the slots of `open_incident_form`.
+
+    Besides the answer to the question asked, it takes what a caller says all at once
+    when asking for the incident, and corrections of earlier answers, named by the
+    caller, inside the form and at the read-back.
+    """
 
     def name(self) -> str:
         return "validate_open_incident_form"
+
+    async def extract_priority(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        said = entity_value(tracker, "priority")
+        requested = tracker.get_slot("requested_slot")
+        if said and requested != "priority" and said_besides(tracker, answers.names_priority):
+            return {"priority": said}
+        return {}
+
+    async def extract_problem_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        mentioned = [entity_text(tracker, entity) for entity in latest_entities(tracker)]
+        said_with_request = answers.description_said_with_request(latest_text(tracker), mentioned)
+        return free_text(
+            tracker, "problem_description", said_with_request, answers.names_description
+        )
+
+    async def extract_incident_title(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        implied = TITLE_OF_INTENT.get(str(tracker.get_intent_of_latest_message()))
+        return free_text(tracker, "incident_title", implied, answers.names_title)
+
+    async def extract_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes or no to the read-back; a correction there asks for it again."""
+        if tracker.get_slot("requested_slot") != "confirm":
+            return {}
+        text = latest_text(tracker)
+        corrected = (
+            latest_entities(tracker) or answers.names_description(text) or answers.names_title(text)
+        )
+        if corrected:
+            return {"confirm": None}
+        intent = tracker.get_intent_of_latest_message()
+        if intent == "affirm":
+            return {"confirm": True}
+        if intent in {"deny", "cancel"}:
+            return {"confirm": False}
+        return {}
 
     def validate_priority(
         self,
@@ -142,3 +209,25 @@ class ValidateIncidentStatusForm(EmailFormValidation):
 
     def name(self) -> str:
         return "validate_incident_status_form"
+
+
+class ActionCancelForm(Action):
+    """Stops the active form when the caller asks to, forgetting its answers."""
+
+    def name(self) -> str:
+        return "action_cancel_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        form = (tracker.active_loop or {}).get("name")
+        if form == "incident_status_form":
+            dispatcher.utter_message(response="utter_status_check_canceled")
+        else:
+            dispatcher.utter_message(response="utter_incident_creation_canceled")
+        slots = domain.get("forms", {}).get(form, {}).get("required_slots", [])
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            *(SlotSet(slot, None) for slot in slots),
+        ]

@@ -16,6 +16,7 @@ _FILLERS = {
 _WORD = re.compile(r"[a-z0-9]+")
 # How close a misrecognised answer must be to a title ("hi" for "high" is 0.8).
 _CLOSE_ENOUGH = 0.75
+MAX_WORDS_AROUND_A_CHOICE = 2
 
 
 def spoken_menu(buttons: list[Button]) -> str:
@@ -47,8 +48,10 @@ def payload_for_speech(buttons: list[Button], speech: str) -> str | None:
     phrase = " ".join(spoken)
     if phrase in titles:
         return str(titles[phrase].get("payload"))
+    # "medium priority" names a choice; "no, make it high" says more than a choice,
+    # so the NLU reads the whole of it.
     named = [title for title in titles if title and title in spoken]
-    if len(named) == 1:
+    if len(named) == 1 and len(spoken) <= MAX_WORDS_AROUND_A_CHOICE:
         return str(titles[named[0]].get("payload"))
     close = difflib.get_close_matches(phrase, list(titles), n=2, cutoff=_CLOSE_ENOUGH)
     if len(close) == 1:

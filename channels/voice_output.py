@@ -62,8 +62,11 @@ def render_turn(
             buttons = list(message["buttons"])
         custom = message.get("custom") or {}
         if isinstance(custom, dict):
-            hangup = hangup or bool(custom.get("hangup"))
-            transfer = str(custom["transfer"]) if custom.get("transfer") else transfer
+            hangup = bool(custom.get("hangup"))
+            transfer = str(custom["transfer"]) if custom.get("transfer") else None
+        if hangup or transfer:
+            # The call ends or moves on here: whatever the dialogue says next is unheard.
+            break
     if buttons and not (hangup or transfer):
         sentences.append(spoken_menu(buttons))
     pieces = [piece for sentence in sentences if sentence for piece in split_for_say(sentence)]

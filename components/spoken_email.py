@@ -41,6 +41,10 @@ _STOP = {
     "well", "the", "that's", "thats", "this", "and", "please", "thanks", "thank",
     "you", "use", "try", "reach", "me", "i", "i'm", "am", "can", "be", "reached",
     "hi", "hello", "sorry", "no", "correct", "right", "actually", "like", "just",
+    # Words of the sentence an address is said in: "an incident for jane dot doe at ...".
+    "for", "to", "from", "of", "on", "with", "by", "about", "send", "sent", "mails",
+    "emails", "incident", "ticket", "priority", "high", "medium", "low", "urgent", "open",
+    "problem", "issue", "contact", "write", "writing", "changed",
 }  # fmt: skip
 _TLD = re.compile(r"^[a-z]{2,24}$")
 

@@ -18,19 +18,21 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
     metadata: dict[str, Any] | None = None,
+    text: str = "",
+    events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker right after the caller said something with this intent."""
     return Tracker(
         sender_id="CA00000000000000000000000000000001",
         slots=dict(slots or {}),
         latest_message={
-            "text": "",
+            "text": text,
             "intent": {"name": intent, "confidence": 1.0},
             "intent_ranking": [{"name": intent, "confidence": 1.0}],
             "entities": entities or [],
             "metadata": metadata or {},
         },
-        events=[],
+        events=events or [],
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},

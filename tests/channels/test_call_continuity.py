@@ -190,3 +190,12 @@ def test_a_comma_in_a_button_title_stays_one_hint(voice: VoiceServer) -> None:
     assert gather is not None
     assert gather.get("hints") == "yes please, no, outlook"
     assert gather.get("numDigits") == "1"
+
+
+def test_nothing_after_a_transfer_is_spoken(voice: VoiceServer) -> None:
+    recorded(voice, *transfer(), {"text": "What is your email address?"})
+    phone = call(voice)
+    phone.start()
+    heard = phone.say("agent")
+    assert heard.text == "Putting you through."
+    assert heard.dialed == "+15005550009"

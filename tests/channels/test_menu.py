@@ -35,6 +35,8 @@ def test_key_n_chooses_button_n(digits: str, choice: str) -> None:
         ("Lo", "low"),
         ("meedium", "medium"),
         ("medium or high", None),
+        ("medium priority", "medium"),
+        ("no make it high", None),
         ("it is not urgent", None),
     ],
 )
@@ -47,3 +49,5 @@ def test_yes_and_no_with_politeness() -> None:
     assert payload_for_speech(YES_NO, "yes please") == "/affirm"
     assert payload_for_speech(YES_NO, "no thanks") == "/deny"
     assert payload_for_speech(YES_NO, "yeah go for it") is None
+    assert payload_for_speech(YES_NO, "no, make it medium") is None
+    assert payload_for_speech(YES_NO, "no, change the description") is None

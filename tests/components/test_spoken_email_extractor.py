@@ -65,7 +65,8 @@ async def test_priorities_from_speech(trained_agent: Agent, text: str, priority:
         ("that's right", "affirm"),
         ("nope", "deny"),
         ("no thanks", "deny"),
-        ("never mind", "deny"),
+        ("never mind", "cancel"),
+        ("stop", "cancel"),
     ],
 )
 async def test_yes_and_no_in_the_phone_register(

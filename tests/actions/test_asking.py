@@ -1,0 +1,71 @@
+"""Questions asked again and again offer a way out, then end; not understood asks again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import FollowupAction, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.asking import ActionAskPriority, ActionNotUnderstood, asks_in_a_row
+from tests.actions.conftest import make_tracker, responses
+
+
+def asked(slot: str, times: int) -> list[dict[str, Any]]:
+    """Events of a form that asked for `slot` `times` times in a row, after the email."""
+    events: list[dict[str, Any]] = [{"event": "slot", "name": "requested_slot", "value": "email"}]
+    for _ in range(times):
+        events += [
+            {"event": "slot", "name": "requested_slot", "value": slot},
+            {"event": "user", "text": "tell me a joke"},
+        ]
+    return events
+
+
+def test_asks_are_counted_since_the_form_last_asked_something_else() -> None:
+    assert asks_in_a_row(make_tracker(events=asked("priority", 3)), "priority") == 3
+    assert asks_in_a_row(make_tracker(events=asked("priority", 3)), "email") == 0
+    restarted = [*asked("priority", 3), {"event": "restart"}, *asked("priority", 1)[1:]]
+    assert asks_in_a_row(make_tracker(events=restarted), "priority") == 1
+
+
+@pytest.mark.parametrize(
+    ("times", "handoff", "expected"),
+    [
+        (1, "", ["utter_ask_priority"]),
+        (2, "", ["utter_ask_priority"]),
+        (3, "", ["utter_ask_priority", "utter_way_out"]),
+        (3, "+15005550009", ["utter_ask_priority", "utter_way_out_with_person"]),
+        (5, "", ["utter_give_up"]),
+        (5, "+15005550009", ["utter_transfer", None]),
+    ],
+)
+async def test_the_third_ask_offers_a_way_out_and_the_fifth_ends_it(
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    times: int,
+    handoff: str,
+    expected: list[str | None],
+) -> None:
+    monkeypatch.setenv("HANDOFF_PHONE_NUMBER", handoff)
+    tracker = make_tracker(events=asked("priority", times))
+    await ActionAskPriority().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == expected
+
+
+async def test_not_understood_during_a_form_asks_its_question_again(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(active_loop="open_incident_form")
+    events = await ActionNotUnderstood().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_default"]
+    assert events == [FollowupAction("open_incident_form")]
+
+
+async def test_not_understood_outside_a_form_forgets_the_words(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    events = await ActionNotUnderstood().run(dispatcher, make_tracker(), domain)
+    assert events == [UserUtteranceReverted()]
