@@ -99,9 +99,14 @@ ship-check: $(INSTALLED)
 	    apt-get update -qq >/dev/null && apt-get install -y -qq docker-compose >/dev/null; \
 	  else echo "Install 'docker compose' or docker-compose to check docker-compose.yml" >&2; exit 1; fi; \
 	fi
-	@if docker compose version >/dev/null 2>&1; then docker compose config --quiet; \
-	else docker-compose config --quiet; fi
-	@echo "docker-compose.yml: valid"
+	@compose="docker-compose"; docker compose version >/dev/null 2>&1 && compose="docker compose"; \
+	no_env=$$(mktemp); said=$$(env -u TWILIO_AUTH_TOKEN -u TWILIO_PUBLIC_URL -u ACTION_SERVER_TOKEN \
+	  $$compose --env-file $$no_env config 2>&1 || true); rm -f $$no_env; \
+	case "$$said" in *"set TWILIO_AUTH_TOKEN in .env"*) ;; \
+	  *) echo "docker-compose.yml must refuse to start without TWILIO_AUTH_TOKEN" >&2; exit 1;; esac; \
+	export TWILIO_AUTH_TOKEN=check TWILIO_PUBLIC_URL=https://voice.example.com ACTION_SERVER_TOKEN=check; \
+	$$compose config --quiet && $$compose -f docker-compose.yml -f docker-compose.debug.yml config --quiet
+	@echo "docker-compose.yml (refuses to start without its secrets) and docker-compose.debug.yml: valid"
 	$(VENV)/bin/actionlint
 	@echo "GitHub workflows: actionlint clean"
 	@for definition in .aws/task-definition-*.json; do $(PY) -m json.tool $$definition >/dev/null || exit 1; done

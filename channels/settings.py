@@ -11,6 +11,8 @@ from rasa.shared.exceptions import InvalidConfigException
 from channels.voices import voice_problem
 
 _TRUE = {"1", "true", "yes", "on"}
+# The token example.env ships for local calls; known to everyone, so never public.
+DEVELOPMENT_AUTH_TOKEN = "local-development-token"
 # Twilio's connection overrides (fragment of a webhook URL) and their limits in ms.
 _OVERRIDE_LIMITS = {"ct": (100, 10_000), "rt": (100, 15_000), "tt": (100, 15_000), "rc": (0, 5)}
 _OVERRIDE_NAMES = {*_OVERRIDE_LIMITS, "rp", "e", "sni"}
@@ -90,6 +92,17 @@ class VoiceSettings:
             raise InvalidConfigException(
                 "Twilio rejects TWILIO_SPEECH_TIMEOUT=auto together with a speech model; "
                 "use a number of seconds or unset TWILIO_SPEECH_MODEL."
+            )
+        public = self.production or bool(self.public_url)
+        if public and self.auth_token in ("", DEVELOPMENT_AUTH_TOKEN):
+            raise InvalidConfigException(
+                "TWILIO_AUTH_TOKEN is empty or the development token from example.env, but "
+                "this server is public (TWILIO_PUBLIC_URL or TWILIO_ENVIRONMENT=production): "
+                "set your Twilio account's auth token in .env."
+            )
+        if self.production and not self.validate_signature:
+            raise InvalidConfigException(
+                "TWILIO_VALIDATE_SIGNATURE=false is refused with TWILIO_ENVIRONMENT=production."
             )
         if self.production and not (self.public_url or self.proxies_trusted):
             raise InvalidConfigException(

@@ -16,6 +16,7 @@ from rasa.core.agent import Agent
 from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
 from tests.running_stack import RunningStack
 from tools.duckling_server import running_duckling
+from tools.environment import load_environment
 from tools.servicenow_server import (
     PASSWORD,
     USER,
@@ -26,6 +27,9 @@ from tools.servicenow_server import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Tests run with example.env's defaults, as `make run` does (the shared action server
+# token, for one); a variable already set wins.
+load_environment()
 
 
 @pytest.fixture(scope="session")

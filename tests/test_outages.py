@@ -34,7 +34,7 @@ class ActionServer:
         command = [
             sys.executable,
             "-m",
-            "rasa_sdk",
+            "actions.server",
             "--port",
             str(self.port),
             "--actions",

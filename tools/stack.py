@@ -24,6 +24,8 @@ from tools import servicenow_server
 from tools.environment import PROJECT_ROOT, load_environment
 
 DEFAULT_MODEL = "models/helpdesk.tar.gz"
+# The voice channel and the REST channel; a deployed server uses credentials.yml.
+DEV_CREDENTIALS = "credentials.dev.yml"
 READY_TIMEOUT_SECONDS = 120.0
 STOP_TIMEOUT_SECONDS = 10.0
 SERVICES = ("duckling", "actions", "rasa")
@@ -154,7 +156,7 @@ def build_services(names: Sequence[str], environ: dict[str, str], model: str) ->
         ),
         "actions": Service(
             "actions",
-            [python, "-m", "rasa_sdk", "--port", str(action_port), "--actions", "actions"],
+            [python, "-m", "actions.server", "--port", str(action_port), "--actions", "actions"],
             f"http://127.0.0.1:{action_port}/health",
         ),
         "rasa": Service(
@@ -167,7 +169,7 @@ def build_services(names: Sequence[str], environ: dict[str, str], model: str) ->
                 "--model",
                 model,
                 "--credentials",
-                "credentials.yml",
+                environ.get("RASA_CREDENTIALS") or DEV_CREDENTIALS,
                 "--endpoints",
                 "endpoints.yml",
             ],

@@ -93,6 +93,36 @@ def test_every_setting_is_read() -> None:
             {"TWILIO_AUTH_TOKEN": "s", "TWILIO_ENVIRONMENT": "production"},
             "needs TWILIO_PUBLIC_URL",
         ),
+        # The development token of example.env never guards a public server.
+        (
+            {"TWILIO_AUTH_TOKEN": "local-development-token", "TWILIO_PUBLIC_URL": "https://x.io"},
+            "development token",
+        ),
+        (
+            {
+                "TWILIO_AUTH_TOKEN": "local-development-token",
+                "TWILIO_ENVIRONMENT": "production",
+                "SANIC_PROXIES_COUNT": "1",
+            },
+            "development token",
+        ),
+        (
+            {
+                "TWILIO_VALIDATE_SIGNATURE": "false",
+                "TWILIO_ENVIRONMENT": "production",
+                "TWILIO_PUBLIC_URL": "https://x.io",
+            },
+            "development token",
+        ),
+        (
+            {
+                "TWILIO_AUTH_TOKEN": "s",
+                "TWILIO_VALIDATE_SIGNATURE": "false",
+                "TWILIO_ENVIRONMENT": "production",
+                "TWILIO_PUBLIC_URL": "https://x.io",
+            },
+            "refused with TWILIO_ENVIRONMENT=production",
+        ),
     ],
 )
 def test_unsafe_settings_are_refused(environ: dict, complaint: str) -> None:

@@ -1,0 +1,82 @@
+"""The action server: rasa-sdk's own, answering only requests that carry the shared secret.
+
+Its webhook runs any action for any address, so only the Rasa server may call it.
+Rasa sends `Authorization: Bearer <ACTION_SERVER_TOKEN>` (endpoints.yml); this module
+adds a request check to rasa-sdk's app through rasa-sdk's plugin hook and starts
+rasa-sdk as `python -m rasa_sdk` would. `/health` stays open for health checks.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import sys
+from collections.abc import Mapping
+
+import pluggy
+from rasa_sdk import __main__ as rasa_sdk_main
+from rasa_sdk.plugin import plugin_manager
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+OPEN_PATHS = {"/health"}
+# The token example.env ships for `make run`; known to everyone, so never in production.
+DEVELOPMENT_TOKEN = "local-development-action-token"
+
+
+class InsecureActionServer(RuntimeError):
+    """The action server would be reachable without a secret only Rasa knows."""
+
+
+def action_server_token(environ: Mapping[str, str] = os.environ) -> str:
+    """ACTION_SERVER_TOKEN, refused when empty, or the development token in production."""
+    token = environ.get("ACTION_SERVER_TOKEN", "").strip()
+    if not token:
+        raise InsecureActionServer(
+            "ACTION_SERVER_TOKEN is not set: set the same secret for the Rasa server and the "
+            "action server (example.env has a development token)."
+        )
+    production = environ.get("TWILIO_ENVIRONMENT", "").strip().lower() == "production"
+    if production and token == DEVELOPMENT_TOKEN:
+        raise InsecureActionServer(
+            "ACTION_SERVER_TOKEN is the development token from example.env; set a secret of "
+            "your own for production (for example: openssl rand -hex 32)."
+        )
+    return token
+
+
+class RequireToken:
+    """rasa-sdk plugin: 401 for every request but `/health` without the bearer token."""
+
+    def __init__(self, token: str) -> None:
+        self._expected = f"Bearer {token}".encode()
+
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        @app.middleware("request")
+        async def require_token(request: Request) -> HTTPResponse | None:
+            if request.path in OPEN_PATHS:
+                return None
+            sent = request.headers.get("Authorization", "").encode()
+            if hmac.compare_digest(sent, self._expected):
+                return None
+            logger.warning("Refused a request to %s without the action server token", request.path)
+            return response.json({"error": "unauthorized"}, status=401)
+
+
+def main() -> None:
+    try:
+        token = action_server_token()
+    except InsecureActionServer as error:
+        sys.exit(f"The action server will not start: {error}")
+    plugin_manager().register(RequireToken(token))
+    rasa_sdk_main.main()
+
+
+if __name__ == "__main__":
+    main()
