@@ -25,6 +25,7 @@ from actions.latest_answer import (
     said_besides,
 )
 from actions.privacy import mask_email
+from actions.verification import attested_number, calling_number, verification_required
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,8 @@ class ActionAskEmail(UsesIncidentBackend, Action):
         return [SlotSet("previous_email", known)]
 
     def _caller_on_the_line(self, tracker: Tracker) -> str | None:
-        phone = calling_number(tracker)
+        # Read out only to a caller whose number its carrier vouched for.
+        phone = attested_number(tracker) if verification_required() else calling_number(tracker)
         if not phone:
             return None
         try:
@@ -73,14 +75,6 @@ class ActionAskEmail(UsesIncidentBackend, Action):
             logger.warning("Looking up the calling number failed: %s", error)
             return None
         return caller.email if caller else None
-
-
-def calling_number(tracker: Tracker) -> str:
-    """The caller's phone number from the voice channel's metadata, if on a call."""
-    metadata = tracker.latest_message.get("metadata") or tracker.get_slot(
-        "session_started_metadata"
-    )
-    return str((metadata or {}).get("From") or "")
 
 
 class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
@@ -135,6 +129,9 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
         if caller is None:
             dispatcher.utter_message(response="utter_no_email", email=email)
             return {"email": None}
+        number = attested_number(tracker)
+        if number:
+            self.backend.bind_phone(caller, number)
         return {"email": email, "previous_email": email}
 
 

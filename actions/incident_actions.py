@@ -11,9 +11,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import transfer_number
 from actions.incidents import Caller, IncidentServiceError
 from actions.incidents.factory import UsesIncidentBackend
 from actions.privacy import mask_email
+from actions.verification import attested_number, calling_number, may_hear_details
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ class ActionOpenIncident(IncidentAction):
             incident = self.backend.create_incident(
                 self._caller_to_file_for(email),
                 title=tracker.get_slot("incident_title"),
-                description=tracker.get_slot("problem_description"),
+                description=with_calling_number(tracker.get_slot("problem_description"), tracker),
                 priority=tracker.get_slot("priority"),
             )
         except IncidentServiceError as error:
@@ -92,10 +94,18 @@ class ActionCheckIncidentStatus(IncidentAction):
     ) -> list[EventType]:
         email = tracker.get_slot("email")
         try:
-            incidents = self.backend.list_incidents(self.caller(email))
+            caller = self.caller(email)
+            incidents = self.backend.list_incidents(caller)
         except IncidentServiceError as error:
             logger.error("Listing incidents of %s failed: %s", mask_email(email), error)
             dispatcher.utter_message(response="utter_incident_service_unavailable")
+            return [SlotSet("email", None)]
+        if not may_hear_details(tracker, caller):
+            dispatcher.utter_message(
+                response="utter_incident_count_unverified", incident_count=len(incidents)
+            )
+            if transfer_number():
+                dispatcher.utter_message(response="utter_details_from_a_person")
             return [SlotSet("email", None)]
         if not incidents:
             dispatcher.utter_message(response="utter_no_incidents", email=email)
@@ -118,6 +128,15 @@ class ActionCheckIncidentStatus(IncidentAction):
         if older > 0:
             dispatcher.utter_message(response="utter_more_incidents", count=older)
         return [SlotSet("email", None)]
+
+
+def with_calling_number(description: str, tracker: Tracker) -> str:
+    """The description, and the number the call came from, for whoever handles it."""
+    number = calling_number(tracker)
+    if not number:
+        return description
+    attested = "attested" if attested_number(tracker) else "not attested"
+    return f"{description}\n\nReported by phone from {number} (caller ID {attested})."
 
 
 def spoken_date(moment: datetime) -> str:

@@ -21,6 +21,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.privacy import mask_personal_data_in_logs
+from actions.verification import VerificationOffInProduction, verification_required, warn_when_off
+
 logger = logging.getLogger(__name__)
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -58,6 +61,9 @@ class RequireToken:
 
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        mask_personal_data_in_logs()
+        warn_when_off()
+
         @app.middleware("request")
         async def require_token(request: Request) -> HTTPResponse | None:
             if request.path in OPEN_PATHS:
@@ -72,7 +78,8 @@ class RequireToken:
 def main() -> None:
     try:
         token = action_server_token()
-    except InsecureActionServer as error:
+        verification_required()
+    except (InsecureActionServer, VerificationOffInProduction) as error:
         sys.exit(f"The action server will not start: {error}")
     plugin_manager().register(RequireToken(token))
     rasa_sdk_main.main()

@@ -15,6 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
+from actions.privacy import mask_personal_data_in_logs
 from channels.call_history import LastExchange, last_exchange
 from channels.call_recovery import (
     TROUBLE_APOLOGY,
@@ -49,7 +50,12 @@ class TwilioVoiceInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Configured from `TWILIO_*` environment variables; credentials.yml names no secrets."""
+        """Configured from `TWILIO_*` environment variables; credentials.yml names no secrets.
+
+        Rasa has configured logging by now: from here on, numbers and addresses in any
+        log line at INFO and above are masked.
+        """
+        mask_personal_data_in_logs()
         return cls(VoiceSettings.from_environment())
 
     def __init__(self, settings: VoiceSettings) -> None:

@@ -44,6 +44,7 @@ class Caller:
     email: str
     name: str = ""
     phone: str = ""
+    mobile_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,13 @@ class IncidentBackend(Protocol):
 
     def find_caller_by_phone(self, phone: str) -> Caller | None:
         """The caller whose directory entry has this phone number, if any."""
+
+    def bind_phone(self, caller: Caller, phone: str) -> Caller:
+        """Gives a directory entry without a number this (attested) calling number.
+
+        The embedded store binds the number of the first verified call that used an
+        address; a real directory keeps its own numbers and changes nothing.
+        """
 
     def create_incident(
         self, caller: Caller, title: str, description: str, priority: str

@@ -53,6 +53,18 @@ class EmbeddedIncidentStore(SQLiteFile):
             ).fetchone()
         return _caller(row) if row else None
 
+    def bind_phone(self, caller: Caller, phone: str) -> Caller:
+        """The first verified number to use an address stays bound to it."""
+        with self._connection() as connection:
+            connection.execute(
+                "UPDATE callers SET phone = ? WHERE id = ? AND phone = ''",
+                (phone, int(caller.sys_id)),
+            )
+            row = connection.execute(
+                "SELECT id, email, phone FROM callers WHERE id = ?", (int(caller.sys_id),)
+            ).fetchone()
+        return _caller(row)
+
     def create_incident(
         self, caller: Caller, title: str, description: str, priority: str
     ) -> Incident:

@@ -124,6 +124,9 @@ class ReliableServiceNow:
     def find_caller_by_phone(self, phone: str) -> Caller | None:
         return self._servicenow.find_caller_by_phone(phone)
 
+    def bind_phone(self, caller: Caller, phone: str) -> Caller:
+        return self._servicenow.bind_phone(caller, phone)
+
     def create_incident(
         self, caller: Caller, title: str, description: str, priority: str
     ) -> Incident:

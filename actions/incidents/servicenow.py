@@ -98,6 +98,9 @@ class ServiceNowIncidents:
     def find_caller_by_phone(self, phone: str) -> Caller | None:
         return self._one_user(f"phone={_literal(phone)}^ORmobile_phone={_literal(phone)}")
 
+    def bind_phone(self, caller: Caller, phone: str) -> Caller:
+        return caller
+
     def create_incident(
         self,
         caller: Caller,
@@ -149,7 +152,8 @@ class ServiceNowIncidents:
             sys_id=row["sys_id"],
             email=row.get("email", "").lower(),
             name=row.get("name", ""),
-            phone=row.get("phone") or row.get("mobile_phone") or "",
+            phone=row.get("phone") or "",
+            mobile_phone=row.get("mobile_phone") or "",
         )
 
     def _rows(self, table: str, query: str, fields: str, limit: int) -> list[dict[str, Any]]:
