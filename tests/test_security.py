@@ -234,3 +234,25 @@ def test_only_the_registered_attested_number_hears_the_incidents(
     assert (
         details.text.startswith("Incident I N C,") and "Problem resetting password" in details.text
     )
+
+
+def test_verification_off_is_logged_loudly_at_start() -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(port)],
+        env={**os.environ, "ACTION_SERVER_TOKEN": TOKEN, "CALLER_VERIFICATION": "off"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert server.stdout is not None
+    lines = []
+    try:
+        for line in server.stdout:
+            lines.append(line)
+            if "Action endpoint is up" in line:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert any("CALLER VERIFICATION IS OFF" in line for line in lines), "".join(lines)
