@@ -7,6 +7,8 @@ services, runs the command against them and stops them when it ends.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import os
 import signal
 import socket
@@ -27,6 +29,8 @@ DEFAULT_MODEL = "models/helpdesk.tar.gz"
 # The voice channel and the REST channel; a deployed server uses credentials.yml.
 DEV_CREDENTIALS = "credentials.dev.yml"
 READY_TIMEOUT_SECONDS = 120.0
+# prctl(2) option: the signal a process gets when its parent exits.
+PR_SET_PDEATHSIG = 1
 STOP_TIMEOUT_SECONDS = 10.0
 SERVICES = ("duckling", "actions", "rasa")
 # Started only when asked for: the ServiceNow test instance, for the connected mode.
@@ -68,6 +72,8 @@ class Service:
             errors="replace",
             # Own session: Ctrl-C reaches only the runner, which stops services in order.
             start_new_session=True,
+            # And if the runner itself is killed, the kernel stops the service too.
+            preexec_fn=_die_with_parent,
         )
         threading.Thread(target=self._relay, args=(output,), daemon=True).start()
 
@@ -216,9 +222,7 @@ class Stack:
             time.sleep(0.5)
 
     def stop(self) -> None:
-        # A second Ctrl-C or SIGTERM while stopping would orphan the remaining services.
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.SIG_IGN)
+        _ignore_stop_signals()
         for service in reversed(self.services):
             service.stop()
 
@@ -230,8 +234,26 @@ class StackError(RuntimeError):
     """A service failed to start or died."""
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _ignore_stop_signals() -> None:
+    # A second signal while stopping (make passes SIGTERM on to its child too) would
+    # interrupt the stop and orphan the remaining services.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
 def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (timeout, CI, supervisors) and SIGHUP (terminal closed) stop like Ctrl-C."""
+    _ignore_stop_signals()
     raise KeyboardInterrupt
+
+
+def _die_with_parent() -> None:
+    """In the service's process: Linux sends it SIGTERM when the runner dies."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -253,7 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.error(f"unknown services: {', '.join(sorted(unknown))}")
     prepare_storage(dict(os.environ))
     stack = Stack(build_services(names, dict(os.environ), args.model), args.log)
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
     try:
         stack.start()
         if command:
