@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow fuzz bench bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow fuzz chaos bench bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -25,9 +25,10 @@ help:
 	@echo "make bench       start-up time, memory and turn latency of the stack, over phone calls"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
 	@echo "make fuzz   1,000 hostile signed Twilio webhooks against a local stack"
+	@echo "make chaos  whole calls through faults: killed services, outages, locks, retries"
 	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
 	@echo "make e2e-spoken  the same through espeak-ng and pocketsphinx: audio and word error rate"
-	@echo "parts of make test: make lint, ship-check, validate, train, unit, test-stories, test-holdout, fuzz"
+	@echo "parts of make test: make lint, ship-check, validate, train, unit, test-stories, test-holdout, fuzz, chaos"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt .python-version
@@ -78,6 +79,10 @@ fuzz: $(MODEL)
 	OUTBOX_DB_PATH=$(FUZZ_STATE)/outbox.db \
 	$(PY) -m tools.stack --free-ports --log $(FUZZ_STATE)/services.log -- \
 	  $(PY) -m tools.fuzz --log $(FUZZ_STATE)/services.log
+
+chaos: $(MODEL)
+	rm -rf results/chaos
+	$(PY) -m tools.chaos --state results/chaos
 
 bench: $(MODEL)
 	$(PY) -m tools.bench
@@ -133,7 +138,7 @@ test-holdout: $(MODEL)
 	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout --quiet
 	$(PY) -m tools.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
 
-test: lint ship-check validate train unit test-stories test-holdout bench-nlu fuzz e2e
+test: lint ship-check validate train unit test-stories test-holdout bench-nlu fuzz chaos e2e
 
 clean:
 	rm -rf models results .rasa

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rasa.core.tracker_store import TrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from channels.call_turn import TURN_METADATA_KEY
+from channels.call_turn import INPUT_METADATA_KEY, TURN_METADATA_KEY
 
 
 @dataclass(frozen=True)
@@ -16,17 +16,19 @@ class LastExchange:
     """The caller's latest utterance and the bot's messages after it."""
 
     bot_turn: list[dict[str, Any]] = field(default_factory=list)
-    user_text: str | None = None
+    # The caller's latest turn number and input; a turn without them (the greeting's
+    # external event) has turn 0 and no input.
     user_turn: int | None = None
+    user_input: str | None = None
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
         """The choices the bot offered last: only their payloads may be sent as intents."""
         return next((m["buttons"] for m in reversed(self.bot_turn) if m.get("buttons")), [])
 
-    def answered(self, turn: int, text: str) -> bool:
+    def answered(self, turn: int, said: str) -> bool:
         """Whether this turn, with this input, was processed already (a repeated delivery)."""
-        return self.user_turn == turn and self.user_text == text
+        return self.user_turn == turn and self.user_input == said
 
 
 async def last_exchange(tracker_store: TrackerStore, call_sid: str) -> LastExchange:
@@ -37,8 +39,28 @@ async def last_exchange(tracker_store: TrackerStore, call_sid: str) -> LastExcha
     spoken: list[dict[str, Any]] = []
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            turn = (event.metadata or {}).get(TURN_METADATA_KEY)
-            return LastExchange(spoken, event.text, turn if isinstance(turn, int) else None)
+            metadata = event.metadata or {}
+            turn = metadata.get(TURN_METADATA_KEY, 0)
+            said = metadata.get(INPUT_METADATA_KEY)
+            return LastExchange(
+                spoken,
+                turn if isinstance(turn, int) else 0,
+                said if isinstance(said, str) else None,
+            )
         if isinstance(event, BotUttered):
             spoken.insert(0, {"text": event.text, **(event.data or {})})
     return LastExchange(spoken)
+
+
+def turn_was_not_saved(tracker_store: TrackerStore, call_sid: str) -> bool:
+    """Whether the call's last turn could not be written to the tracker store.
+
+    Rasa wraps the store in a FailSafeTrackerStore, which keeps a tracker it could not
+    save in memory and goes on: the next turn would then be read from the store
+    without it, and the caller's next answer would land on the previous question.
+    Taken out of that memory here, so each turn is judged on its own.
+    """
+    fallback = getattr(tracker_store, "_fallback_tracker_store", None)
+    if not isinstance(fallback, InMemoryTrackerStore):
+        return False
+    return fallback.store.pop(call_sid, None) is not None

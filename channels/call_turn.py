@@ -20,7 +20,9 @@ _COMMAND_PREFIX = re.compile(r"^[\s/]+")
 _NOT_A_KEY = re.compile(r"[^0-9*#]")
 # A call has far fewer turns; a larger counter in a URL is not ours.
 MAX_TURN = 10_000
+# The turn and what the caller said or pressed in it, as Twilio delivered it.
 TURN_METADATA_KEY = "twilio_turn"
+INPUT_METADATA_KEY = "twilio_input"
 
 
 def as_words(speech: str) -> str:
@@ -54,6 +56,12 @@ class CallTurn:
             key: webhook.field(key) for key in CALL_FIELDS if webhook.field(key)
         }
         self.metadata[TURN_METADATA_KEY] = self.turn
+        self.metadata[INPUT_METADATA_KEY] = self.said
+
+    @property
+    def said(self) -> str:
+        """The turn's input as delivered: keys, or words."""
+        return self.digits or self.speech
 
     @property
     def kind(self) -> str:

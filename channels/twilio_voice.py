@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from actions.privacy import mask_personal_data_in_logs
-from channels.call_history import LastExchange, last_exchange
+from channels.call_history import LastExchange, last_exchange, turn_was_not_saved
 from channels.call_recovery import (
     TROUBLE_APOLOGY,
     TROUBLE_SAY_AGAIN,
@@ -37,6 +37,8 @@ SILENCE_LEAD_IN = "Sorry, I didn't hear anything."
 SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call again. Goodbye."
 KEYPAD_MISS = "Sorry, that key isn't one of the choices."
 GREETING_INTENT = "greet"
+# Within the 1 s the turn budget leaves before Twilio's limit (settings.py).
+ANSWER_MARGIN_SECONDS = 0.5
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -141,7 +143,16 @@ class TwilioVoiceInput(InputChannel):
         else:
             logger.info("call %s turn %d delivered again while answering", call.call_sid, call.turn)
         try:
-            twiml = await asyncio.shield(task)
+            # The turn itself has a budget; this one also covers the work around it
+            # (reading the call's tracker), so that Twilio always gets an answer in time.
+            twiml = await asyncio.wait_for(
+                asyncio.shield(task), self.settings.turn_budget_seconds + ANSWER_MARGIN_SECONDS
+            )
+        except asyncio.TimeoutError:
+            logger.warning(
+                "call %s turn %d could not be answered in time", call.call_sid, call.turn
+            )
+            twiml = render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
         except Exception:
             logger.exception("call %s turn %d failed", call.call_sid, call.turn)
             twiml = render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
@@ -172,9 +183,14 @@ class TwilioVoiceInput(InputChannel):
         agent = request.app.ctx.agent
         exchange = await last_exchange(agent.tracker_store, call.call_sid)
         if call.kind == "start":
-            if exchange.user_text is not None:
-                return render_turn(exchange.bot_turn, self.settings, self._next(call))
+            if exchange.user_turn is not None:
+                return self._repeat(exchange, call)
             return await self._greet(request, call)
+        if exchange.answered(call.turn, call.said):
+            logger.info(
+                "call %s turn %d delivered again: answered as before", call.call_sid, call.turn
+            )
+            return self._repeat(exchange, call)
         buttons = exchange.buttons
         if call.digits and buttons:
             text = payload_for_digits(buttons, call.digits)
@@ -182,11 +198,6 @@ class TwilioVoiceInput(InputChannel):
                 return render_turn(exchange.bot_turn, self.settings, self._next(call), KEYPAD_MISS)
         else:
             text = payload_for_speech(buttons, call.speech) or call.speech or call.digits
-        if exchange.answered(call.turn, text):
-            logger.info(
-                "call %s turn %d delivered again: answered as before", call.call_sid, call.turn
-            )
-            return render_turn(exchange.bot_turn, self.settings, self._next(call))
         output = TwilioVoiceOutput()
         message = UserMessage(
             text, output, call.call_sid, input_channel=self.name(), metadata=call.metadata
@@ -206,7 +217,16 @@ class TwilioVoiceInput(InputChannel):
             # Rasa logs a failed action and goes on silently; on a phone that is dead air.
             logger.warning("call %s turn %d had nothing to say", call.call_sid, call.turn)
             return self._apology(exchange, call)
+        if turn_was_not_saved(agent.tracker_store, call.call_sid):
+            logger.warning("call %s turn %d could not be saved", call.call_sid, call.turn)
+            return self._apology(exchange, call)
         return output.twiml(self.settings, self._next(call))
+
+    def _repeat(self, exchange: LastExchange, call: CallTurn) -> VoiceResponse:
+        """What the caller was told in answer to this turn; an apology if it was nothing."""
+        if any(message.get("text") for message in exchange.bot_turn):
+            return render_turn(exchange.bot_turn, self.settings, self._next(call))
+        return render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
 
     def _apology(self, exchange: LastExchange, call: CallTurn) -> VoiceResponse:
         """An apology, then the question the caller was answering, asked again."""

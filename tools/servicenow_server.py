@@ -48,12 +48,14 @@ class Faults:
     retry_after_seconds: int = 1
     server_errors: int = 0
     down: bool = False
+    # Reads answer, creates get 503: an instance that is up but cannot write.
+    creates_refused: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def take(self) -> tuple[int, dict[str, str]] | None:
+    def take(self, creating: bool = False) -> tuple[int, dict[str, str]] | None:
         """The fault to answer the next request with, if any."""
         with self.lock:
-            if self.down:
+            if self.down or (creating and self.creates_refused):
                 return HTTPStatus.SERVICE_UNAVAILABLE, {}
             if self.rate_limited:
                 self.rate_limited -= 1
@@ -156,13 +158,13 @@ class ServiceNowHandler(BaseHTTPRequestHandler):
         self._serve(lambda table, params: self._list(table, params))
 
     def do_POST(self) -> None:
-        self._serve(lambda table, params: self._create(table))
+        self._serve(lambda table, params: self._create(table), creating=True)
 
-    def _serve(self, action: Any) -> None:
+    def _serve(self, action: Any, creating: bool = False) -> None:
         self.server.requests_seen += 1
         if self.server.faults.latency_seconds:
             time.sleep(self.server.faults.latency_seconds)
-        fault = self.server.faults.take()
+        fault = self.server.faults.take(creating)
         if fault:
             status, headers = fault
             self._error(status, "Service unavailable", f"injected {int(status)}", headers)

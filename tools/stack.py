@@ -40,14 +40,16 @@ OPTIONAL_SERVICES = ("servicenow",)
 class Output:
     """The stack's terminal output, one whole line at a time; copied to a file if given."""
 
-    def __init__(self, log_path: str | None = None) -> None:
+    def __init__(self, log_path: str | None = None, echo: bool = True) -> None:
         self._lock = threading.Lock()
         self._log = open(log_path, "a", encoding="utf-8") if log_path else None  # noqa: SIM115
+        self._echo = echo
 
     def line(self, prefix: str, text: str) -> None:
         with self._lock:
-            sys.stdout.write(f"{prefix:<8}| {text}")
-            sys.stdout.flush()
+            if self._echo:
+                sys.stdout.write(f"{prefix:<8}| {text}")
+                sys.stdout.flush()
             if self._log is not None:
                 self._log.write(f"{prefix:<8}| {text}")
                 self._log.flush()
@@ -91,6 +93,21 @@ class Service:
                 return response.status == 200
         except (urllib.error.URLError, OSError):
             return False
+
+    def wait_until_ready(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while not self.answers():
+            if self.exited():
+                raise StackError(f"{self.name} exited before it was ready")
+            if time.monotonic() > deadline:
+                raise StackError(f"{self.name} not ready after {READY_TIMEOUT_SECONDS:.0f} s")
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to clean up, as in a crash."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -200,18 +217,9 @@ class Stack:
         for service in self.services:
             service.start(self._output)
         for service in self.services:
-            self._wait_until_ready(service)
+            service.wait_until_ready()
             elapsed = time.monotonic() - started
             self.announce(f"{service.name} ready at {service.health_url} after {elapsed:.1f} s")
-
-    def _wait_until_ready(self, service: Service) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while not service.answers():
-            if service.exited():
-                raise StackError(f"{service.name} exited before it was ready")
-            if time.monotonic() > deadline:
-                raise StackError(f"{service.name} not ready after {READY_TIMEOUT_SECONDS:.0f} s")
-            time.sleep(0.2)
 
     def watch(self) -> None:
         """Blocks until a service exits; the stack is only useful whole."""

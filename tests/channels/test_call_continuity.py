@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 
 from tests.channels.voice_server import VoiceServer, call, recorded, run_in_server
 from tools.call import FALLBACK_PATH, WEBHOOK_PATH, ApplicationError
@@ -23,6 +23,10 @@ def transfer() -> list[dict]:
     return [{"text": "Putting you through."}, {"custom": {"transfer": "+15005550009"}}]
 
 
+PRIORITIES = [
+    {"title": title, "payload": f'/inform{{"priority":"{title}"}}'}
+    for title in ("low", "medium", "high")
+]
 TWELVE_CHOICES = [{"title": f"option {n}", "payload": f"/choice{n}"} for n in range(12)]
 
 
@@ -142,6 +146,29 @@ def test_a_retried_delivery_is_answered_without_processing_the_turn_twice(
     tracker = run_in_server(voice, voice.agent.tracker_store.retrieve(phone.call_sid))
     said = [event.text for event in tracker.events if isinstance(event, UserUttered)]
     assert said.count("hello there") == 1
+
+
+def test_a_retried_key_press_is_not_read_again_against_the_next_question(
+    voice: VoiceServer,
+) -> None:
+    """The retry is recognised by what the caller pressed, not by what it meant."""
+    phone = call(voice)
+    phone.start()
+    run_in_server(voice, ask_priority(voice, phone.call_sid))
+    url = f"{WEBHOOK_PATH}?turn=1"
+    for _ in range(2):
+        reply = phone.post(url, phone.line.keys("3"), idempotency_token="k").text
+        assert parse_twiml(reply, url).said, "a retry must never answer with dead air"
+    tracker = run_in_server(voice, voice.agent.tracker_store.retrieve(phone.call_sid))
+    said = [event.text for event in tracker.events if isinstance(event, UserUttered)]
+    assert said.count('/inform{"priority":"high"}') == 1 and "3" not in said
+
+
+async def ask_priority(voice: VoiceServer, call_sid: str) -> None:
+    tracker = await voice.agent.tracker_store.retrieve(call_sid)
+    tracker.update(UserUttered("open a ticket"))
+    tracker.update(BotUttered("How urgent is this?", {"buttons": PRIORITIES}))
+    await voice.agent.tracker_store.save(tracker)
 
 
 def test_concurrent_duplicate_deliveries_are_processed_once(

@@ -58,7 +58,12 @@ def test_absurd_counters_are_bounded(
 
 def test_blank_fields_stay_out_of_the_metadata() -> None:
     call = turn({"turn": "2"}, SpeechResult="hi", From="+15005550006", CallerZip="")
-    assert call.metadata == {"CallSid": SID, "From": "+15005550006", "twilio_turn": 2}
+    assert call.metadata == {
+        "CallSid": SID,
+        "From": "+15005550006",
+        "twilio_turn": 2,
+        "twilio_input": "hi",
+    }
 
 
 def test_connection_overrides_travel_on_every_next_url() -> None:

@@ -1,0 +1,295 @@
+"""`make chaos`: whole signed calls through faults; PASS or FAIL and what the caller heard.
+
+Starts Duckling, the action server and Rasa on free ports (the ServiceNow test instance
+in this process, so its faults can be switched), then breaks one part at a time in the
+middle of a call: Rasa killed and restarted, the action server killed, Duckling killed,
+ServiceNow down / rate limited / failing / unable to write, the tracker database locked,
+a Twilio retry, and the stack runner stopped every way a terminal or supervisor stops
+it. Exits 1 if any fault is not survived.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import servicenow_server
+from tools.call import SimulatedCall
+from tools.environment import PROJECT_ROOT, load_environment
+from tools.runner_check import STOPS, leftover_services
+from tools.stack import DEFAULT_MODEL, Output, build_services, configure_ports
+from tools.twiml import Heard, parse_twiml
+
+SERVICES = ("duckling", "actions", "rasa")
+EMAIL = "abraham dot lincoln at example dot com"
+ASK_PRIORITY = "How urgent is this?"
+ASK_DESCRIPTION = "Please describe the problem"
+APOLOGY = "Sorry, I had a problem with that."
+DELIVERY_DEADLINE_SECONDS = 60.0
+
+
+@dataclass
+class Outcome:
+    passed: bool
+    heard: str
+    detail: str = ""
+
+
+class ChaosStack:
+    """The services of the stack, each started, killed and restarted on its own."""
+
+    def __init__(self, state: Path, servicenow: servicenow_server.ServiceNowTestServer) -> None:
+        environ = os.environ
+        configure_ports(environ, free=True, names=SERVICES)  # type: ignore[arg-type]
+        environ.update(
+            SERVICENOW_INSTANCE_URL=servicenow.url,
+            SERVICENOW_USER=servicenow_server.USER,
+            SERVICENOW_PASSWORD=servicenow_server.PASSWORD,
+            SERVICENOW_READ_TIMEOUT="2",
+            OUTBOX_RETRY_SECONDS="2",
+            OUTBOX_DB_PATH=str(state / "outbox.db"),
+            TRACKER_STORE_DIALECT="sqlite",
+            TRACKER_STORE_DB=str(state / "tracker.db"),
+            TWILIO_TURN_BUDGET_SECONDS="8",
+        )
+        self.servicenow = servicenow
+        self.tracker_db = state / "tracker.db"
+        self.output = Output(str(state / "services.log"), echo=False)
+        services = build_services(SERVICES, dict(environ), DEFAULT_MODEL)
+        self.services = {service.name: service for service in services}
+        self.url = f"http://127.0.0.1:{environ['RASA_PORT']}"
+        self.token = environ.get("TWILIO_AUTH_TOKEN", "")
+
+    def start(self, name: str) -> float:
+        """Starts a service; returns the seconds until it answered."""
+        started = time.monotonic()
+        self.services[name].start(self.output)
+        self.services[name].wait_until_ready()
+        return time.monotonic() - started
+
+    def kill(self, name: str) -> None:
+        self.services[name].kill()
+
+    def stop(self) -> None:
+        for service in reversed(list(self.services.values())):
+            service.stop()
+
+    def call(self) -> SimulatedCall:
+        return SimulatedCall(self.url, self.token)
+
+
+def to_priority_question(phone: SimulatedCall, opener: str = "i can't reset my password") -> Heard:
+    phone.start()
+    phone.say(opener)
+    return phone.say(EMAIL)
+
+
+def open_incident(
+    phone: SimulatedCall, description: str, before_yes: Callable[[], None] = lambda: None
+) -> Heard:
+    """A whole call that opens an incident; returns what the caller heard at the end."""
+    to_priority_question(phone)
+    phone.press("2")
+    phone.say(description)
+    before_yes()
+    return phone.say("yes")
+
+
+def rasa_killed_mid_form(stack: ChaosStack) -> Outcome:
+    phone = stack.call()
+    before = to_priority_question(phone)
+    stack.kill("rasa")
+    restart = stack.start("rasa")
+    after = phone.press("2")
+    passed = ASK_PRIORITY in before.text and ASK_DESCRIPTION in after.text
+    return Outcome(passed, after.text, f"Rasa back after {restart:.1f} s")
+
+
+def actions_killed_mid_form(stack: ChaosStack) -> Outcome:
+    phone = stack.call()
+    to_priority_question(phone)
+    stack.kill("actions")
+    during = phone.press("2")
+    stack.start("actions")
+    phone.press("2")
+    phone.say("chaos actions scanner broken")
+    done = phone.say("yes")
+    filed = incidents_described(stack, "chaos actions scanner broken")
+    passed = (
+        during.text.startswith(f"{APOLOGY} {ASK_PRIORITY}")
+        and "Your incident number is" in done.text
+        and filed == 1
+    )
+    return Outcome(passed, f"{during.text} ... {done.text}", f"filed {filed} time(s)")
+
+
+def duckling_killed(stack: ChaosStack) -> Outcome:
+    stack.kill("duckling")
+    try:
+        done = open_incident(stack.call(), "chaos duckling monitor dark")
+    finally:
+        stack.start("duckling")
+    filed = incidents_described(stack, "chaos duckling monitor dark")
+    return Outcome("Your incident number is" in done.text and filed == 1, done.text)
+
+
+def servicenow_faults(stack: ChaosStack) -> Outcome:
+    """Each fault strikes as the caller confirms, after their address was looked up."""
+    faults = stack.servicenow.faults
+
+    def outage() -> None:
+        faults.down = True
+
+    def rate_limited() -> None:
+        faults.rate_limited, faults.retry_after_seconds = 2, 1
+
+    def failing() -> None:
+        faults.server_errors = 3
+
+    told = {}
+    for description, fault in (
+        ("chaos outage one", outage),
+        ("chaos outage two", rate_limited),
+        ("chaos outage three", failing),
+    ):
+        told[description] = open_incident(stack.call(), description, fault).text
+        faults.down, faults.rate_limited, faults.server_errors = False, 0, 0
+    faults.creates_refused = True
+    phone = stack.call()
+    phone.start()
+    phone.say("what's the status of my tickets")
+    status = phone.say(EMAIL)
+    faults.creates_refused = False
+    recorded = [d for d, heard in told.items() if "I've recorded your incident" in heard]
+    numbered = [d for d, heard in told.items() if "Your incident number is" in heard]
+    filed = wait_for(lambda: all(incidents_described(stack, d) >= 1 for d in told))
+    once = all(incidents_described(stack, d) == 1 for d in told)
+    passed = (
+        len(recorded) + len(numbered) == len(told)
+        and bool(recorded)
+        and "waiting to be filed" in status.text
+        and filed
+        and once
+    )
+    detail = f"{len(recorded)} recorded, {len(numbered)} filed at once, each filed once: {once}"
+    if len(recorded) + len(numbered) != len(told):
+        detail += f"; told: {told}"
+    return Outcome(passed, status.text, detail)
+
+
+def tracker_database_locked(stack: ChaosStack) -> Outcome:
+    phone = stack.call()
+    to_priority_question(phone)
+    with locked(stack.tracker_db):
+        during = phone.press("2")
+    after = phone.press("2")
+    passed = during.text.startswith(APOLOGY) and ASK_DESCRIPTION in after.text
+    return Outcome(passed, f"{during.text} ... {after.text}")
+
+
+@contextmanager
+def locked(database: Path) -> Iterator[None]:
+    """Holds SQLite's write lock: the file can be read, every write fails as locked.
+
+    (A read-only file would do for an ordinary user; CI runs as root, which writes anyway.)
+    """
+    connection = sqlite3.connect(database, timeout=10, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        connection.execute("ROLLBACK")
+        connection.close()
+
+
+def twilio_retry(stack: ChaosStack) -> Outcome:
+    phone = stack.call()
+    before = to_priority_question(phone)
+    url = before.answer_url or ""
+    fields = phone.line.keys("3")
+    first = phone.post(url, fields, idempotency_token="retry").text
+    second = phone.post(url, fields, idempotency_token="retry").text
+    passed = first == second and ASK_DESCRIPTION in first
+    heard = parse_twiml(second, url).text
+    return Outcome(passed, heard, "the retried delivery got the same answer")
+
+
+def incidents_described(stack: ChaosStack, text: str) -> int:
+    """How many incidents ServiceNow holds with this description."""
+    rows = stack.servicenow.tables.rows["incident"]
+    return sum(1 for row in rows if row.get("description", "").startswith(text))
+
+
+def wait_for(condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [
+    ("Rasa killed mid-form, restarted", rasa_killed_mid_form),
+    ("action server killed mid-form", actions_killed_mid_form),
+    ("Duckling killed", duckling_killed),
+    ("ServiceNow down, 429, 5xx, read-only, back", servicenow_faults),
+    ("tracker database locked", tracker_database_locked),
+    ("Twilio retries a delivery", twilio_retry),
+]
+
+
+def runner_stops(kind: str) -> Callable[[], Outcome]:
+    def scenario() -> Outcome:
+        left = leftover_services(kind)
+        return Outcome(not left, "", f"still answering: {left}" if left else "no orphans")
+
+    return scenario
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_environment()
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--state", type=Path, default=PROJECT_ROOT / "results" / "chaos")
+    args = cli.parse_args(argv)
+    args.state.mkdir(parents=True, exist_ok=True)
+    results: list[tuple[str, Outcome]] = []
+    with servicenow_server.running_servicenow() as servicenow:
+        stack = ChaosStack(args.state, servicenow)
+        try:
+            for name in SERVICES:
+                stack.start(name)
+            for name, scenario in SCENARIOS:
+                results.append((name, run(name, functools.partial(scenario, stack))))
+        finally:
+            stack.stop()
+    for kind in STOPS:
+        name = f"stack runner stopped by {kind}"
+        results.append((name, run(name, runner_stops(kind))))
+    failed = sum(1 for _, outcome in results if not outcome.passed)
+    print(f"chaos: {len(results) - failed} of {len(results)} faults survived")
+    return 1 if failed else 0
+
+
+def run(name: str, scenario: Callable[[], Outcome]) -> Outcome:
+    try:
+        outcome = scenario()
+    except Exception as error:  # a scenario that crashes is a failed one, reported
+        outcome = Outcome(False, "", f"{type(error).__name__}: {error}")
+    mark = "PASS" if outcome.passed else "FAIL"
+    print(f"{mark} {name}: {outcome.detail}".rstrip(": "))
+    if outcome.heard:
+        print(f"     caller heard: {outcome.heard[:300]!r}")
+    return outcome
+
+
+if __name__ == "__main__":
+    sys.exit(main())
