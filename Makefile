@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow fuzz chaos bench bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow fuzz chaos soak bench bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
 	@echo "make fuzz   1,000 hostile signed Twilio webhooks against a local stack"
 	@echo "make chaos  whole calls through faults: killed services, outages, locks, retries"
+	@echo "make soak   40 concurrent callers for 2 minutes (SOAK_CALLERS, SOAK_MINUTES)"
 	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
 	@echo "make e2e-spoken  the same through espeak-ng and pocketsphinx: audio and word error rate"
 	@echo "parts of make test: make lint, ship-check, validate, train, unit, test-stories, test-holdout, fuzz, chaos"
@@ -77,8 +78,16 @@ fuzz: $(MODEL)
 	rm -rf $(FUZZ_STATE) && mkdir -p $(FUZZ_STATE)
 	TRACKER_STORE_DB=$(FUZZ_STATE)/tracker.db INCIDENT_DB_PATH=$(FUZZ_STATE)/incidents.db \
 	OUTBOX_DB_PATH=$(FUZZ_STATE)/outbox.db \
-	$(PY) -m tools.stack --free-ports --log $(FUZZ_STATE)/services.log -- \
+	$(PY) -m tools.stack --free-ports --quiet --log $(FUZZ_STATE)/services.log -- \
 	  $(PY) -m tools.fuzz --log $(FUZZ_STATE)/services.log
+
+SOAK_STATE := results/soak
+soak: $(MODEL)
+	rm -rf $(SOAK_STATE) && mkdir -p $(SOAK_STATE)
+	TRACKER_STORE_DB=$(SOAK_STATE)/tracker.db INCIDENT_DB_PATH=$(SOAK_STATE)/incidents.db \
+	OUTBOX_DB_PATH=$(SOAK_STATE)/outbox.db \
+	$(PY) -m tools.stack --free-ports --quiet --log $(SOAK_STATE)/services.log -- \
+	  $(PY) -m tools.soak
 
 chaos: $(MODEL)
 	rm -rf results/chaos

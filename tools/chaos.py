@@ -24,8 +24,9 @@ from pathlib import Path
 from tools import servicenow_server
 from tools.call import SimulatedCall
 from tools.environment import PROJECT_ROOT, load_environment
+from tools.redis_server import RedisServer
 from tools.runner_check import STOPS, leftover_services
-from tools.stack import DEFAULT_MODEL, Output, build_services, configure_ports
+from tools.stack import DEFAULT_MODEL, Output, Service, build_services, configure_ports, free_port
 from tools.twiml import Heard, parse_twiml
 
 SERVICES = ("duckling", "actions", "rasa")
@@ -61,6 +62,7 @@ class ChaosStack:
             TWILIO_TURN_BUDGET_SECONDS="8",
         )
         self.servicenow = servicenow
+        self.state = state
         self.tracker_db = state / "tracker.db"
         self.output = Output(str(state / "services.log"), echo=False)
         services = build_services(SERVICES, dict(environ), DEFAULT_MODEL)
@@ -77,6 +79,13 @@ class ChaosStack:
 
     def kill(self, name: str) -> None:
         self.services[name].kill()
+
+    def replica(self, redis_url: str) -> Service:
+        """Another Rasa server on its own port, sharing the stack's other services."""
+        environ = {**os.environ, "REDIS_URL": redis_url, "RASA_PORT": str(free_port())}
+        [rasa] = build_services(["rasa"], environ, DEFAULT_MODEL)
+        rasa.environ = environ
+        return rasa
 
     def stop(self) -> None:
         for service in reversed(list(self.services.values())):
@@ -185,6 +194,50 @@ def servicenow_faults(stack: ChaosStack) -> Outcome:
     return Outcome(passed, status.text, detail)
 
 
+def redis_killed_under_two_replicas(stack: ChaosStack) -> Outcome:
+    """Two Rasa replicas share a durable Redis; it dies mid-call and comes back."""
+    redis = RedisServer(stack.state, durable=True)
+    redis.start()
+    replicas = [stack.replica(redis.url) for _ in range(2)]
+    try:
+        for replica in replicas:
+            replica.start(stack.output)
+        for replica in replicas:
+            replica.wait_until_ready()
+        urls = [replica.health_url.rstrip("/") for replica in replicas]
+        phone, other = SimulatedCall(urls[0], stack.token), SimulatedCall(urls[1], stack.token)
+        before = to_priority_question(phone)
+        other.start()
+        other.say("what's the status of my tickets")
+        redis.kill()
+        answered_on(phone, urls[1])
+        reply = phone.post(phone.last.answer_url or "", phone.line.keys("2"))
+        during = parse_twiml(reply.text, phone.last.answer_url or "").text
+        redis.start()
+        answered_on(phone, urls[0])
+        after = phone.press("2")
+        answered_on(other, urls[0])
+        other_after = other.say("nobody at example dot com")
+    finally:
+        for replica in replicas:
+            replica.stop()
+        redis.stop()
+    passed = (
+        ASK_PRIORITY in before.text
+        and reply.status_code == 200
+        and during.startswith(APOLOGY)
+        and ASK_DESCRIPTION in after.text
+        # The other call is still at its own question: no conversation mixed.
+        and "nobody at example dot com" in other_after.text
+    )
+    return Outcome(passed, f"{during} ... {after.text}", f"HTTP {reply.status_code} while down")
+
+
+def answered_on(phone: SimulatedCall, url: str) -> None:
+    """The load balancer sends the call's next webhook to this replica."""
+    phone.server_url = phone.public_url = url
+
+
 def tracker_database_locked(stack: ChaosStack) -> Outcome:
     phone = stack.call()
     to_priority_question(phone)
@@ -242,6 +295,7 @@ SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [
     ("action server killed mid-form", actions_killed_mid_form),
     ("Duckling killed", duckling_killed),
     ("ServiceNow down, 429, 5xx, read-only, back", servicenow_faults),
+    ("Redis killed and restarted under two replicas", redis_killed_under_two_replicas),
     ("tracker database locked", tracker_database_locked),
     ("Twilio retries a delivery", twilio_retry),
 ]

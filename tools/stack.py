@@ -62,12 +62,15 @@ class Service:
     name: str
     command: list[str]
     health_url: str
+    # The process's environment; the runner's own when None.
+    environ: dict[str, str] | None = field(default=None, repr=False)
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self, output: Output) -> None:
         self.process = subprocess.Popen(
             self.command,
             cwd=PROJECT_ROOT,
+            env=self.environ,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -205,9 +208,9 @@ def build_services(names: Sequence[str], environ: dict[str, str], model: str) ->
 class Stack:
     """Starts services in order, waits until each answers, and stops them all."""
 
-    def __init__(self, services: list[Service], log_path: str | None = None) -> None:
+    def __init__(self, services: list[Service], output: Output | None = None) -> None:
         self.services = services
-        self._output = Output(log_path)
+        self._output = output or Output()
 
     def start(self) -> None:
         busy = [service.health_url for service in self.services if service.answers()]
@@ -271,6 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_argument("--model", default=DEFAULT_MODEL)
     cli.add_argument("--free-ports", action="store_true", help="pick unused loopback ports")
     cli.add_argument("--log", help="also write the services' output to this file")
+    cli.add_argument("--quiet", action="store_true", help="services' output only to --log")
     cli.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND to run, then stop")
     args = cli.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -282,7 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         cli.error(f"unknown services: {', '.join(sorted(unknown))}")
     prepare_storage(dict(os.environ))
-    stack = Stack(build_services(names, dict(os.environ), args.model), args.log)
+    output = Output(args.log, echo=not args.quiet)
+    stack = Stack(build_services(names, dict(os.environ), args.model), output)
     for signum in STOP_SIGNALS:
         signal.signal(signum, _interrupt)
     try:
