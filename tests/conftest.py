@@ -15,6 +15,7 @@ from rasa.core.agent import Agent
 
 from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
 from tests.running_stack import RunningStack
+from tools import rasa_speedups
 from tools.duckling_server import running_duckling
 from tools.environment import load_environment
 from tools.servicenow_server import (
@@ -30,6 +31,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Tests run with example.env's defaults, as `make run` does (the shared action server
 # token, for one); a variable already set wins.
 load_environment()
+# The Rasa server of the tests runs with the same speed-ups as `make run`.
+rasa_speedups.install()
 
 
 @pytest.fixture(scope="session")

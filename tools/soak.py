@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 
 import requests
 
+from tools.bench import percentile, resident_megabytes
 from tools.call import SimulatedCall
 from tools.environment import PROJECT_ROOT, load_environment
 from tools.twiml import Heard
@@ -153,13 +154,6 @@ def caller(url: str, token: str, number: int, until: float, tally: Tally) -> Non
                 tally.errors.append(f"{kind}: {type(error).__name__}: {error}"[:300])
 
 
-def resident_memory_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def service_pids() -> dict[str, int]:
     """The stack's services, found by their command lines and ports."""
     ports = {
@@ -199,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     # Warm-up: calls for a few seconds, uncounted; memory is measured from there.
     caller(url, token, 9999, time.monotonic() + 5, Tally())
     tally = Tally()
-    before = {name: resident_memory_mb(pid) for name, pid in pids.items()}
+    before = {name: resident_megabytes(pid) for name, pid in pids.items()}
     created_before = incidents_created(incidents_db)
     started = time.monotonic()
     until = started + args.minutes * 60
@@ -212,12 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    after = {name: resident_memory_mb(pid) for name, pid in pids.items()}
+    after = {name: resident_megabytes(pid) for name, pid in pids.items()}
     created = incidents_created(incidents_db) - created_before
     told = tally.told_incidents
 
     latencies = sorted(tally.latencies)
-    p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0.0
+    p95 = percentile(latencies, 0.95) if latencies else 0.0
     print(f"{args.callers} callers for {elapsed / 60:.1f} min")
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(tally.calls.items()))
     print(f"calls: {sum(tally.calls.values())} ({kinds})")
