@@ -82,12 +82,17 @@ fuzz: $(MODEL)
 	  $(PY) -m tools.fuzz --log $(FUZZ_STATE)/services.log
 
 SOAK_STATE := results/soak
+# With the ServiceNow test instance answering late:
+# make soak SOAK_SERVICES=servicenow,duckling,actions,rasa SERVICENOW_TEST_LATENCY_MS=300
+SOAK_SERVICES ?= duckling,actions,rasa
+SERVICENOW_TEST_LATENCY_MS ?= 0
 soak: $(MODEL)
 	rm -rf $(SOAK_STATE) && mkdir -p $(SOAK_STATE)
 	TRACKER_STORE_DB=$(SOAK_STATE)/tracker.db INCIDENT_DB_PATH=$(SOAK_STATE)/incidents.db \
 	OUTBOX_DB_PATH=$(SOAK_STATE)/outbox.db \
-	$(PY) -m tools.stack --free-ports --quiet --log $(SOAK_STATE)/services.log -- \
-	  $(PY) -m tools.soak
+	SERVICENOW_TEST_LATENCY_MS=$(SERVICENOW_TEST_LATENCY_MS) \
+	$(PY) -m tools.stack --free-ports --quiet --log $(SOAK_STATE)/services.log \
+	  --services $(SOAK_SERVICES) -- $(PY) -m tools.soak
 
 chaos: $(MODEL)
 	rm -rf results/chaos

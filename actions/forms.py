@@ -52,7 +52,7 @@ class ActionAskEmail(UsesIncidentBackend, Action):
     ) -> list[EventType]:
         if tracker.get_slot("previous_email"):
             return ask(dispatcher, tracker, "email", response="utter_ask_use_previous_email")
-        known = self._caller_on_the_line(tracker)
+        known = await self.off_loop(lambda: self._caller_on_the_line(tracker))
         if known is None:
             return ask(dispatcher, tracker, "email")
         ask(
@@ -107,7 +107,7 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
             return {"email": said}
         return {}
 
-    def validate_email(
+    async def validate_email(
         self,
         value: Any,
         dispatcher: CollectingDispatcher,
@@ -121,7 +121,7 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
         if not _EMAIL_SHAPE.match(email):
             return {"email": None}
         try:
-            caller = self.backend.find_caller_by_email(email)
+            caller = await self.off_loop(lambda: self.backend.find_caller_by_email(email))
         except IncidentServiceError as error:
             logger.error("Looking up %s failed: %s", mask_email(email), error)
             dispatcher.utter_message(response="utter_incident_service_unavailable")
@@ -131,7 +131,7 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
             return {"email": None}
         number = attested_number(tracker)
         if number:
-            self.backend.bind_phone(caller, number)
+            await self.off_loop(lambda: self.backend.bind_phone(caller, number))
         return {"email": email, "previous_email": email}
 
 

@@ -54,11 +54,15 @@ class ActionOpenIncident(IncidentAction):
             return reset
         email = tracker.get_slot("email")
         try:
-            incident = self.backend.create_incident(
-                self._caller_to_file_for(email),
-                title=tracker.get_slot("incident_title"),
-                description=with_calling_number(tracker.get_slot("problem_description"), tracker),
-                priority=tracker.get_slot("priority"),
+            incident = await self.off_loop(
+                lambda: self.backend.create_incident(
+                    self._caller_to_file_for(email),
+                    title=tracker.get_slot("incident_title"),
+                    description=with_calling_number(
+                        tracker.get_slot("problem_description"), tracker
+                    ),
+                    priority=tracker.get_slot("priority"),
+                )
             )
         except IncidentServiceError as error:
             logger.error("Opening an incident for %s failed: %s", mask_email(email), error)
@@ -94,8 +98,8 @@ class ActionCheckIncidentStatus(IncidentAction):
     ) -> list[EventType]:
         email = tracker.get_slot("email")
         try:
-            caller = self.caller(email)
-            incidents = self.backend.list_incidents(caller)
+            caller = await self.off_loop(lambda: self.caller(email))
+            incidents = await self.off_loop(lambda: self.backend.list_incidents(caller))
         except IncidentServiceError as error:
             logger.error("Listing incidents of %s failed: %s", mask_email(email), error)
             dispatcher.utter_message(response="utter_incident_service_unavailable")

@@ -12,6 +12,7 @@ import base64
 import contextlib
 import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -251,9 +252,16 @@ def main() -> None:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--host", default="127.0.0.1")
     cli.add_argument("--port", type=int, default=DEFAULT_PORT)
+    cli.add_argument(
+        "--latency-ms",
+        type=int,
+        default=int(os.environ.get("SERVICENOW_TEST_LATENCY_MS") or 0),
+        help="answer every request this late, as real instances do (hundreds of ms)",
+    )
     args = cli.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     server = ServiceNowTestServer(args.host, args.port)
+    server.faults.latency_seconds = args.latency_ms / 1000
     logger.info("ServiceNow test instance at %s (user %s, password %s)", server.url, USER, PASSWORD)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

@@ -71,9 +71,16 @@ class TimedCall(SimulatedCall):
         return reply
 
 
+def spoken_address(n: int) -> str:
+    """A new caller's address; with ServiceNow, one its directory knows."""
+    if os.environ.get("SERVICENOW_INSTANCE_URL"):
+        return "jane dot doe at example dot com"
+    return f"soak caller {n} at example dot com"
+
+
 def open_incident(call: SimulatedCall, n: int) -> Heard:
     call.say("i want to open an incident")
-    call.say(f"soak caller {n} at example dot com")
+    call.say(spoken_address(n))
     call.press(str(n % 3 + 1))
     call.say(f"the docking station number {n} does not charge")
     call.say("docking station")
@@ -82,12 +89,12 @@ def open_incident(call: SimulatedCall, n: int) -> Heard:
 
 def check_status(call: SimulatedCall, n: int) -> Heard:
     call.say("what's the status of my tickets")
-    return call.say(f"soak caller {n} at example dot com")
+    return call.say(spoken_address(n))
 
 
 def reset_password(call: SimulatedCall, n: int) -> Heard:
     call.say("i can't reset my password")
-    call.say(f"soak caller {n} at example dot com")
+    call.say(spoken_address(n))
     call.press("3")
     call.say("the reset link has expired")
     return call.say("yes please")
@@ -174,6 +181,16 @@ def service_pids() -> dict[str, int]:
 
 
 def incidents_created(database: Path) -> int:
+    """Incidents in the backend the stack uses: ServiceNow's table, or the embedded store."""
+    servicenow = os.environ.get("SERVICENOW_INSTANCE_URL")
+    if servicenow:
+        reply = requests.get(
+            f"{servicenow}/api/now/table/incident",
+            params={"sysparm_fields": "number", "sysparm_limit": "1000000"},
+            auth=(os.environ["SERVICENOW_USER"], os.environ["SERVICENOW_PASSWORD"]),
+            timeout=30,
+        )
+        return len(reply.json()["result"])
     with sqlite3.connect(database) as connection:
         return int(connection.execute("SELECT COUNT(*) FROM incidents").fetchone()[0])
 

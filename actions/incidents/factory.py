@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from actions.incidents import IncidentBackend
 from actions.incidents.embedded import EmbeddedIncidentStore
@@ -13,6 +17,11 @@ from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
 
 DEFAULT_INCIDENT_DB = "var/incidents.db"
 DEFAULT_OUTBOX_DB = "var/outbox.db"
+# Backend calls block (requests, sqlite3); they run here, at most this many at once,
+# so that one slow ServiceNow answer does not stall every other caller's actions.
+BACKEND_THREADS = int(os.environ.get("BACKEND_THREADS") or 16)
+_BACKEND_POOL = ThreadPoolExecutor(BACKEND_THREADS, thread_name_prefix="incident-backend")
+Result = TypeVar("Result")
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,3 +47,7 @@ class UsesIncidentBackend:
     @property
     def backend(self) -> IncidentBackend:
         return self._backend or incident_backend()
+
+    async def off_loop(self, call: Callable[[], Result]) -> Result:
+        """Runs a blocking backend call in the bounded pool, off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(_BACKEND_POOL, call)

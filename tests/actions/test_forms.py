@@ -56,35 +56,37 @@ async def test_offers_the_previous_address(
     assert responses(dispatcher) == ["utter_ask_use_previous_email"]
 
 
-def test_a_known_address_is_kept_lowercase_and_remembered(
+async def test_a_known_address_is_kept_lowercase_and_remembered(
     store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     form = ValidateOpenIncidentForm(store)
-    slots = form.validate_email(" Jane.Doe@Example.com ", dispatcher, make_tracker(), domain)
+    slots = await form.validate_email(" Jane.Doe@Example.com ", dispatcher, make_tracker(), domain)
     assert slots == {"email": "jane.doe@example.com", "previous_email": "jane.doe@example.com"}
     assert dispatcher.messages == []
 
 
-def test_an_unknown_address_is_refused_with_the_original_reprompt(
+async def test_an_unknown_address_is_refused_with_the_original_reprompt(
     servicenow_backend: ServiceNowIncidents,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
 ) -> None:
     form = ValidateOpenIncidentForm(servicenow_backend)
-    slots = form.validate_email("idontexist@example.com", dispatcher, make_tracker(), domain)
+    slots = await form.validate_email("idontexist@example.com", dispatcher, make_tracker(), domain)
     assert slots == {"email": None}
     assert dispatcher.messages[0]["response"] == "utter_no_email"
     assert dispatcher.messages[0]["email"] == "idontexist@example.com"
 
 
-def test_a_malformed_address_is_asked_again(
+async def test_a_malformed_address_is_asked_again(
     store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     form = ValidateIncidentStatusForm(store)
-    assert form.validate_email("jane at", dispatcher, make_tracker(), domain) == {"email": None}
+    assert await form.validate_email("jane at", dispatcher, make_tracker(), domain) == {
+        "email": None
+    }
 
 
-def test_an_unreachable_directory_gets_an_apology(
+async def test_an_unreachable_directory_gets_an_apology(
     servicenow: ServiceNowTestServer,
     servicenow_backend: ServiceNowIncidents,
     dispatcher: CollectingDispatcher,
@@ -93,7 +95,7 @@ def test_an_unreachable_directory_gets_an_apology(
 ) -> None:
     servicenow.faults.down = True
     form = ValidateIncidentStatusForm(servicenow_backend)
-    slots = form.validate_email("jane.doe@example.com", dispatcher, make_tracker(), domain)
+    slots = await form.validate_email("jane.doe@example.com", dispatcher, make_tracker(), domain)
     assert slots == {"email": None}
     assert responses(dispatcher) == ["utter_incident_service_unavailable"]
     assert "jane.doe@example.com" not in caplog.text
