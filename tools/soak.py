@@ -20,55 +20,20 @@ import statistics
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import requests
 
-from tools.bench import percentile, resident_megabytes
 from tools.call import SimulatedCall
 from tools.environment import PROJECT_ROOT, load_environment
+from tools.load import Tally, TimedCall, percentile, resident_megabytes
 from tools.twiml import Heard
 
 # Resident memory may grow this much after warm-up (caches, model buffers) and no more.
 MEMORY_GROWTH_BOUND = 0.25
 SPOKEN_TICKET = re.compile(r"Your incident number is (I N C, [\d ,]+)\.")
-
-
-@dataclass
-class Tally:
-    """What all callers measured, added up under a lock."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    calls: Counter[str] = field(default_factory=Counter)
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter[int] = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
-    told_incidents: int = 0
-
-    def turn(self, seconds: float, status: int) -> None:
-        with self.lock:
-            self.latencies.append(seconds)
-            self.statuses[status] += 1
-
-
-class TimedCall(SimulatedCall):
-    """A simulated call that records each webhook's latency and status."""
-
-    def __init__(self, url: str, token: str, caller: str, tally: Tally) -> None:
-        super().__init__(url, token, caller=caller)
-        self.tally = tally
-
-    def post(
-        self, url: str, params: dict[str, str], idempotency_token: str | None = None
-    ) -> requests.Response:
-        started = time.monotonic()
-        reply = super().post(url, params, idempotency_token)
-        self.tally.turn(time.monotonic() - started, reply.status_code)
-        return reply
 
 
 def spoken_address(n: int) -> str:
