@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.call import SimulatedCall
-from tools.stack import free_port
+from tools.processes import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_AUTH_TOKEN = "test-auth-token"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.running_stack import RunningStack
-from tools.stack import Service, Stack, free_port
+from tools.processes import Service, Stack, free_port
 
 ASK_EMAIL = "What is your email address?"
 ASK_PRIORITY = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."

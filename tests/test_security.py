@@ -18,7 +18,7 @@ import yaml
 from actions.verification import ATTESTED
 from tests.running_stack import RunningStack
 from tools.call import SimulatedCall
-from tools.stack import Service, Stack, free_port
+from tools.processes import Service, Stack, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "a-test-action-server-secret"

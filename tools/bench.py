@@ -26,14 +26,8 @@ from pathlib import Path
 from tools import servicenow_server
 from tools.environment import load_environment
 from tools.load import Tally, TimedCall, percentile, resident_megabytes
-from tools.stack import (
-    DEFAULT_MODEL,
-    Output,
-    Service,
-    build_services,
-    configure_ports,
-    free_port,
-)
+from tools.processes import Output, Service, free_port
+from tools.stack import DEFAULT_MODEL, build_services, configure_ports
 
 # Spoken answers only: Rasa's own channel has no keypad menus.
 SCRIPT = (

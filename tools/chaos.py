@@ -3,113 +3,40 @@
 Starts Duckling, the action server and Rasa on free ports (the ServiceNow test instance
 in this process, so its faults can be switched), then breaks one part at a time in the
 middle of a call: Rasa killed and restarted, the action server killed, Duckling killed,
-ServiceNow down / rate limited / failing / unable to write, the tracker database locked,
-a Twilio retry, and the stack runner stopped every way a terminal or supervisor stops
-it. Exits 1 if any fault is not survived.
+ServiceNow down / rate limited / failing / unable to write, Redis killed under two Rasa
+replicas, the tracker database locked, a Twilio retry, and the stack runner stopped
+every way a terminal or supervisor stops it. Exits 1 if any fault is not survived.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import os
-import sqlite3
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from tools import servicenow_server
 from tools.call import SimulatedCall
+from tools.chaos_stack import (
+    APOLOGY,
+    ASK_DESCRIPTION,
+    ASK_PRIORITY,
+    EMAIL,
+    SERVICES,
+    ChaosStack,
+    Outcome,
+    answered_on,
+    incidents_described,
+    locked,
+    open_incident,
+    to_priority_question,
+    wait_for,
+)
 from tools.environment import PROJECT_ROOT, load_environment
 from tools.redis_server import RedisServer
 from tools.runner_check import STOPS, leftover_services
-from tools.stack import DEFAULT_MODEL, Output, Service, build_services, configure_ports, free_port
-from tools.twiml import Heard, parse_twiml
-
-SERVICES = ("duckling", "actions", "rasa")
-EMAIL = "abraham dot lincoln at example dot com"
-ASK_PRIORITY = "How urgent is this?"
-ASK_DESCRIPTION = "Please describe the problem"
-APOLOGY = "Sorry, I had a problem with that."
-DELIVERY_DEADLINE_SECONDS = 60.0
-
-
-@dataclass
-class Outcome:
-    passed: bool
-    heard: str
-    detail: str = ""
-
-
-class ChaosStack:
-    """The services of the stack, each started, killed and restarted on its own."""
-
-    def __init__(self, state: Path, servicenow: servicenow_server.ServiceNowTestServer) -> None:
-        environ = os.environ
-        configure_ports(environ, free=True, names=SERVICES)  # type: ignore[arg-type]
-        environ.update(
-            SERVICENOW_INSTANCE_URL=servicenow.url,
-            SERVICENOW_USER=servicenow_server.USER,
-            SERVICENOW_PASSWORD=servicenow_server.PASSWORD,
-            SERVICENOW_READ_TIMEOUT="2",
-            OUTBOX_RETRY_SECONDS="2",
-            OUTBOX_DB_PATH=str(state / "outbox.db"),
-            TRACKER_STORE_DIALECT="sqlite",
-            TRACKER_STORE_DB=str(state / "tracker.db"),
-            TWILIO_TURN_BUDGET_SECONDS="8",
-        )
-        self.servicenow = servicenow
-        self.state = state
-        self.tracker_db = state / "tracker.db"
-        self.output = Output(str(state / "services.log"), echo=False)
-        services = build_services(SERVICES, dict(environ), DEFAULT_MODEL)
-        self.services = {service.name: service for service in services}
-        self.url = f"http://127.0.0.1:{environ['RASA_PORT']}"
-        self.token = environ.get("TWILIO_AUTH_TOKEN", "")
-
-    def start(self, name: str) -> float:
-        """Starts a service; returns the seconds until it answered."""
-        started = time.monotonic()
-        self.services[name].start(self.output)
-        self.services[name].wait_until_ready()
-        return time.monotonic() - started
-
-    def kill(self, name: str) -> None:
-        self.services[name].kill()
-
-    def replica(self, redis_url: str) -> Service:
-        """Another Rasa server on its own port, sharing the stack's other services."""
-        environ = {**os.environ, "REDIS_URL": redis_url, "RASA_PORT": str(free_port())}
-        [rasa] = build_services(["rasa"], environ, DEFAULT_MODEL)
-        rasa.environ = environ
-        return rasa
-
-    def stop(self) -> None:
-        for service in reversed(list(self.services.values())):
-            service.stop()
-
-    def call(self) -> SimulatedCall:
-        return SimulatedCall(self.url, self.token)
-
-
-def to_priority_question(phone: SimulatedCall, opener: str = "i can't reset my password") -> Heard:
-    phone.start()
-    phone.say(opener)
-    return phone.say(EMAIL)
-
-
-def open_incident(
-    phone: SimulatedCall, description: str, before_yes: Callable[[], None] = lambda: None
-) -> Heard:
-    """A whole call that opens an incident; returns what the caller heard at the end."""
-    to_priority_question(phone)
-    phone.press("2")
-    phone.say(description)
-    before_yes()
-    return phone.say("yes")
+from tools.twiml import parse_twiml
 
 
 def rasa_killed_mid_form(stack: ChaosStack) -> Outcome:
@@ -237,11 +164,6 @@ def redis_killed_under_two_replicas(stack: ChaosStack) -> Outcome:
     return Outcome(passed, f"{during} ... {after.text}", f"HTTP {reply.status_code} while down")
 
 
-def answered_on(phone: SimulatedCall, url: str) -> None:
-    """The load balancer sends the call's next webhook to this replica."""
-    phone.server_url = phone.public_url = url
-
-
 def tracker_database_locked(stack: ChaosStack) -> Outcome:
     phone = stack.call()
     to_priority_question(phone)
@@ -250,21 +172,6 @@ def tracker_database_locked(stack: ChaosStack) -> Outcome:
     after = phone.press("2")
     passed = during.text.startswith(APOLOGY) and ASK_DESCRIPTION in after.text
     return Outcome(passed, f"{during.text} ... {after.text}")
-
-
-@contextmanager
-def locked(database: Path) -> Iterator[None]:
-    """Holds SQLite's write lock: the file can be read, every write fails as locked.
-
-    (A read-only file would do for an ordinary user; CI runs as root, which writes anyway.)
-    """
-    connection = sqlite3.connect(database, timeout=10, isolation_level=None)
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        connection.execute("ROLLBACK")
-        connection.close()
 
 
 def twilio_retry(stack: ChaosStack) -> Outcome:
@@ -277,21 +184,6 @@ def twilio_retry(stack: ChaosStack) -> Outcome:
     passed = first == second and ASK_DESCRIPTION in first
     heard = parse_twiml(second, url).text
     return Outcome(passed, heard, "the retried delivery got the same answer")
-
-
-def incidents_described(stack: ChaosStack, text: str) -> int:
-    """How many incidents ServiceNow holds with this description."""
-    rows = stack.servicenow.tables.rows["incident"]
-    return sum(1 for row in rows if row.get("description", "").startswith(text))
-
-
-def wait_for(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.5)
-    return True
 
 
 SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [

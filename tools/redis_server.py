@@ -10,7 +10,7 @@ from pathlib import Path
 
 import redis
 
-from tools.stack import free_port
+from tools.processes import free_port
 
 READY_SECONDS = 20.0
 

@@ -14,7 +14,7 @@ from sanic import Sanic
 
 from channels.twilio_voice import TwilioVoiceInput
 from tools.call import SimulatedCall
-from tools.stack import free_port
+from tools.processes import free_port
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 TOKEN = "unit-test-token"
