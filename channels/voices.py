@@ -1,4 +1,4 @@
-"""Which language each Twilio <Say> voice speaks.
+"""Which language each voice of Twilio's Say verb speaks.
 
 An Amazon Polly voice speaks one language (a few are bilingual); given another
 `language`, Twilio reads the text with the wrong pronunciation or fails the verb.
