@@ -26,6 +26,10 @@ class LastExchange:
         """The choices the bot offered last: only their payloads may be sent as intents."""
         return next((m["buttons"] for m in reversed(self.bot_turn) if m.get("buttons")), [])
 
+    def asked(self, response: str) -> bool:
+        """Whether the bot's last turn spoke this response."""
+        return any(message.get("response") == response for message in self.bot_turn)
+
     def answered(self, turn: int, said: str) -> bool:
         """Whether this turn, with this input, was processed already (a repeated delivery)."""
         return self.user_turn == turn and self.user_input == said
@@ -48,7 +52,8 @@ async def last_exchange(tracker_store: TrackerStore, call_sid: str) -> LastExcha
                 said if isinstance(said, str) else None,
             )
         if isinstance(event, BotUttered):
-            spoken.insert(0, {"text": event.text, **(event.data or {})})
+            response = (event.metadata or {}).get("utter_action")
+            spoken.insert(0, {"text": event.text, **(event.data or {}), "response": response})
     return LastExchange(spoken)
 
 

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 CALL_ENDED_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 SILENCE_LEAD_IN = "Sorry, I didn't hear anything."
 SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call again. Goodbye."
+CALL_DONE_GOODBYE = "Thanks for calling. Goodbye."
+ANYTHING_ELSE_RESPONSE = "utter_anything_else"
 KEYPAD_MISS = "Sorry, that key isn't one of the choices."
 GREETING_INTENT = "greet"
 # Within the 1 s the turn budget leaves before Twilio's limit (settings.py).
@@ -253,10 +255,13 @@ class TwilioVoiceInput(InputChannel):
 
     async def _after_silence(self, request: Request, call: CallTurn) -> VoiceResponse:
         if call.silences >= self.settings.max_silences:
-            goodbye: list[dict[str, Any]] = [
-                {"text": SILENCE_GOODBYE},
-                {"custom": {"hangup": True}},
-            ]
-            return render_turn(goodbye, self.settings, self._next(call))
+            return self._hang_up(SILENCE_GOODBYE, call)
         exchange = await last_exchange(request.app.ctx.agent.tracker_store, call.call_sid)
+        if exchange.asked(ANYTHING_ELSE_RESPONSE):
+            # Silence after "anything else?" is an answer: the caller is done.
+            return self._hang_up(CALL_DONE_GOODBYE, call)
         return render_turn(exchange.bot_turn, self.settings, self._next(call), SILENCE_LEAD_IN)
+
+    def _hang_up(self, goodbye: str, call: CallTurn) -> VoiceResponse:
+        ending: list[dict[str, Any]] = [{"text": goodbye}, {"custom": {"hangup": True}}]
+        return render_turn(ending, self.settings, self._next(call))

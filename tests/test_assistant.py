@@ -27,14 +27,15 @@ def test_an_incident_opened_by_voice_is_found_by_the_status_check(stack: Running
     [confirm] = stack.say(caller, "password stuck in a loop")
     assert "title: Problem resetting password" in confirm
     assert "priority: high" in confirm
-    [opened] = stack.say(caller, "yes")
+    opened, anything_else = stack.say(caller, "yes")
+    assert anything_else == "Is there anything else I can help with?"
     assert opened.startswith("Successfully opened up incident INC00100")
     number = opened.split()[4]
 
     assert stack.say(caller, "can i check the status of my tickets") == [
         "Would you like to use the last email address you used, abraham.lincoln@example.com?"
     ]
-    [status] = stack.say(caller, "yes please")
+    status, _ = stack.say(caller, "yes please")
     assert status.startswith(f'Incident {number}: "Problem resetting password", opened on ')
     assert status.endswith("is currently awaiting triage.")
 
@@ -48,7 +49,8 @@ def test_refusing_the_previous_address_asks_for_another(stack: RunningStack) -> 
     ]
     assert stack.say(caller, "no") == ["What is your email address?"]
     assert stack.say(caller, "it's sam@example.com") == [
-        "I couldn't find any incidents for sam@example.com."
+        "I couldn't find any incidents for sam@example.com.",
+        "Is there anything else I can help with?",
     ]
 
 

@@ -46,12 +46,14 @@ def test_the_connected_mode_conversation(
     [confirm] = stack.say(caller, "Password stuck in a loop")
     assert "priority: high" in confirm
     assert stack.say(caller, "/affirm") == [
-        "Successfully opened up incident INC0010002 for you. Someone will reach out soon."
+        "Successfully opened up incident INC0010002 for you. Someone will reach out soon.",
+        "Is there anything else I can help with?",
     ]
     assert stack.say(caller, "Can I check the status of my tickets?") == [
         "Would you like to use the last email address you used, abraham.lincoln@example.com?"
     ]
-    newest, oldest = stack.say(caller, "Yes please")
+    newest, oldest, anything_else = stack.say(caller, "Yes please")
+    assert anything_else == "Is there anything else I can help with?"
     assert newest.startswith('Incident INC0010002: "Problem resetting password", opened on ')
     assert newest.endswith("is currently awaiting triage.")
     assert oldest == (

@@ -34,6 +34,7 @@ CLEAN = {
     "title": "black monitor",
 }
 SPOKEN_EMAIL = "kim dot lee at example dot com"
+ANYTHING_ELSE = "Is there anything else I can help with? Say Yes or No, or press 1 or 2."
 
 
 @dataclass
@@ -264,7 +265,7 @@ def test_cancel_ends_the_form_cleanly(stack: RunningStack, request_words: str) -
     phone.say(CLEAN["email"])
     assert question_in(phone.say("high")) == "description"
     heard = phone.say(request_words)
-    assert heard.text == "Okay, I won't open the incident. What else can I do for you?"
+    assert heard.text == f"Okay, I won't open the incident. {ANYTHING_ELSE}"
     # The form starts afresh; the address given earlier in the call is offered again.
     assert "email address" in phone.say("i want to open an incident").text
 
@@ -311,7 +312,9 @@ def status_call(stack: RunningStack) -> tuple[SimulatedCall, Heard]:
 def test_a_status_answer_with_a_priority_word_is_just_the_address(stack: RunningStack) -> None:
     phone, _ = status_call(stack)
     heard = phone.say("it's status dot trap at example dot com, it's urgent")
-    assert heard.text == "I couldn't find any incidents for status dot trap at example dot com."
+    assert heard.text == (
+        f"I couldn't find any incidents for status dot trap at example dot com. {ANYTHING_ELSE}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -328,9 +331,7 @@ def test_a_digression_in_the_status_form_returns_to_the_address(
 
 def test_cancel_in_the_status_form(stack: RunningStack) -> None:
     phone, _ = status_call(stack)
-    assert phone.say("never mind").text == (
-        "Okay, I won't look up your incidents. What else can I do for you?"
-    )
+    assert phone.say("never mind").text == f"Okay, I won't look up your incidents. {ANYTHING_ELSE}"
 
 
 def test_asking_to_open_an_incident_in_the_status_form_switches(stack: RunningStack) -> None:

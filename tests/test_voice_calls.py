@@ -45,9 +45,9 @@ def test_two_calls_from_one_number_stay_separate(stack: RunningStack) -> None:
     first.start()
     second.start()
     first.say("check my incidents")
-    assert first.say("my email is first.caller@example.com").said == [
+    assert first.say("my email is first.caller@example.com").said[0] == (
         "I couldn't find any incidents for first dot caller at example dot com."
-    ]
+    )
     assert second.say("check my incidents").text == "What is your email address?"
     assert first.say("what's the status of my tickets").text.startswith(
         "Shall I use the email address you gave me before, first dot caller"
@@ -69,3 +69,26 @@ def test_repeating_the_request_gets_the_question_again(stack: RunningStack) -> N
     assert phone.say("what's the status of my tickets").text == (
         "Sure, that's what we're doing. What is your email address?"
     )
+
+
+def test_after_an_answer_no_ends_the_call_and_so_does_silence(stack: RunningStack) -> None:
+    for ending in ("no", None):
+        phone = stack.call()
+        phone.start()
+        phone.say("check my incidents")
+        answered = phone.say("nobody.here@example.com")
+        assert answered.said[-2:] == [
+            "Is there anything else I can help with?",
+            "Say Yes or No, or press 1 or 2.",
+        ]
+        heard = phone.say(ending) if ending else phone.stay_silent()
+        assert heard.hung_up
+        assert heard.text == "Thanks for calling. Goodbye."
+
+
+def test_after_an_answer_yes_asks_what_else(stack: RunningStack) -> None:
+    phone = stack.call()
+    phone.start()
+    phone.say("check my incidents")
+    phone.say("nobody.here@example.com")
+    assert phone.say("yes").text == "What else can I do for you?"
