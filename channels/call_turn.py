@@ -18,6 +18,13 @@ CALL_FIELDS = (
 # Rasa reads a text that starts with `/` as `/intent{"slot": "value"}`.
 _COMMAND_PREFIX = re.compile(r"^[\s/]+")
 _NOT_A_KEY = re.compile(r"[^0-9*#]")
+_WORD = re.compile(r"[a-z']+")
+# Whole utterances (or the * key) that ask to hear the last prompt again.
+REPEAT_REQUESTS = {
+    "repeat", "repeat that", "repeat that please", "can you repeat that", "could you repeat that",
+    "say that again", "say again", "sorry", "pardon", "come again", "what", "what did you say",
+    "i didn't catch that", "one more time",
+}  # fmt: skip
 # A call has far fewer turns; a larger counter in a URL is not ours.
 MAX_TURN = 10_000
 # The turn and what the caller said or pressed in it, as Twilio delivered it.
@@ -57,6 +64,11 @@ class CallTurn:
         }
         self.metadata[TURN_METADATA_KEY] = self.turn
         self.metadata[INPUT_METADATA_KEY] = self.said
+
+    @property
+    def wants_repeat(self) -> bool:
+        """Whether the caller asked to hear the last prompt again."""
+        return self.digits == "*" or " ".join(_WORD.findall(self.speech.lower())) in REPEAT_REQUESTS
 
     @property
     def said(self) -> str:

@@ -193,6 +193,8 @@ class TwilioVoiceInput(InputChannel):
                 "call %s turn %d delivered again: answered as before", call.call_sid, call.turn
             )
             return self._repeat(exchange, call)
+        if call.wants_repeat:
+            return self._repeat(exchange, call)
         buttons = exchange.buttons
         if call.digits and buttons:
             text = payload_for_digits(buttons, call.digits)
@@ -225,7 +227,7 @@ class TwilioVoiceInput(InputChannel):
         return output.twiml(self.settings, self._next(call))
 
     def _repeat(self, exchange: LastExchange, call: CallTurn) -> VoiceResponse:
-        """What the caller was told in answer to this turn; an apology if it was nothing."""
+        """What the caller was told last, again; an apology if it was nothing."""
         if any(message.get("text") for message in exchange.bot_turn):
             return render_turn(exchange.bot_turn, self.settings, self._next(call))
         return render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)

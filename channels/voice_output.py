@@ -55,6 +55,8 @@ def render_turn(
     buttons: list[dict[str, Any]] = []
     hangup = False
     transfer: str | None = None
+    # A question may ask for more time to answer (a description) than a menu needs.
+    speech_timeout = settings.speech_timeout
     for message in messages:
         if message.get("text"):
             sentences.append(speakable(str(message["text"])))
@@ -64,6 +66,8 @@ def render_turn(
         if isinstance(custom, dict):
             hangup = bool(custom.get("hangup"))
             transfer = str(custom["transfer"]) if custom.get("transfer") else None
+            if str(custom.get("speech_timeout", "")).isdigit():
+                speech_timeout = str(custom["speech_timeout"])
         if hangup or transfer:
             # The call ends or moves on here: whatever the dialogue says next is unheard.
             break
@@ -92,7 +96,7 @@ def render_turn(
         method="POST",
         language=settings.language,
         speech_model=settings.speech_model or None,
-        speech_timeout=settings.speech_timeout,
+        speech_timeout=speech_timeout,
         timeout=settings.input_timeout,
         barge_in=settings.barge_in,
         profanity_filter=settings.profanity_filter,

@@ -92,3 +92,13 @@ def test_after_an_answer_yes_asks_what_else(stack: RunningStack) -> None:
     phone.say("check my incidents")
     phone.say("nobody.here@example.com")
     assert phone.say("yes").text == "What else can I do for you?"
+
+
+def test_the_description_gets_more_time_than_a_menu(stack: RunningStack) -> None:
+    phone = stack.call()
+    phone.start()
+    phone.say("i can't reset my password")
+    priority = phone.say("it's abraham.lincoln@example.com")
+    description = phone.press("2")
+    assert (priority.speech_timeout, description.speech_timeout) == ("2", "4")
+    assert phone.say("sorry?").text == description.text

@@ -226,3 +226,20 @@ def test_nothing_after_a_transfer_is_spoken(voice: VoiceServer) -> None:
     heard = phone.say("agent")
     assert heard.text == "Putting you through."
     assert heard.dialed == "+15005550009"
+
+
+@pytest.mark.parametrize("asks", ["sorry?", "Can you repeat that?", "say that again", "*"])
+def test_asking_to_hear_it_again_repeats_the_last_prompt(voice: VoiceServer, asks: str) -> None:
+    received = recorded(voice, {"text": "never"})
+    phone = call(voice)
+    greeting = phone.start()
+    heard = phone.press("*") if asks == "*" else phone.say(asks)
+    assert heard.text == greeting.text
+    assert received == []
+
+
+def test_a_question_can_give_the_caller_more_time_to_answer(voice: VoiceServer) -> None:
+    recorded(voice, {"text": "Please describe the problem."}, {"custom": {"speech_timeout": 4}})
+    phone = call(voice)
+    assert phone.start().speech_timeout == "2"
+    assert phone.say("open a ticket").speech_timeout == "4"
