@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.call import SimulatedCall
-from tools.processes import free_port
+from tools.processes import Service, Stack, free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_AUTH_TOKEN = "test-auth-token"
@@ -94,3 +94,35 @@ class RunningStack:
         with urllib.request.urlopen(request, timeout=30) as response:
             messages: list[dict[str, Any]] = json.loads(response.read())
         return [message.get("text", "") for message in messages]
+
+
+class ActionServer:
+    """The project's action server on a port of its own, to stop and start again."""
+
+    def __init__(self, environ: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.environ = environ
+        self._stack: Stack | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/webhook"
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "actions.server",
+            "--port",
+            str(self.port),
+            "--actions",
+            "actions",
+        ]
+        health = f"http://127.0.0.1:{self.port}/health"
+        self._stack = Stack([Service("actions", command, health, environ=self.environ)])
+        self._stack.start()
+
+    def stop(self) -> None:
+        if self._stack is not None:
+            self._stack.stop()
+            self._stack = None

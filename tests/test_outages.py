@@ -6,48 +6,16 @@ stops the real action server itself, and no Duckling answers at its URL.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.running_stack import RunningStack
-from tools.processes import Service, Stack, free_port
+from tests.running_stack import ActionServer, RunningStack
+from tools.processes import free_port
 
 ASK_EMAIL = "What is your email address?"
 ASK_PRIORITY = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
-
-
-class ActionServer:
-    """The project's action server on a port of its own, to stop and start again."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self._stack: Stack | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/webhook"
-
-    def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "actions.server",
-            "--port",
-            str(self.port),
-            "--actions",
-            "actions",
-        ]
-        health = f"http://127.0.0.1:{self.port}/health"
-        self._stack = Stack([Service("actions", command, health)])
-        self._stack.start()
-
-    def stop(self) -> None:
-        if self._stack is not None:
-            self._stack.stop()
-            self._stack = None
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ import requests
 import yaml
 
 from actions.verification import ATTESTED
-from tests.running_stack import RunningStack
+from tests.running_stack import ActionServer, RunningStack
 from tools.call import SimulatedCall
-from tools.processes import Service, Stack, free_port
+from tools.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "a-test-action-server-secret"
@@ -74,17 +74,10 @@ def test_only_rasa_is_published_and_each_process_gets_its_own_secrets() -> None:
 
 @pytest.fixture(scope="module")
 def action_server() -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(port)]
-    os.environ["ACTION_SERVER_TOKEN"], previous = TOKEN, os.environ.get("ACTION_SERVER_TOKEN")
-    stack = Stack([Service("actions", command, f"http://127.0.0.1:{port}/health")])
-    try:
-        stack.start()
-    finally:
-        if previous is not None:
-            os.environ["ACTION_SERVER_TOKEN"] = previous
-    yield f"http://127.0.0.1:{port}"
-    stack.stop()
+    server = ActionServer({**os.environ, "ACTION_SERVER_TOKEN": TOKEN})
+    server.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.stop()
 
 
 HANDOFF_CALL: dict[str, Any] = {

@@ -177,7 +177,6 @@ def with_slow_servicenow(environ: dict[str, str], output: Output, token: str, ca
             "RASA_PORT": str(free_port()),
         }
         actions, rasa = build_services(("actions", "rasa"), slow, DEFAULT_MODEL)
-        actions.environ = rasa.environ = slow
         try:
             started(actions, output)
             started(rasa, output)

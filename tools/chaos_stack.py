@@ -76,7 +76,6 @@ class ChaosStack:
         """Another Rasa server on its own port, sharing the stack's other services."""
         environ = {**os.environ, "REDIS_URL": redis_url, "RASA_PORT": str(free_port())}
         [rasa] = build_services(["rasa"], environ, DEFAULT_MODEL)
-        rasa.environ = environ
         return rasa
 
     def stop(self) -> None:

@@ -66,7 +66,7 @@ def prepare_storage(environ: dict[str, str]) -> None:
 
 
 def build_services(names: Sequence[str], environ: dict[str, str], model: str) -> list[Service]:
-    """The commands for the chosen services, configured from the environment."""
+    """The commands for the chosen services, each run with this environment."""
     python = sys.executable
     rasa = [python, "-m", "tools.rasa_cli"]
     duckling_url = environ["RASA_DUCKLING_HTTP_URL"]
@@ -106,7 +106,10 @@ def build_services(names: Sequence[str], environ: dict[str, str], model: str) ->
             f"http://127.0.0.1:{rasa_port}/",
         ),
     }
-    return [catalogue[name] for name in names]
+    services = [catalogue[name] for name in names]
+    for service in services:
+        service.environ = environ
+    return services
 
 
 def main(argv: Sequence[str] | None = None) -> int:
