@@ -17,22 +17,30 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import transfer_number
+from actions.read_back import heard_slot, pending
 
 OFFER_WAY_OUT_AT = 3
 GIVE_UP_AT = 5
 
 
 def asks_in_a_row(tracker: Tracker, slot: str) -> int:
-    """How often the form has asked for `slot` since it last asked for something else."""
+    """How often the form has asked for `slot` since it last asked for something else.
+
+    Read-backs of a heard answer ("I heard ... Is that right?") are not counted.
+    """
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") == "restart":
             break
-        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+        if event.get("event") != "slot":
+            continue
+        if event.get("name") == "requested_slot":
             if event.get("value") != slot:
                 break
             count += 1
-    return count
+        elif event.get("name") == heard_slot(slot) and event.get("value") is not None:
+            count -= 1
+    return max(count, 0)
 
 
 def ask(
@@ -70,6 +78,10 @@ class AskAgainAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        heard = pending(tracker, self.slot)
+        if heard is not None:
+            dispatcher.utter_message(response=f"utter_ask_heard_{self.slot}", **{self.slot: heard})
+            return []
         return ask(dispatcher, tracker, self.slot)
 
 

@@ -30,6 +30,8 @@ MAX_TURN = 10_000
 # The turn and what the caller said or pressed in it, as Twilio delivered it.
 TURN_METADATA_KEY = "twilio_turn"
 INPUT_METADATA_KEY = "twilio_input"
+# Twilio's Confidence in a spoken answer (0 to 1); the actions read uncertain ones back.
+CONFIDENCE_METADATA_KEY = "twilio_confidence"
 
 
 def as_words(speech: str) -> str:
@@ -64,6 +66,8 @@ class CallTurn:
         }
         self.metadata[TURN_METADATA_KEY] = self.turn
         self.metadata[INPUT_METADATA_KEY] = self.said
+        if self.kind == "speech":
+            self.metadata[CONFIDENCE_METADATA_KEY] = _confidence(webhook.field("Confidence"))
 
     @property
     def wants_repeat(self) -> bool:
@@ -102,3 +106,12 @@ def _count(value: str | None, ceiling: int) -> int:
     if not value or not value.isdigit():
         return 0
     return ceiling if len(value) > len(str(ceiling)) else min(int(value), ceiling)
+
+
+def _confidence(value: str) -> float | None:
+    """Twilio's Confidence as a number from 0 to 1; None when blank or not one."""
+    try:
+        confidence = float(value)
+    except ValueError:
+        return None
+    return confidence if 0.0 <= confidence <= 1.0 else None

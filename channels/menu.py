@@ -14,7 +14,22 @@ _FILLERS = {
     "let", "lets", "go", "with", "the", "option", "just", "oh", "well", "so",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z0-9]+")
-# How close a misrecognised answer must be to a title ("hi" for "high" is 0.8).
+# A choice's number as recognisers write it when it is said alone: "won", "to", "for".
+_SPOKEN_DIGITS = {
+    "1": "1", "one": "1", "won": "1",
+    "2": "2", "two": "2", "to": "2", "too": "2",
+    "3": "3", "three": "3", "tree": "3", "free": "3",
+    "4": "4", "four": "4", "for": "4", "fore": "4",
+    "5": "5", "five": "5",
+    "6": "6", "six": "6",
+    "7": "7", "seven": "7",
+    "8": "8", "eight": "8", "ate": "8",
+    "9": "9", "nine": "9",
+}  # fmt: skip
+# Choice words as recognisers write them when they are said alone.
+_HOMOPHONES = {"hi": "high", "hai": "high", "lo": "low", "mediums": "medium"}
+_NUMBER_WORDS = {"number", "press", "pressing", "option", "choice", "pick", "choose"}
+# How close a misrecognised answer must be to a title ("meedium" for "medium" is 0.92).
 _CLOSE_ENOUGH = 0.75
 MAX_WORDS_AROUND_A_CHOICE = 2
 
@@ -40,7 +55,8 @@ def payload_for_digits(buttons: list[Button], digits: str) -> str | None:
 
 
 def payload_for_speech(buttons: list[Button], speech: str) -> str | None:
-    """The payload of the button the caller named, tolerating fillers and small errors."""
+    """The payload of the button the caller named or whose number they said, tolerating
+    fillers, homophones ("Hi." for high, "to" for 2) and small errors."""
     spoken = _meaningful_words(speech)
     if not spoken:
         return None
@@ -48,6 +64,9 @@ def payload_for_speech(buttons: list[Button], speech: str) -> str | None:
     phrase = " ".join(spoken)
     if phrase in titles:
         return str(titles[phrase].get("payload"))
+    number = [word for word in spoken if word not in _NUMBER_WORDS]
+    if len(number) == 1 and number[0] in _SPOKEN_DIGITS:
+        return payload_for_digits(buttons, _SPOKEN_DIGITS[number[0]])
     # "medium priority" names a choice; "no, make it high" says more than a choice,
     # so the NLU reads the whole of it.
     named = [title for title in titles if title and title in spoken]
@@ -60,4 +79,5 @@ def payload_for_speech(buttons: list[Button], speech: str) -> str | None:
 
 
 def _meaningful_words(text: str) -> list[str]:
-    return [word for word in _WORD.findall(text.lower()) if word not in _FILLERS]
+    words = [word for word in _WORD.findall(text.lower()) if word not in _FILLERS]
+    return [_HOMOPHONES.get(word, word) for word in words]

@@ -16,6 +16,8 @@ _EMOJI = re.compile(
 _TICKET = re.compile(r"\b([A-Z]{2,5})(\d{5,10})\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _SPACES = re.compile(r"[ \t]+")
+_DIGIT = re.compile(r"\d")
+_SYMBOL_WORDS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -42,16 +44,15 @@ def spell_ticket(prefix: str, digits: str) -> str:
 
 
 def spell_email(address: str) -> str:
-    """`jo.doe@example.com` -> `jo dot doe at example dot com`."""
+    """`jo.doe7@example.com` -> `jo dot doe 7 at example dot com`: symbols as words,
+    digits one by one ("lee 4 5 6", never "lee four hundred fifty-six")."""
     local, _, domain = address.partition("@")
 
     def words(part: str) -> str:
-        return (
-            part.replace(".", " dot ")
-            .replace("_", " underscore ")
-            .replace("-", " dash ")
-            .replace("+", " plus ")
-        )
+        spaced = _DIGIT.sub(r" \g<0> ", part)
+        for symbol, word in _SYMBOL_WORDS.items():
+            spaced = spaced.replace(symbol, f" {word} ")
+        return _SPACES.sub(" ", spaced).strip()
 
     return f"{words(local)} at {words(domain)}"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.running_stack import HANDOFF_NUMBER, RunningStack
-from tools.call import SimulatedCall
+from tools.call import READ_BACK_QUESTION, SimulatedCall
 from tools.twiml import Heard
 
 READ_BACK = re.compile(
@@ -23,6 +23,7 @@ READ_BACK = re.compile(
 )
 QUESTIONS = {
     "email": "What is your email address?",
+    "spelled email": "Please spell your email address",
     "priority": "How urgent is this?",
     "description": "Please describe the problem",
     "title": "What short title should I give this incident?",
@@ -64,6 +65,9 @@ def answer_until_read_back(
     for _ in range(turns):
         if READ_BACK.search(heard.text):
             return read_back(heard)
+        if READ_BACK_QUESTION in heard.text:
+            heard = phone.say("yes")
+            continue
         slot = question_in(heard)
         assert slot is not None, f"no question in {heard.text!r}"
         assert slot not in asked, f"{slot} asked again: {heard.text!r}"
@@ -167,6 +171,8 @@ def test_everything_said_at_once_is_understood_and_only_the_rest_is_asked(
         "open a high priority incident for jane dot doe at example dot com, "
         "outlook crashes on start",
     )
+    assert "I heard jane dot doe at example dot com. Is that right?" in heard.text
+    heard = phone.say("yes")
     assert question_in(heard) == "title"
     result = answer_until_read_back(phone, heard, {"title": "outlook crash"})
     assert result == ReadBack(
@@ -178,7 +184,7 @@ def test_a_password_problem_with_an_address_asks_priority_next(stack: RunningSta
     phone, heard = open_call(
         stack, "i can't reset my password, my email is kim dot lee at example dot com"
     )
-    assert question_in(heard) == "priority"
+    assert question_in(phone.confirm_read_back(heard)) == "priority"
     result = answer_until_read_back(phone, heard, CLEAN)
     assert (result.title, result.email) == ("Problem resetting password", SPOKEN_EMAIL)
 
@@ -198,7 +204,7 @@ def test_a_correction_at_the_read_back_changes_only_what_was_named(
 ) -> None:
     phone, heard = open_call(stack)
     first = answer_until_read_back(phone, heard, CLEAN)
-    again = read_back(phone.say(correction))
+    again = read_back(phone.confirm_read_back(phone.say(correction)))
     assert again == ReadBack(**{**first.__dict__, **changed})
 
 
@@ -214,8 +220,8 @@ def test_change_the_description_at_the_read_back(stack: RunningStack) -> None:
 
 def test_a_correction_of_the_address_inside_the_form(stack: RunningStack) -> None:
     phone, heard = open_call(stack)
-    assert question_in(phone.say(CLEAN["email"])) == "priority"
-    heard = phone.say(f"actually my email is {SAM}")
+    assert question_in(phone.say_address(CLEAN["email"])) == "priority"
+    heard = phone.confirm_read_back(phone.say(f"actually my email is {SAM}"))
     assert question_in(heard) == "priority"
     result = answer_until_read_back(phone, heard, CLEAN)
     assert result.email == SAM
@@ -239,7 +245,7 @@ def test_a_digression_is_answered_then_the_same_question_is_asked(
     stack: RunningStack, digression: str, answer_starts: str
 ) -> None:
     phone, heard = open_call(stack)
-    assert question_in(phone.say(CLEAN["email"])) == "priority"
+    assert question_in(phone.say_address(CLEAN["email"])) == "priority"
     heard = phone.say(digression)
     assert heard.text.startswith(answer_starts)
     assert question_in(heard) == "priority"
@@ -249,7 +255,7 @@ def test_a_digression_is_answered_then_the_same_question_is_asked(
 
 def test_a_digression_during_the_description_is_answered(stack: RunningStack) -> None:
     phone, heard = open_call(stack)
-    phone.say(CLEAN["email"])
+    phone.say_address(CLEAN["email"])
     assert question_in(phone.say("low")) == "description"
     heard = phone.say("help")
     assert heard.text.startswith("You can say, open an incident.")
@@ -262,7 +268,7 @@ def test_a_digression_during_the_description_is_answered(stack: RunningStack) ->
 @pytest.mark.parametrize("request_words", ["cancel", "never mind", "stop"])
 def test_cancel_ends_the_form_cleanly(stack: RunningStack, request_words: str) -> None:
     phone, heard = open_call(stack)
-    phone.say(CLEAN["email"])
+    phone.say_address(CLEAN["email"])
     assert question_in(phone.say("high")) == "description"
     heard = phone.say(request_words)
     assert heard.text == f"Okay, I won't open the incident. {ANYTHING_ELSE}"
@@ -272,7 +278,7 @@ def test_cancel_ends_the_form_cleanly(stack: RunningStack, request_words: str) -
 
 def test_start_over_inside_the_form_starts_over(stack: RunningStack) -> None:
     phone, _ = open_call(stack)
-    phone.say(CLEAN["email"])
+    phone.say_address(CLEAN["email"])
     assert phone.say("start over").text == "Okay, let's start over. How can I help?"
 
 
@@ -286,7 +292,8 @@ def test_a_question_asked_a_third_time_offers_a_way_out(stack: RunningStack) -> 
     phone, _ = open_call(stack)
     second = phone.say("what's the weather like")
     third = phone.say("tell me a joke")
-    assert question_in(second) == question_in(third) == "email"
+    assert question_in(second) == "email"
+    assert question_in(third) == "spelled email"
     assert "If this isn't working" not in second.text
     assert "If this isn't working" in third.text
     assert "say person to talk to a colleague" in third.text
@@ -311,7 +318,7 @@ def status_call(stack: RunningStack) -> tuple[SimulatedCall, Heard]:
 
 def test_a_status_answer_with_a_priority_word_is_just_the_address(stack: RunningStack) -> None:
     phone, _ = status_call(stack)
-    heard = phone.say("it's status dot trap at example dot com, it's urgent")
+    heard = phone.say_address("it's status dot trap at example dot com, it's urgent")
     assert heard.text == (
         f"I couldn't find any incidents for status dot trap at example dot com. {ANYTHING_ELSE}"
     )

@@ -55,4 +55,4 @@ def test_the_action_server_stops_mid_form_and_the_call_goes_on(
     assert heard.text == f"Sorry, I had a problem with that. {ASK_EMAIL}"
     assert heard.answer_url is not None
     # Duckling has been down all along: the spelled address is understood without it.
-    assert phone.say("kim dot lee at example dot com").text == ASK_PRIORITY
+    assert phone.say_address("kim dot lee at example dot com").text == ASK_PRIORITY

@@ -45,7 +45,8 @@ def test_a_call_continues_whichever_replica_answers(
     turns = [
         (first, lambda: phone.start(), "How can I help?"),
         (second, lambda: phone.say("i can't reset my password"), "What is your email address?"),
-        (first, lambda: phone.say("it's jane.doe@example.com"), "How urgent is this?"),
+        (first, lambda: phone.say("it's jane.doe@example.com"), "I heard jane dot doe at"),
+        (second, lambda: phone.say("yes"), "How urgent is this?"),
         (second, lambda: phone.press("3"), "Please describe the problem"),
         (first, lambda: phone.say("my password expired"), "Shall I go ahead?"),
         (second, lambda: phone.press("1"), "Your incident number is I N C"),

@@ -172,7 +172,7 @@ def test_a_whole_call_leaves_no_number_or_address_in_the_logs(stack: RunningStac
     phone = stack.call(caller=caller)
     phone.start()
     phone.say("i can't reset my password")
-    phone.say("privacy dot check at example dot com")
+    phone.say_address("privacy dot check at example dot com")
     phone.press("2")
     phone.say("my password expired")
     assert phone.say("yes").text.startswith("Done. Your incident number is")
@@ -205,7 +205,7 @@ def test_only_the_registered_attested_number_hears_the_incidents(
     owner, stranger = "+15005550101", "+15005550202"
     phone = attested_call(verifying_stack, owner)
     phone.say("i can't reset my password")
-    phone.say("owen dot parks at example dot com")
+    phone.say_address("owen dot parks at example dot com")
     phone.press("1")
     phone.say("my password expired")
     opened = phone.say("yes")
@@ -213,7 +213,7 @@ def test_only_the_registered_attested_number_hears_the_incidents(
 
     foreign = attested_call(verifying_stack, stranger)
     foreign.say("what's the status of my tickets")
-    heard = foreign.say("owen dot parks at example dot com")
+    heard = foreign.say_address("owen dot parks at example dot com")
     assert heard.text.startswith(
         "The number of incidents for owen dot parks at example dot com is 1."
     )

@@ -16,6 +16,10 @@ def test_a_call_opens_an_incident_and_checks_its_status_by_voice_and_keypad(
     assert phone.start().text.startswith("Hello, this is the I T help desk.")
     assert phone.say("um i can't reset my password").text == "What is your email address?"
     assert phone.say("it's abraham.lincoln@example.com").text == (
+        "I heard abraham dot lincoln at example dot com. Is that right? "
+        "Say Yes or No, or press 1 or 2."
+    )
+    assert phone.press("1").text == (
         "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
     )
     assert phone.press("3").text == "Please describe the problem in a sentence or two."
@@ -45,7 +49,7 @@ def test_two_calls_from_one_number_stay_separate(stack: RunningStack) -> None:
     first.start()
     second.start()
     first.say("check my incidents")
-    assert first.say("my email is first.caller@example.com").said[0] == (
+    assert first.say_address("my email is first.caller@example.com").said[0] == (
         "I couldn't find any incidents for first dot caller at example dot com."
     )
     assert second.say("check my incidents").text == "What is your email address?"
@@ -76,7 +80,7 @@ def test_after_an_answer_no_ends_the_call_and_so_does_silence(stack: RunningStac
         phone = stack.call()
         phone.start()
         phone.say("check my incidents")
-        answered = phone.say("nobody.here@example.com")
+        answered = phone.say_address("nobody.here@example.com")
         assert answered.said[-2:] == [
             "Is there anything else I can help with?",
             "Say Yes or No, or press 1 or 2.",
@@ -90,7 +94,7 @@ def test_after_an_answer_yes_asks_what_else(stack: RunningStack) -> None:
     phone = stack.call()
     phone.start()
     phone.say("check my incidents")
-    phone.say("nobody.here@example.com")
+    phone.say_address("nobody.here@example.com")
     assert phone.say("yes").text == "What else can I do for you?"
 
 
@@ -98,7 +102,7 @@ def test_the_description_gets_more_time_than_a_menu(stack: RunningStack) -> None
     phone = stack.call()
     phone.start()
     phone.say("i can't reset my password")
-    priority = phone.say("it's abraham.lincoln@example.com")
+    priority = phone.say_address("it's abraham.lincoln@example.com")
     description = phone.press("2")
     assert (priority.speech_timeout, description.speech_timeout) == ("2", "4")
     assert phone.say("sorry?").text == description.text

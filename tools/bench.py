@@ -73,7 +73,8 @@ def place_calls(url: str, token: str, callers: int, calls_each: int) -> Load:
             try:
                 call.start()
                 for line in SCRIPT:
-                    call.say(line)
+                    # This project reads a spoken address back: one more turn, timed too.
+                    call.confirm_read_back(call.say(line))
             except Exception as error:  # counted and reported
                 with tally.lock:
                     tally.errors.append(f"{type(error).__name__}: {error}")

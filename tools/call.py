@@ -32,6 +32,8 @@ FALLBACK_PATH = "/webhooks/twilio_voice/fallback"
 # in a URL's fragment change them, as Twilio lets them).
 CONNECT_TIMEOUT_MS = 5000
 TOTAL_TIMEOUT_MS = 15000
+# How the assistant asks whether it heard an answer right (domain.yml).
+READ_BACK_QUESTION = "Is that right?"
 # Twilio's error code for a request to the webhook that failed.
 HTTP_RETRIEVAL_FAILURE = "11200"
 
@@ -78,6 +80,14 @@ class SimulatedCall:
     def say(self, speech: str, confidence: float = 0.92) -> Heard:
         """The caller speaks; Twilio posts its transcript."""
         return self._answer(self.line.speech(speech, confidence))
+
+    def say_address(self, speech: str) -> Heard:
+        """The caller says an email address and confirms the assistant's read-back of it."""
+        return self.confirm_read_back(self.say(speech))
+
+    def confirm_read_back(self, heard: Heard) -> Heard:
+        """Says yes when the assistant reads back what it heard ("... Is that right?")."""
+        return self.say("yes") if READ_BACK_QUESTION in heard.text else heard
 
     def press(self, digits: str) -> Heard:
         """The caller presses keys."""

@@ -106,7 +106,7 @@ def servicenow_faults(stack: ChaosStack) -> Outcome:
     phone = stack.call()
     phone.start()
     phone.say("what's the status of my tickets")
-    status = phone.say(EMAIL)
+    status = phone.say_address(EMAIL)
     faults.creates_refused = False
     recorded = [d for d, heard in told.items() if "I've recorded your incident" in heard]
     numbered = [d for d, heard in told.items() if "Your incident number is" in heard]

@@ -89,7 +89,7 @@ class ChaosStack:
 def to_priority_question(phone: SimulatedCall, opener: str = "i can't reset my password") -> Heard:
     phone.start()
     phone.say(opener)
-    return phone.say(EMAIL)
+    return phone.say_address(EMAIL)
 
 
 def open_incident(

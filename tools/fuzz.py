@@ -192,7 +192,7 @@ def normal_call(url: str, public: str, token: str) -> str | None:
     phone.start()
     steps: list[tuple[Callable[[str], Heard], str, str]] = [
         (phone.say, "i can't reset my password", "email address"),
-        (phone.say, "fuzz dot check at example dot com", "How urgent"),
+        (phone.say_address, "fuzz dot check at example dot com", "How urgent"),
         (phone.press, "2", "describe the problem"),
         (phone.say, "password stuck in a loop", "Shall I go ahead"),
         (phone.say, "yes", "Your incident number is"),

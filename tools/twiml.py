@@ -13,6 +13,7 @@ class Heard:
 
     said: list[str] = field(default_factory=list)
     hints: str = ""
+    language: str = ""
     speech_timeout: str = ""
     answer_url: str | None = None
     silence_url: str | None = None
@@ -40,6 +41,7 @@ def parse_twiml(twiml: str, base_path: str) -> Heard:
         elif verb.tag == "Gather":
             heard.said.extend(say.text or "" for say in verb.iter("Say"))
             heard.hints = verb.get("hints", "")
+            heard.language = verb.get("language", "")
             heard.speech_timeout = verb.get("speechTimeout", "")
             heard.answer_url = urljoin(base_path, verb.get("action") or base_path)
         elif verb.tag == "Redirect":

@@ -68,6 +68,16 @@ class IncidentServiceError(Exception):
 class IncidentBackend(Protocol):
     """What the actions need from an incident system."""
 
+    # Whether an address the directory lacks becomes a new caller (the embedded store)
+    # rather than an unknown one (ServiceNow).
+    registers_new_callers: bool
+
+    def addresses_like(self, email: str) -> list[str]:
+        """Directory addresses sharing this one's domain or the start of its local part.
+
+        The candidates for "Did you mean ...?" when a misheard address is not found.
+        """
+
     def find_caller_by_email(self, email: str) -> Caller | None:
         """The caller with this email address, or None when the directory lacks it."""
 

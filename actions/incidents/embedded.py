@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from actions.directory import CANDIDATE_LIMIT, candidate_patterns
 from actions.incidents import Caller, Incident, IncidentState
 from actions.incidents.sqlite import SQLiteFile
 
@@ -32,6 +33,18 @@ class EmbeddedIncidentStore(SQLiteFile):
     """Keeps callers and incidents in one SQLite file; callers register on first use."""
 
     SCHEMA = _SCHEMA
+    registers_new_callers = True
+
+    def addresses_like(self, email: str) -> list[str]:
+        """Known addresses sharing this one's domain or the start of its local part."""
+        domain, start = (_like_literal(part) for part in candidate_patterns(email))
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT email FROM callers WHERE email LIKE ? ESCAPE '\\'"
+                " OR email LIKE ? ESCAPE '\\' LIMIT ?",
+                (f"%{domain}", f"{start}%", CANDIDATE_LIMIT),
+            ).fetchall()
+        return [row[0] for row in rows]
 
     def find_caller_by_email(self, email: str) -> Caller | None:
         """Returns the caller, registering an unknown address as a new caller."""
@@ -113,6 +126,11 @@ class EmbeddedIncidentStore(SQLiteFile):
             )
             for row in rows
         ]
+
+
+def _like_literal(text: str) -> str:
+    """Text matched as itself in a LIKE pattern: `_` and `%` are wildcards there."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _caller(row: tuple) -> Caller:

@@ -118,8 +118,13 @@ class ReliableServiceNow:
         self._outbox = outbox
         self._delivering = threading.Lock()
 
+    registers_new_callers = False
+
     def find_caller_by_email(self, email: str) -> Caller | None:
         return self._servicenow.find_caller_by_email(email)
+
+    def addresses_like(self, email: str) -> list[str]:
+        return self._servicenow.addresses_like(email)
 
     def find_caller_by_phone(self, phone: str) -> Caller | None:
         return self._servicenow.find_caller_by_phone(phone)

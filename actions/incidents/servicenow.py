@@ -13,6 +13,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from actions.directory import CANDIDATE_LIMIT, candidate_patterns
 from actions.incidents import Caller, Incident, IncidentServiceError, IncidentState
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,16 @@ class ServiceNowIncidents:
         )
         self._session.mount(config.instance_url, HTTPAdapter(max_retries=retry))
 
+    registers_new_callers = False
+
     def find_caller_by_email(self, email: str) -> Caller | None:
         return self._one_user(f"email={_literal(email)}")
+
+    def addresses_like(self, email: str) -> list[str]:
+        domain, start = (_literal(part) for part in candidate_patterns(email))
+        query = f"emailENDSWITH{domain}^ORemailSTARTSWITH{start}"
+        rows = self._rows("sys_user", query, "email", CANDIDATE_LIMIT)
+        return [str(row.get("email") or "").lower() for row in rows if row.get("email")]
 
     def find_caller_by_phone(self, phone: str) -> Caller | None:
         return self._one_user(f"phone={_literal(phone)}^ORmobile_phone={_literal(phone)}")

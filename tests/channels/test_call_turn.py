@@ -63,6 +63,7 @@ def test_blank_fields_stay_out_of_the_metadata() -> None:
         "From": "+15005550006",
         "twilio_turn": 2,
         "twilio_input": "hi",
+        "twilio_confidence": None,
     }
 
 
@@ -72,3 +73,15 @@ def test_connection_overrides_travel_on_every_next_url() -> None:
     assert urls.silence_url == "webhook?turn=4&silence=1#rc=2&rt=9000"
     assert urls.dial_url == "dial?turn=5#rc=2&rt=9000"
     assert urls.caller_id == "+18005550001"
+
+
+@pytest.mark.parametrize(
+    ("confidence", "expected"), [("0.4123", 0.4123), ("", None), ("high", None), ("7", None)]
+)
+def test_a_spoken_answer_carries_twilios_confidence(confidence: str, expected: object) -> None:
+    call = turn({"turn": "2"}, SpeechResult="high", Confidence=confidence)
+    assert call.metadata["twilio_confidence"] == expected
+
+
+def test_keys_carry_no_confidence() -> None:
+    assert "twilio_confidence" not in turn({"turn": "2"}, Digits="1", Confidence="").metadata

@@ -31,6 +31,13 @@ def test_key_n_chooses_button_n(digits: str, choice: str) -> None:
     ("speech", "choice"),
     [
         ("High.", "high"),
+        ("Hi.", "high"),
+        ("To.", "medium"),
+        ("too", "medium"),
+        ("Won.", "low"),
+        ("number 3", "high"),
+        ("press three please", "high"),
+        ("For.", None),
         ("um i guess medium please", "medium"),
         ("Lo", "low"),
         ("meedium", "medium"),

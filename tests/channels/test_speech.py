@@ -21,6 +21,10 @@ def test_email_addresses_are_spoken_with_their_punctuation() -> None:
     )
 
 
+def test_digits_in_an_address_are_spoken_one_by_one() -> None:
+    assert spell_email("kimlee456@gmail.com") == "kimlee 4 5 6 at gmail dot com"
+
+
 def test_long_text_is_split_at_sentences_below_the_limit() -> None:
     text = " ".join(f"Sentence number {n} is here." for n in range(200))
     pieces = split_for_say(text, limit=100)

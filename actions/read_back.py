@@ -1,0 +1,83 @@
+"""Read-backs: an answer a speech recogniser may have misheard is confirmed before use.
+
+A form keeps asking for its slot while a read-back is pending: the value heard waits in
+`heard_<slot>`, the slot's question becomes "I heard ... Is that right?", and the
+caller's yes fills the slot. No asks again; "no, it's ..." is taken as the new answer.
+Typed answers (the shell, the REST channel) are never read back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from rasa_sdk import Tracker
+
+# Set by the voice channel on every spoken answer: Twilio's `Confidence`, 0 to 1.
+CONFIDENCE_METADATA_KEY = "twilio_confidence"
+DEFAULT_CONFIDENCE_THRESHOLD = 0.5
+
+
+def heard_slot(slot: str) -> str:
+    """The slot that holds a value of `slot` waiting for the caller's yes."""
+    return f"heard_{slot}"
+
+
+def pending(tracker: Tracker, slot: str) -> Any:
+    """The value of `slot` being read back, if any."""
+    return tracker.get_slot(heard_slot(slot))
+
+
+def was_spoken(tracker: Tracker) -> bool:
+    """Whether the latest answer came from a speech recogniser."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return CONFIDENCE_METADATA_KEY in metadata
+
+
+def confidence_threshold(environ: Mapping[str, str] = os.environ) -> float:
+    """SPEECH_CONFIDENCE_THRESHOLD: below it, a spoken answer is read back."""
+    return float(environ.get("SPEECH_CONFIDENCE_THRESHOLD") or DEFAULT_CONFIDENCE_THRESHOLD)
+
+
+def was_uncertain(tracker: Tracker) -> bool:
+    """Whether the recogniser was unsure of the latest answer."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    try:
+        confidence = float(metadata[CONFIDENCE_METADATA_KEY])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return confidence < confidence_threshold()
+
+
+def answer_to_read_back(tracker: Tracker, slot: str, said: Any) -> dict[str, Any]:
+    """What the caller's reply to a pending read-back of `slot` fills it with.
+
+    Yes, or the same value again, confirms; a different value is a correction; no
+    empties the slot (explicitly, so that its validation runs and asks again).
+    """
+    heard = pending(tracker, slot)
+    if said is not None and said != heard:
+        return {slot: said}
+    intent = tracker.get_intent_of_latest_message()
+    if said == heard or intent == "affirm":
+        return {slot: heard}
+    if intent == "deny":
+        return {slot: None}
+    return {}
+
+
+def confirmed(tracker: Tracker, slot: str, value: Any) -> bool:
+    """Whether `value` is the read-back the caller just said yes to."""
+    return value is not None and value == pending(tracker, slot)
+
+
+def read_back(slot: str, value: Any) -> dict[str, Any]:
+    """Validation's answer for a value to read back before it is used."""
+    return {slot: None, heard_slot(slot): value}
+
+
+def accepted(tracker: Tracker, slot: str, value: Any) -> dict[str, Any]:
+    """Validation's answer for a value used as it is, ending any read-back."""
+    done = {heard_slot(slot): None} if pending(tracker, slot) is not None else {}
+    return {slot: value, **done}

@@ -1,0 +1,86 @@
+"""The caller's side of a spoken call: answers what the assistant asks, as a person would.
+
+A scripted test says what the caller says at each step. Over a real recogniser the
+assistant sometimes takes a turn the script did not foresee: it reads back what it
+heard, asks again, or asks for the address letter by letter. The caller then answers
+that question from what they meant: yes to a right read-back, no to a wrong one, the
+same answer again when asked again, the address spelled when asked to spell it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from components.spoken_email import find_spoken_email
+
+# Questions the assistant asks, by what they ask for (the voice variants in domain.yml).
+QUESTIONS = {
+    "email": ("What is your email address?", "spell your email address"),
+    "priority": ("How urgent is this?",),
+    "description": ("describe the problem",),
+    "title": ("What short title should I give this incident?",),
+}
+# An address offered or read back, for a yes or no.
+_OFFERED_ADDRESS = re.compile(
+    r"(?:I heard|Did you mean|This number belongs to|the email address you gave me before,)"
+    r" (?P<address>[^?]+? at [^?]+?)(?:\. Is that right\?|\?|\. Is that your email address\?)",
+    re.IGNORECASE,
+)
+_OFFERED_PRIORITY = re.compile(r"I heard (?P<priority>low|medium|high) priority\. Is that right\?")
+_SYMBOL_WORDS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus"}
+
+
+@dataclass
+class Caller:
+    """What the caller meant by each answer, learnt from the lines of their script."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+    address: str = ""
+
+    def said(self, line: str, after: str) -> None:
+        """Remembers a scripted line as the caller's answer to the question it followed."""
+        if line.startswith("$"):
+            return  # dialling or keys: nothing a caller would say again
+        found = find_spoken_email(line)
+        if found:
+            self.address = found.address
+            self.answers["email"] = line
+        question = asked(after)
+        if question and question != "email":
+            self.answers[question] = line
+
+    def reply(self, prompt: str) -> str | None:
+        """The caller's answer to a turn their script did not foresee; None if they have none."""
+        offered = _last(_OFFERED_ADDRESS, prompt, "address")
+        if offered:
+            found = find_spoken_email(offered)
+            return "yes" if found and found.address == self.address else "no"
+        priority = _last(_OFFERED_PRIORITY, prompt, "priority")
+        if priority:
+            return "yes" if priority in self.answers.get("priority", "").lower() else "no"
+        if "spell your email address" in prompt and self.address:
+            return spelled(self.address)
+        question = asked(prompt)
+        return self.answers.get(question) if question else None
+
+
+def asked(prompt: str) -> str | None:
+    """The last question in what the assistant said."""
+    positions = {
+        kind: max(prompt.rfind(phrase) for phrase in phrases) for kind, phrases in QUESTIONS.items()
+    }
+    kind, position = max(positions.items(), key=lambda item: item[1])
+    return kind if position >= 0 else None
+
+
+def spelled(address: str) -> str:
+    """An address as a caller spells it: the name letter by letter, the domain in words."""
+    local, _, domain = address.partition("@")
+    letters = " ".join(_SYMBOL_WORDS.get(character, character) for character in local)
+    return f"{letters} at {domain.replace('.', ' dot ')}"
+
+
+def _last(pattern: re.Pattern[str], text: str, group: str) -> str | None:
+    matches = list(pattern.finditer(text))
+    return matches[-1].group(group) if matches else None

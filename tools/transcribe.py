@@ -1,0 +1,69 @@
+"""`make transcripts`: what a phone recogniser makes of the test data, kept as test data.
+
+Every line of tests/data/spoken_emails.tsv and of the held-out intents
+(tests/nlu_holdout.yml, never used for training) is spoken down the phone line of
+tools/spoken.py and recognised by Whisper. The text (not the audio) is written to
+tests/data/recognised_emails.tsv and tests/data/recognised_intents.tsv, which
+`make bench-nlu` scores beside the clean text. Recognition is deterministic on one
+machine; run this again when the voice, the model or the source data change.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import tempfile
+from pathlib import Path
+
+from rasa.shared.nlu.training_data.loading import load_data
+
+from tools.environment import PROJECT_ROOT
+from tools.spoken import PhoneLine
+
+DATA = PROJECT_ROOT / "tests" / "data"
+RECOGNISED_EMAILS = DATA / "recognised_emails.tsv"
+RECOGNISED_INTENTS = DATA / "recognised_intents.tsv"
+SPOKEN_EMAILS = DATA / "spoken_emails.tsv"
+HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
+# What Twilio's <Gather> asks the recogniser to listen for when it asks for an address.
+EMAIL_HINTS = "at, dot, underscore, dash"
+
+
+def write_tsv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as output:
+        writer = csv.writer(output, delimiter="\t", lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as audio:
+        line = PhoneLine(Path(audio))
+        with open(SPOKEN_EMAILS, encoding="utf-8", newline="") as emails:
+            cases = list(csv.DictReader(emails, delimiter="\t"))
+        email_rows = [
+            [
+                case["spoken"],
+                line.hear(case["spoken"], f"email{n}", EMAIL_HINTS).text,
+                case["expected"],
+            ]
+            for n, case in enumerate(cases)
+        ]
+        write_tsv(RECOGNISED_EMAILS, ["spoken", "recognised", "expected"], email_rows)
+        examples = load_data(str(HOLDOUT)).intent_examples
+        intent_rows = [
+            [
+                example.get("text"),
+                line.hear(example.get("text"), f"intent{n}").text,
+                example.get("intent"),
+            ]
+            for n, example in enumerate(examples)
+        ]
+        write_tsv(RECOGNISED_INTENTS, ["said", "recognised", "intent"], intent_rows)
+    print(f"{len(email_rows)} addresses -> {RECOGNISED_EMAILS.relative_to(PROJECT_ROOT)}")
+    print(f"{len(intent_rows)} caller lines -> {RECOGNISED_INTENTS.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
