@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow fuzz chaos soak bench bench-nlu e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -24,6 +24,7 @@ help:
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
 	@echo "make bench       start-up time, memory and turn latency of the stack, over phone calls"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
+	@echo "make transcripts the test data through the phone line, for make bench-nlu"
 	@echo "make fuzz   1,000 hostile signed Twilio webhooks against a local stack"
 	@echo "make chaos  whole calls through faults: killed services, outages, locks, retries"
 	@echo "make soak   40 concurrent callers for 2 minutes (SOAK_CALLERS, SOAK_MINUTES)"
@@ -107,6 +108,10 @@ bench: $(MODEL)
 
 bench-nlu: $(MODEL)
 	$(PY) -m tools.bench_nlu
+
+# Regenerates tests/data/recognised_*.tsv: the test data as a phone recogniser hears it.
+transcripts: $(INSTALLED)
+	$(PY) -m tools.transcribe
 
 servicenow: $(INSTALLED)
 	$(PY) -m tools.servicenow_server --port 8081

@@ -16,6 +16,10 @@ from collections.abc import Iterable
 CLOSE_ENOUGH = 0.85
 # Recognisers drop or swap a letter or two; "sam@..." is someone else than "sam.ng@...".
 MAX_LENGTH_DIFFERENCE = 2
+# The same name at a domain this alike ("thespoken.ego", "bespoken.io": 0.75) is
+# that entry; "sam" at a different company ("elsewhere.org", "example.com") is not.
+MIN_NAME_LENGTH = 3
+MISHEARD_DOMAIN = 0.6
 # Directory entries compared with one misheard address, at most.
 CANDIDATE_LIMIT = 50
 
@@ -26,15 +30,28 @@ def closeness(heard: str, address: str) -> float:
 
 
 def only_close_address(heard: str, directory: Iterable[str]) -> str | None:
-    """The one directory address close to what was heard; None when none or several are."""
-    close = {
-        address.lower()
-        for address in directory
-        if abs(len(address) - len(heard)) <= MAX_LENGTH_DIFFERENCE
-        and closeness(heard, address) >= CLOSE_ENOUGH
-    }
-    close.discard(heard.lower())
+    """The one directory address close to what was heard; None when none or several are.
+
+    Close is alike letter by letter, or the same name at a domain the recogniser
+    mangled ("jpk at thespoken dot ego" for jpk at bespoken dot io).
+    """
+    heard = heard.lower()
+    close = {address.lower() for address in directory if _close(heard, address.lower())}
+    close.discard(heard)
     return close.pop() if len(close) == 1 else None
+
+
+def _close(heard: str, address: str) -> bool:
+    similar_length = abs(len(address) - len(heard)) <= MAX_LENGTH_DIFFERENCE
+    if similar_length and closeness(heard, address) >= CLOSE_ENOUGH:
+        return True
+    name, _, domain = heard.partition("@")
+    known_name, _, known_domain = address.partition("@")
+    return (
+        name == known_name
+        and len(name) >= MIN_NAME_LENGTH
+        and closeness(domain, known_domain) >= MISHEARD_DOMAIN
+    )
 
 
 def candidate_patterns(email: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ _SPOKEN_DIGITS = {
     "9": "9", "nine": "9",
 }  # fmt: skip
 # Choice words as recognisers write them when they are said alone.
-_HOMOPHONES = {"hi": "high", "hai": "high", "lo": "low", "mediums": "medium"}
+_HOMOPHONES = {"hi": "high", "hai": "high", "lo": "low", "media": "medium", "mediums": "medium"}
 _NUMBER_WORDS = {"number", "press", "pressing", "option", "choice", "pick", "choose"}
 # How close a misrecognised answer must be to a title ("meedium" for "medium" is 0.92).
 _CLOSE_ENOUGH = 0.75

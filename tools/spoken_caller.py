@@ -21,6 +21,7 @@ QUESTIONS = {
     "description": ("describe the problem",),
     "title": ("What short title should I give this incident?",),
 }
+NOT_UNDERSTOOD = "Could you say it another way?"
 # An address offered or read back, for a yes or no.
 _OFFERED_ADDRESS = re.compile(
     r"(?:I heard|Did you mean|This number belongs to|the email address you gave me before,)"
@@ -28,6 +29,7 @@ _OFFERED_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _OFFERED_PRIORITY = re.compile(r"I heard (?P<priority>low|medium|high) priority\. Is that right\?")
+_MENU = re.compile(r"Say (?P<choices>[^.?]+?), or press [\d, or]+\.")
 _SYMBOL_WORDS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus"}
 
 
@@ -37,11 +39,13 @@ class Caller:
 
     answers: dict[str, str] = field(default_factory=dict)
     address: str = ""
+    last_line: str = ""
 
     def said(self, line: str, after: str) -> None:
         """Remembers a scripted line as the caller's answer to the question it followed."""
         if line.startswith("$"):
             return  # dialling or keys: nothing a caller would say again
+        self.last_line = line
         found = find_spoken_email(line)
         if found:
             self.address = found.address
@@ -62,7 +66,22 @@ class Caller:
         if "spell your email address" in prompt and self.address:
             return spelled(self.address)
         question = asked(prompt)
-        return self.answers.get(question) if question else None
+        if question is None and NOT_UNDERSTOOD in prompt:
+            return self.last_line or None
+        answer = self.answers.get(question) if question else None
+        # Not understood at a menu: a caller presses the key the menu names.
+        return menu_key(prompt, answer) or answer if answer else None
+
+
+def menu_key(prompt: str, answer: str) -> str | None:
+    """`$2` for "medium" after "Say low, medium, or high, or press 1, 2, or 3."."""
+    menu = _last(_MENU, prompt, "choices")
+    if not menu:
+        return None
+    choices = [choice.strip().lower() for choice in re.split(r",\s*(?:or\s+)?|\s+or\s+", menu)]
+    words = answer.lower().split()
+    chosen = [n for n, choice in enumerate(choices, start=1) if choice in words]
+    return f"${chosen[0]}" if len(chosen) == 1 else None
 
 
 def asked(prompt: str) -> str | None:

@@ -55,7 +55,10 @@ class SpokenReport:
         """Speaks the line to the <Gather> the caller is answering, with its hints."""
         call = self.calls[-1]
         name = f"call{len(self.calls):02d}-line{len(call.lines) + 1:02d}"
-        recognised = self._line.hear(line, name, listening.hints, listening.language or "en-US")
+        repeats = sum(earlier.said == line for earlier in call.lines)
+        recognised = self._line.hear(
+            line, name, listening.hints, listening.language or "en-US", repeats
+        )
         spoken = SpokenLine(line, recognised.text, recognised.confidence)
         call.lines.append(spoken)
         print(

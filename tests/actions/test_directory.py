@@ -6,7 +6,14 @@ import pytest
 
 from actions.directory import candidate_patterns, only_close_address
 
-DIRECTORY = ["jane.doe@acme.com", "kim.lee@acme.com", "tim.ng@acme.com", "sam@example.com"]
+DIRECTORY = [
+    "jane.doe@acme.com",
+    "kim.lee@acme.com",
+    "tim.ng@acme.com",
+    "sam@example.com",
+    "jpk@bespoken.io",
+    "jo@example.com",
+]
 
 
 @pytest.mark.parametrize(
@@ -18,6 +25,10 @@ DIRECTORY = ["jane.doe@acme.com", "kim.lee@acme.com", "tim.ng@acme.com", "sam@ex
         ("sam.ng@example.com", None),  # longer by three letters: someone else
         ("bob@acme.com", None),
         ("zzz@elsewhere.org", None),
+        ("jpk@thespoken.ego", "jpk@bespoken.io"),  # same name, domain misheard
+        ("sam@elsewhere.org", None),  # the same name at another company: someone else
+        ("sam@exampel.com", "sam@example.com"),
+        ("jo@elsewhere.org", None),  # too short a name to stand for one person
     ],
 )
 def test_only_a_single_close_entry_is_offered(heard: str, meant: str | None) -> None:

@@ -75,3 +75,39 @@ def test_the_dataset_has_enough_cases_and_some_without_an_address() -> None:
     cases = load_cases()
     assert len(cases) >= 150
     assert sum(1 for _, expected in cases if not expected) >= 10
+
+
+@pytest.mark.parametrize(
+    ("recognised", "address"),
+    [
+        # What Whisper tiny.en wrote for lines of tests/spoken_calls.yml.
+        ("Tim Lee 456 at gmail.com.", "timlee456@gmail.com"),
+        ("K-I-M-L-E-E-4-5-6 of gmail.com", "kimlee456@gmail.com"),
+        ("J.P.K. at bespoken.eel", "jpk@bespoken.eel"),
+        ("Bob 2000 that hotmail.com", "bob2000@hotmail.com"),
+        ("b-o-b-200 at hotmail.com", "bob200@hotmail.com"),
+        ("Oh, dot Brian at example dot i.e.", "o.brian@example.ie"),
+        ("Sean Dot Murphy at Dublin Dot i.e", "sean.murphy@dublin.ie"),
+        ("ada dash lovelace at example dot co dot u k", "ada-lovelace@example.co.uk"),
+        ("dee dot jay at radio dot f m", "dee.jay@radio.fm"),
+        ("mary-ann at contoso.co.uk", "mary-ann@contoso.co.uk"),
+        ("mary-annet-contoso.co.uk", "mary-ann@contoso.co.uk"),
+        ("Chondot Murphy at Dublin dot i-e", "chon.murphy@dublin.ie"),
+        ("pat-at-example.com", "pat@example.com"),
+    ],
+)
+def test_reads_what_a_phone_recogniser_wrote(recognised: str, address: str) -> None:
+    found = find_spoken_email(recognised)
+    assert found is not None and found.address == address
+
+
+@pytest.mark.parametrize(
+    "words", ["i want it fixed at once", "send a mail to the team", "four oh five", "that is all"]
+)
+def test_words_heard_as_at_make_no_address_without_a_domain(words: str) -> None:
+    assert find_spoken_email(words) is None
+
+
+def test_oh_is_a_letter_alone_and_a_zero_among_digits() -> None:
+    assert find_spoken_email("bob oh seven at x dot com").address == "bob07@x.com"  # type: ignore[union-attr]
+    assert find_spoken_email("oh dot brien at x dot ie").address == "o.brien@x.ie"  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.call import CallEnded
 from tools.e2e import (
     E2ETest,
     Step,
@@ -14,8 +15,12 @@ from tools.e2e import (
     load_tests,
     matches,
     normalise,
+    passed,
+    run_test,
+    same_answer,
     step_problem,
 )
+from tools.twiml import Heard
 
 PROJECT_TESTS = Path(__file__).resolve().parent.parent
 
@@ -81,3 +86,67 @@ def test_a_missing_finish_phrase_or_transcript_is_reported() -> None:
     assert step_problem(step, "goodbye press 1").startswith("expected 'how can I help'")
     assert step_problem(step, "how can I help? press 1") == ""
     assert StepResult(step, "x").problem == ""
+
+
+class ScriptedAssistant:
+    """The assistant's side as a list of answers, to test the runner's own rules."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = answers
+        self.heard: list[str] = []
+        self.last = Heard()
+
+    def start(self) -> Heard:
+        return self._next("$DIAL")
+
+    def say(self, speech: str, confidence: float = 0.9) -> Heard:
+        return self._next(speech)
+
+    def press(self, digits: str) -> Heard:
+        return self._next(f"${digits}")
+
+    def _next(self, caller: str) -> Heard:
+        if not self.answers:
+            raise CallEnded("no more answers")
+        self.heard.append(caller)
+        self.last = Heard(said=[self.answers.pop(0)], answer_url="webhook")
+        return self.last
+
+
+EMAIL_TEST = E2ETest(
+    "t",
+    [
+        Step("$DIAL", ["how can I help"]),
+        Step("kim at x dot com", ["I heard kim at x dot com"]),
+        Step("$1", ["how urgent"]),
+        Step("$2", ["describe"]),
+    ],
+)
+
+
+def test_a_repair_that_says_the_next_line_completes_both_steps() -> None:
+    assistant = ScriptedAssistant(
+        [
+            "How can I help?",
+            "I can't find tim at x dot com. Did you mean kim at x dot com?",
+            "How urgent is this?",
+            "Please describe the problem.",
+        ]
+    )
+    results = run_test(EMAIL_TEST, assistant, {}, repairs=3)  # type: ignore[arg-type]
+    assert passed(EMAIL_TEST, results)
+    assert assistant.heard == ["$DIAL", "kim at x dot com", "yes", "$2"]
+
+
+def test_without_repairs_an_unforeseen_turn_fails_the_step() -> None:
+    assistant = ScriptedAssistant(
+        ["How can I help?", "I can't find tim at x dot com. Did you mean kim at x dot com?"]
+    )
+    results = run_test(EMAIL_TEST, assistant, {})  # type: ignore[arg-type]
+    assert not passed(EMAIL_TEST, results)
+    assert results[-1].problem.startswith("expected")
+
+
+def test_yes_said_or_pressed_is_the_same_answer() -> None:
+    assert same_answer("yes", "$1") and same_answer("no", "no")
+    assert not same_answer("no", "$1")

@@ -1,0 +1,67 @@
+"""The caller's side of a spoken call answers the turns its script did not foresee."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.spoken_caller import Caller, asked, menu_key, spelled
+
+ASK_EMAIL = "What is your email address?"
+PRIORITY_MENU = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
+
+
+def kim() -> Caller:
+    caller = Caller()
+    caller.said("kim lee four five six at gmail dot com", ASK_EMAIL)
+    caller.said("medium", PRIORITY_MENU)
+    return caller
+
+
+@pytest.mark.parametrize(
+    ("prompt", "reply"),
+    [
+        ("I heard kimlee 4 5 6 at gmail dot com. Is that right? Say Yes or No.", "yes"),
+        ("I heard timlee 4 5 6 at gmail dot com. Is that right? Say Yes or No.", "no"),
+        ("I can't find tim at gmail dot com. Did you mean kimlee 4 5 6 at gmail dot com?", "yes"),
+        ("This number belongs to jo at x dot com. Is that your email address?", "no"),
+        ("I heard medium priority. Is that right?", "yes"),
+        ("I heard high priority. Is that right?", "no"),
+        (
+            f"Sorry, I can't find it. Please try again. {ASK_EMAIL}",
+            "kim lee four five six at gmail dot com",
+        ),
+        (
+            "Let's try it letter by letter. Please spell your email address.",
+            "k i m l e e 4 5 6 at gmail dot com",
+        ),
+        (f"Sorry, I didn't catch that. Could you say it another way? {PRIORITY_MENU}", "$2"),
+        ("Thanks for calling. Goodbye.", None),
+    ],
+)
+def test_the_caller_answers_from_what_they_meant(prompt: str, reply: str | None) -> None:
+    assert kim().reply(prompt) == reply
+
+
+def test_not_understood_without_a_question_repeats_the_last_line() -> None:
+    caller = Caller()
+    caller.said("open a ticket please", "How can I help?")
+    assert caller.reply("Sorry, I didn't catch that. Could you say it another way?") == (
+        "open a ticket please"
+    )
+
+
+def test_the_last_question_in_a_prompt_is_the_one_asked() -> None:
+    assert asked(f"You can say, describe the problem. {ASK_EMAIL}") == "email"
+    assert asked("Hello. How can I help?") is None
+
+
+def test_a_menu_answer_becomes_its_key_and_yes_no_menus_too() -> None:
+    assert menu_key(PRIORITY_MENU, "high please") == "$3"
+    assert menu_key("Shall I? Say Yes or No, or press 1 or 2.", "no") == "$2"
+    assert menu_key("What else can I do?", "yes") is None
+
+
+def test_an_address_is_spelled_letter_by_letter_with_the_domain_in_words() -> None:
+    assert spelled("mary-ann_2@contoso.co.uk") == (
+        "m a r y dash a n n underscore 2 at contoso dot co dot uk"
+    )
