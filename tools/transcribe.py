@@ -4,20 +4,23 @@ Every line of tests/data/spoken_emails.tsv and of the held-out intents
 (tests/nlu_holdout.yml, never used for training) is spoken down the phone line of
 tools/spoken.py and recognised by Whisper. The text (not the audio) is written to
 tests/data/recognised_emails.tsv and tests/data/recognised_intents.tsv, which
-`make bench-nlu` scores beside the clean text. Recognition is deterministic on one
-machine; run this again when the voice, the model or the source data change.
+`make bench-nlu` scores beside the clean text. Each line is heard with the hints the
+assistant's <Gather> gives it (TWILIO_SPEECH_HINTS, and the menu's titles for answers
+to a menu). Recognition is deterministic on one machine; run this again when the
+voice, the model, the hints or the source data change.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from tools.environment import PROJECT_ROOT
+from tools.environment import PROJECT_ROOT, load_environment
 from tools.spoken import PhoneLine
 
 DATA = PROJECT_ROOT / "tests" / "data"
@@ -25,8 +28,9 @@ RECOGNISED_EMAILS = DATA / "recognised_emails.tsv"
 RECOGNISED_INTENTS = DATA / "recognised_intents.tsv"
 SPOKEN_EMAILS = DATA / "spoken_emails.tsv"
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
-# What Twilio's <Gather> asks the recogniser to listen for when it asks for an address.
-EMAIL_HINTS = "at, dot, underscore, dash"
+# Menu titles the assistant's <Gather> adds to the configured hints when a line answers
+# a menu: yes or no, and the priorities.
+MENU_HINTS = {"affirm": "Yes, No", "deny": "Yes, No", "inform": "low, medium, high"}
 
 
 def write_tsv(path: Path, header: list[str], rows: list[list[str]]) -> None:
@@ -36,7 +40,14 @@ def write_tsv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
+def gather_hints(intent: str = "") -> str:
+    """The hints of the <Gather> a line answers: TWILIO_SPEECH_HINTS, and menu titles."""
+    configured = os.environ.get("TWILIO_SPEECH_HINTS", "")
+    return ", ".join(hint for hint in (MENU_HINTS.get(intent, ""), configured) if hint)
+
+
 def main() -> int:
+    load_environment()
     with tempfile.TemporaryDirectory() as audio:
         line = PhoneLine(Path(audio))
         with open(SPOKEN_EMAILS, encoding="utf-8", newline="") as emails:
@@ -44,7 +55,7 @@ def main() -> int:
         email_rows = [
             [
                 case["spoken"],
-                line.hear(case["spoken"], f"email{n}", EMAIL_HINTS).text,
+                line.hear(case["spoken"], f"email{n}", gather_hints()).text,
                 case["expected"],
             ]
             for n, case in enumerate(cases)
@@ -54,7 +65,9 @@ def main() -> int:
         intent_rows = [
             [
                 example.get("text"),
-                line.hear(example.get("text"), f"intent{n}").text,
+                line.hear(
+                    example.get("text"), f"intent{n}", gather_hints(example.get("intent"))
+                ).text,
                 example.get("intent"),
             ]
             for n, example in enumerate(examples)
