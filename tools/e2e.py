@@ -263,12 +263,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             if report:
                 report.start_call(test.name)
                 results = run_test(test, call, config, report.caller_line, MAX_REPAIRS)
+                report.end_call(passed(test, results), transferred=call.last.dialed is not None)
             else:
                 results = run_test(test, call, config)
             print_results(test, results)
             outcomes.append(passed(test, results))
     if report:
-        return report.summarise(outcomes)
+        return report.summarise()
     print(f"{sum(outcomes)} passed, {outcomes.count(False)} failed")
     return 0 if all(outcomes) else 1
 

@@ -27,6 +27,8 @@ class SpokenLine:
 class SpokenCall:
     name: str
     lines: list[SpokenLine] = field(default_factory=list)
+    # "completed" (the script's goal reached), "to a person" or "failed".
+    outcome: str = ""
 
     @property
     def word_error_rate(self) -> float:
@@ -51,6 +53,12 @@ class SpokenReport:
     def start_call(self, name: str) -> None:
         self.calls.append(SpokenCall(name))
 
+    def end_call(self, completed: bool, transferred: bool) -> None:
+        """Records how the call ended: a failed call may still have reached a person."""
+        self.calls[-1].outcome = (
+            "completed" if completed else "to a person" if transferred else "failed"
+        )
+
     def caller_line(self, line: str, listening: Heard) -> tuple[str, float]:
         """Speaks the line to the <Gather> the caller is answering, with its hints."""
         call = self.calls[-1]
@@ -67,21 +75,22 @@ class SpokenReport:
         )
         return recognised.text, recognised.confidence
 
-    def summarise(self, outcomes: list[bool]) -> int:
+    def summarise(self) -> int:
         """Prints the figures; 1 when fewer calls than the target reached their goal."""
         print("\nWord error rate per call:")
-        for call, completed in zip(self.calls, outcomes, strict=True):
-            mark = "completed" if completed else "FAILED"
-            print(
-                f"  {call.word_error_rate:5.0%}  {len(call.lines):2d} lines  {mark:9}  {call.name}"
-            )
+        for call in self.calls:
+            rate = call.word_error_rate
+            print(f"  {rate:5.0%}  {len(call.lines):2d} lines  {call.outcome:11}  {call.name}")
         lines = [line for call in self.calls for line in call.lines]
-        completion = sum(outcomes) / max(len(outcomes), 1)
-        rate = overall_word_error_rate(lines)
-        print(f"Word error rate: {rate:.1%} over {len(lines)} caller lines")
+        completed = sum(call.outcome == "completed" for call in self.calls)
+        to_a_person = sum(call.outcome == "to a person" for call in self.calls)
+        completion = completed / max(len(self.calls), 1)
         print(
-            f"Calls completed: {sum(outcomes)} of {len(outcomes)} "
-            f"({completion:.0%}, target {COMPLETION_TARGET:.0%})"
+            f"Word error rate: {overall_word_error_rate(lines):.1%} over {len(lines)} caller lines"
+        )
+        print(
+            f"Calls completed: {completed} of {len(self.calls)} ({completion:.0%}, target "
+            f"{COMPLETION_TARGET:.0%}); handed to a person instead: {to_a_person}"
         )
         print(f"Audio of every caller line in {self.audio_dir}")
         return 0 if completion >= COMPLETION_TARGET else 1
