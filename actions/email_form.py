@@ -96,8 +96,11 @@ class ActionAskEmail(UsesIncidentBackend, Action):
         return caller.email if caller else None
 
 
+SPELLING_RESPONSE = "utter_ask_email_spelled"
+
+
 def _question(spell: bool) -> str:
-    return "utter_ask_email_spelled" if spell else "utter_ask_email"
+    return SPELLING_RESPONSE if spell else "utter_ask_email"
 
 
 class EmailFormValidation(UsesIncidentBackend, FormValidationAction):

@@ -66,8 +66,11 @@ def _validate() -> set[str]:
         training_data_paths=[str(PROJECT_ROOT / "data")],
     )
     domain = importer.get_domain()
-    asked_by_forms = {
-        f"utter_ask_{slot}" for form in domain.forms.values() for slot in form["required_slots"]
+    required = {slot for form in domain.forms.values() for slot in form["required_slots"]}
+    # A slot with a `heard_<slot>` slot is read back with `utter_ask_heard_<slot>`.
+    slot_names = {slot.name for slot in domain.slots}
+    asked_by_forms = {f"utter_ask_{slot}" for slot in required} | {
+        f"utter_ask_heard_{slot}" for slot in required if f"heard_{slot}" in slot_names
     }
     used_elsewhere = (
         asked_by_forms

@@ -40,6 +40,22 @@ def make_tracker(
     )
 
 
+def answering_read_back(
+    slot: str,
+    heard: str,
+    intent: str,
+    entities: list[dict[str, Any]],
+    metadata: dict[str, Any],
+) -> Tracker:
+    """A tracker right after the caller answered "I heard <heard>. Is that right?"."""
+    return make_tracker(
+        {"requested_slot": slot, f"heard_{slot}": heard},
+        intent=intent,
+        entities=entities,
+        metadata=metadata,
+    )
+
+
 def responses(dispatcher: CollectingDispatcher) -> list[str | None]:
     """The names of the responses an action sent, in order."""
     return [message.get("response") for message in dispatcher.messages]

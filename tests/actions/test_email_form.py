@@ -12,7 +12,7 @@ from actions.email_form import ActionAskEmail
 from actions.forms import ValidateIncidentStatusForm, ValidateOpenIncidentForm
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
-from tests.actions.conftest import make_tracker, responses
+from tests.actions.conftest import answering_read_back, make_tracker, responses
 from tools.servicenow_server import ServiceNowTestServer
 
 SPOKEN = {"CallSid": "CA1", "twilio_confidence": 0.9}
@@ -136,20 +136,37 @@ async def test_yes_is_an_answer_only_to_the_previous_address_question(
     assert await form.extract_email(dispatcher, tracker, domain) == {}
 
 
+async def heard_then_asked(
+    backend: ServiceNowIncidents,
+    heard: str,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> dict[str, Any]:
+    """Validates a spoken address, then asks the email question: the slots set between."""
+    tracker = make_tracker(
+        {"requested_slot": "email"},
+        metadata=SPOKEN,
+        entities=[{"entity": "email", "value": heard}],
+    )
+    slots = await ValidateIncidentStatusForm(backend).validate_email(
+        heard, dispatcher, tracker, domain
+    )
+    assert dispatcher.messages == []
+    tracker.slots.update(slots)
+    await ActionAskEmail(backend).run(dispatcher, tracker, domain)
+    return slots
+
+
 async def test_a_spoken_address_in_the_directory_is_read_back_before_use(
     servicenow_backend: ServiceNowIncidents,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
 ) -> None:
-    tracker = make_tracker({"requested_slot": "email"}, metadata=SPOKEN)
-    form = ValidateIncidentStatusForm(servicenow_backend)
-    slots = await form.validate_email("jane.doe@example.com", dispatcher, tracker, domain)
-    assert slots == {"email": None, "heard_email": "jane.doe@example.com"}
-    assert dispatcher.messages == []
-    tracker.slots.update(slots)
-    await ActionAskEmail(servicenow_backend).run(dispatcher, tracker, domain)
+    heard = "jane.doe@example.com"
+    slots = await heard_then_asked(servicenow_backend, heard, dispatcher, domain)
+    assert slots == {"email": None, "heard_email": heard}
     assert responses(dispatcher) == ["utter_ask_heard_email"]
-    assert dispatcher.messages[0]["email"] == "jane.doe@example.com"
+    assert dispatcher.messages[0]["email"] == heard
 
 
 async def test_a_misheard_address_close_to_one_entry_is_offered_as_that_entry(
@@ -158,16 +175,8 @@ async def test_a_misheard_address_close_to_one_entry_is_offered_as_that_entry(
     domain: dict[str, Any],
 ) -> None:
     heard = "jane.do@example.com"
-    tracker = make_tracker(
-        {"requested_slot": "email"},
-        metadata=SPOKEN,
-        entities=[{"entity": "email", "value": heard}],
-    )
-    form = ValidateIncidentStatusForm(servicenow_backend)
-    slots = await form.validate_email(heard, dispatcher, tracker, domain)
+    slots = await heard_then_asked(servicenow_backend, heard, dispatcher, domain)
     assert slots == {"email": None, "heard_email": "jane.doe@example.com"}
-    tracker.slots.update(slots)
-    await ActionAskEmail(servicenow_backend).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_ask_did_you_mean_email"]
     assert dispatcher.messages[0]["email"] == heard
     assert dispatcher.messages[0]["suggestion"] == "jane.doe@example.com"
@@ -225,12 +234,7 @@ async def test_the_answer_to_a_read_back(
     entities: list[dict[str, Any]],
     expected: dict[str, Any],
 ) -> None:
-    tracker = make_tracker(
-        {"requested_slot": "email", "heard_email": "jane.doe@example.com"},
-        intent=intent,
-        entities=entities,
-        metadata=SPOKEN,
-    )
+    tracker = answering_read_back("email", "jane.doe@example.com", intent, entities, SPOKEN)
     form = ValidateIncidentStatusForm(store)
     assert await form.extract_email(dispatcher, tracker, domain) == expected
 

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateOpenIncidentForm
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import answering_read_back, make_tracker
 
 
 @pytest.mark.parametrize(
@@ -57,12 +57,7 @@ async def test_the_answer_to_a_priority_read_back(
     entities: list[dict[str, Any]],
     expected: dict[str, Any],
 ) -> None:
-    tracker = make_tracker(
-        {"requested_slot": "priority", "heard_priority": "high"},
-        intent=intent,
-        entities=entities,
-        metadata=SPOKEN_UNSURE,
-    )
+    tracker = answering_read_back("priority", "high", intent, entities, SPOKEN_UNSURE)
     form = ValidateOpenIncidentForm()
     assert await form.extract_priority(dispatcher, tracker, domain) == expected
 
