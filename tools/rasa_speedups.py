@@ -8,6 +8,12 @@ several action calls. A validator built once from the same schema checks an answ
 about 1.4 ms. Answers are validated exactly as before: the same schema, the same first
 error (`best_match`), the same message, the same `ValidationError`.
 
+`Event.resolve_by_type` finds an event's class by walking every subclass of `Event`
+(about 60, recursively, with an `inspect.isabstract` check each) for every event that
+is read: loading a call's tracker from the SQL or Redis store does that once per stored
+event, every turn. The class found for a name is kept, so each name is looked up once;
+a name never seen still gets Rasa's own walk and its answer or error.
+
 Installed by `tools/rasa_cli.py` (`make run`, the Dockerfile's entrypoint) and by the
 tests; nothing in site-packages is edited.
 """
@@ -21,8 +27,11 @@ from jsonschema import ValidationError, validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.events import Event
 
 _ORIGINAL = RemoteAction._validate_action_result
+_ORIGINAL_RESOLVE = Event.resolve_by_type
+_EVENT_CLASSES: dict[str, type[Event]] = {}
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,13 +55,28 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     raise error
 
 
+def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    known = _EVENT_CLASSES.get(type_name)
+    if known is not None:
+        return known
+    found = _ORIGINAL_RESOLVE(type_name, default)
+    if found is not None and found is not default:
+        _EVENT_CLASSES[type_name] = found
+    return found
+
+
 def install() -> None:
-    """Replaces the validation of action server answers with the prebuilt validator."""
+    """Replaces the validation of action server answers with the prebuilt validator, and
+    the event class lookup with one that remembers its answers."""
     RemoteAction._validate_action_result = _validate_action_result
+    Event.resolve_by_type = staticmethod(_resolve_by_type)
 
 
 def installed() -> bool:
-    return RemoteAction._validate_action_result is _validate_action_result
+    return (
+        RemoteAction._validate_action_result is _validate_action_result
+        and Event.resolve_by_type is _resolve_by_type
+    )
 
 
 def original_validation(action: RemoteAction, result: dict[str, Any]) -> bool:
