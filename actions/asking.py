@@ -78,7 +78,8 @@ class AskAgainAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        heard = pending(tracker, self.slot)
+        # Only slots with a `heard_<slot>` slot in the domain are ever read back.
+        heard = pending(tracker, self.slot) if heard_slot(self.slot) in domain["slots"] else None
         if heard is not None:
             dispatcher.utter_message(response=f"utter_ask_heard_{self.slot}", **{self.slot: heard})
             return []

@@ -40,7 +40,8 @@ SCRIPT = (
     "yes",
     "thanks bye",
 )
-BUILT_IN_CREDENTIALS = "twilio_voice:\n  initial_prompt: hello\n"
+# Rasa's channel, kept from failing on text-less messages (tools/bench_baseline.py).
+BUILT_IN_CREDENTIALS = "tools.bench_baseline.TextOnlyTwilioVoiceInput:\n  initial_prompt: hello\n"
 IN_MEMORY_ENDPOINTS = (
     "action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n  headers:\n"
     "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
