@@ -65,6 +65,11 @@ class IncidentServiceError(Exception):
     """The backend could not answer; the message is for the log, never for the caller."""
 
 
+class IncidentRejected(IncidentServiceError):
+    """The incident system refused this record itself (HTTP 400 or 422): sending the
+    same record again would be refused again."""
+
+
 class IncidentBackend(Protocol):
     """What the actions need from an incident system."""
 

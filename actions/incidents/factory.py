@@ -12,7 +12,8 @@ from typing import TypeVar
 
 from actions.incidents import IncidentBackend
 from actions.incidents.embedded import EmbeddedIncidentStore
-from actions.incidents.outbox import Outbox, OutboxWorker, ReliableServiceNow
+from actions.incidents.outbox import RETRY_FIRST_SECONDS, Outbox
+from actions.incidents.reliable import OutboxWorker, ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
 
 DEFAULT_INCIDENT_DB = "var/incidents.db"
@@ -30,11 +31,12 @@ def incident_backend() -> IncidentBackend:
     config = ServiceNowConfig.from_environment()
     if config is None:
         return EmbeddedIncidentStore(Path(os.environ.get("INCIDENT_DB_PATH", DEFAULT_INCIDENT_DB)))
+    retry_seconds = float(os.environ.get("OUTBOX_RETRY_SECONDS") or RETRY_FIRST_SECONDS)
     backend = ReliableServiceNow(
         ServiceNowIncidents(config),
-        Outbox(Path(os.environ.get("OUTBOX_DB_PATH", DEFAULT_OUTBOX_DB))),
+        Outbox(Path(os.environ.get("OUTBOX_DB_PATH", DEFAULT_OUTBOX_DB)), retry_seconds),
     )
-    OutboxWorker(backend, float(os.environ.get("OUTBOX_RETRY_SECONDS") or 30)).start()
+    OutboxWorker(backend, retry_seconds).start()
     return backend
 
 

@@ -1,19 +1,20 @@
-"""Nothing lost: incidents ServiceNow could not take wait in a local outbox until it can."""
+"""The outbox: incidents ServiceNow could not take, kept in SQLite until it can.
+
+Each entry backs off on its own (OUTBOX_RETRY_SECONDS, 30 s by default, doubling, at
+most an hour), so one that keeps failing never holds up the ones behind it. An entry
+ServiceNow refuses outright (HTTP 400 or 422: the record itself, not the connection) is
+dead-lettered with the reason: kept, logged as an error and counted, never retried
+blindly. The caller still hears it as waiting to be filed; a person has to look at it.
+"""
 
 from __future__ import annotations
 
-import logging
-import threading
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
+from pathlib import Path
 
-from actions.incidents import Caller, Incident, IncidentServiceError, IncidentState
-from actions.incidents.servicenow import ServiceNowIncidents
+from actions.incidents import Caller, Incident, IncidentState
 from actions.incidents.sqlite import SQLiteFile
-from actions.privacy import mask_email
-
-logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
@@ -24,9 +25,34 @@ CREATE TABLE IF NOT EXISTS pending (
     description TEXT NOT NULL,
     priority TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL DEFAULT '',
+    dead_reason TEXT NOT NULL DEFAULT ''
 );
 """
+# Columns added since the first outbox files were written, with their definitions.
+_ADDED_COLUMNS = {
+    "next_attempt_at": "TEXT NOT NULL DEFAULT ''",
+    "dead_reason": "TEXT NOT NULL DEFAULT ''",
+}
+RETRY_FIRST_SECONDS = 30.0
+RETRY_LONGEST_SECONDS = 3600.0
+
+
+def retry_delay(attempts: int, first_seconds: float = RETRY_FIRST_SECONDS) -> timedelta:
+    """How long an entry waits after its `attempts`-th failed delivery: doubling from
+    `first_seconds`, at most an hour."""
+    seconds = first_seconds * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, RETRY_LONGEST_SECONDS))
+
+
+@dataclass(frozen=True)
+class OutboxDepth:
+    """What the outbox holds: entries waiting, the oldest one's age, and dead letters."""
+
+    waiting: int
+    oldest_seconds: float
+    dead: int
 
 
 @dataclass(frozen=True)
@@ -57,6 +83,15 @@ class Outbox(SQLiteFile):
 
     SCHEMA = _SCHEMA
 
+    def __init__(self, path: Path, first_retry_seconds: float = RETRY_FIRST_SECONDS) -> None:
+        super().__init__(path)
+        self._first_retry_seconds = first_retry_seconds
+        with self._connection() as connection:
+            present = {row[1] for row in connection.execute("PRAGMA table_info(pending)")}
+            for column, definition in _ADDED_COLUMNS.items():
+                if column not in present:
+                    connection.execute(f"ALTER TABLE pending ADD COLUMN {column} {definition}")
+
     def add(self, incident: PendingIncident) -> None:
         with self._connection() as connection:
             connection.execute(
@@ -86,120 +121,75 @@ class Outbox(SQLiteFile):
             args = (caller.email.lower(),)
         with self._connection() as connection:
             rows = connection.execute(query + " ORDER BY recorded_at, rowid", args).fetchall()
-        return [
-            PendingIncident(
-                correlation_id=row[0],
-                caller=Caller(sys_id=row[1], email=row[2]),
-                title=row[3],
-                description=row[4],
-                priority=row[5],
-                recorded_at=datetime.fromisoformat(row[6]),
-            )
-            for row in rows
-        ]
+        return _incidents(rows)
+
+    def due(self, now: datetime) -> list[PendingIncident]:
+        """Entries to try now: not dead-lettered, their wait over; least tried first."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT * FROM pending WHERE dead_reason = '' AND next_attempt_at <= ?"
+                " ORDER BY next_attempt_at, recorded_at, rowid",
+                (now.isoformat(),),
+            ).fetchall()
+        return _incidents(rows)
+
+    def dead_letters(self) -> list[tuple[PendingIncident, str]]:
+        """Entries ServiceNow refused, with the reason."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT * FROM pending WHERE dead_reason != '' ORDER BY recorded_at, rowid"
+            ).fetchall()
+        return [(incident, row[9]) for incident, row in zip(_incidents(rows), rows, strict=True)]
+
+    def depth(self, now: datetime) -> OutboxDepth:
+        with self._connection() as connection:
+            waiting, oldest = connection.execute(
+                "SELECT count(*), min(recorded_at) FROM pending WHERE dead_reason = ''"
+            ).fetchone()
+            [dead] = connection.execute(
+                "SELECT count(*) FROM pending WHERE dead_reason != ''"
+            ).fetchone()
+        age = (now - datetime.fromisoformat(oldest)).total_seconds() if oldest else 0.0
+        return OutboxDepth(waiting, age, dead)
 
     def delivered(self, correlation_id: str) -> None:
         with self._connection() as connection:
             connection.execute("DELETE FROM pending WHERE correlation_id = ?", (correlation_id,))
 
-    def attempted(self, correlation_id: str) -> None:
+    def retry_later(self, correlation_id: str, now: datetime) -> None:
+        """Counts a failed delivery and puts the entry's next try off, longer each time."""
+        with self._connection() as connection:
+            [attempts] = connection.execute(
+                "UPDATE pending SET attempts = attempts + 1 WHERE correlation_id = ?"
+                " RETURNING attempts",
+                (correlation_id,),
+            ).fetchone()
+            connection.execute(
+                "UPDATE pending SET next_attempt_at = ? WHERE correlation_id = ?",
+                (
+                    (now + retry_delay(attempts, self._first_retry_seconds)).isoformat(),
+                    correlation_id,
+                ),
+            )
+
+    def dead_letter(self, correlation_id: str, reason: str) -> None:
         with self._connection() as connection:
             connection.execute(
-                "UPDATE pending SET attempts = attempts + 1 WHERE correlation_id = ?",
-                (correlation_id,),
+                "UPDATE pending SET attempts = attempts + 1, dead_reason = ?"
+                " WHERE correlation_id = ?",
+                (reason or "refused", correlation_id),
             )
 
 
-class ReliableServiceNow:
-    """ServiceNow behind an outbox: a failed create is recorded and delivered later, once."""
-
-    def __init__(self, servicenow: ServiceNowIncidents, outbox: Outbox) -> None:
-        self._servicenow = servicenow
-        self._outbox = outbox
-        self._delivering = threading.Lock()
-
-    registers_new_callers = False
-
-    def find_caller_by_email(self, email: str) -> Caller | None:
-        return self._servicenow.find_caller_by_email(email)
-
-    def addresses_like(self, email: str) -> list[str]:
-        return self._servicenow.addresses_like(email)
-
-    def find_caller_by_phone(self, phone: str) -> Caller | None:
-        return self._servicenow.find_caller_by_phone(phone)
-
-    def bind_phone(self, caller: Caller, phone: str) -> Caller:
-        return self._servicenow.bind_phone(caller, phone)
-
-    def create_incident(
-        self, caller: Caller, title: str, description: str, priority: str
-    ) -> Incident:
-        correlation_id = uuid.uuid4().hex
-        try:
-            return self._servicenow.create_incident(
-                caller, title, description, priority, correlation_id=correlation_id
-            )
-        except IncidentServiceError as error:
-            logger.warning(
-                "Recorded an incident for %s in the outbox: %s", mask_email(caller.email), error
-            )
-            pending = PendingIncident(
-                correlation_id=correlation_id,
-                caller=caller,
-                title=title,
-                description=description,
-                priority=priority,
-                recorded_at=datetime.now(timezone.utc).replace(microsecond=0),
-            )
-            self._outbox.add(pending)
-            return pending.as_incident()
-
-    def list_incidents(self, caller: Caller) -> list[Incident]:
-        waiting = [pending.as_incident() for pending in reversed(self._outbox.pending(caller))]
-        return waiting + self._servicenow.list_incidents(caller)
-
-    def deliver_pending(self) -> int:
-        """Files what the outbox holds; stops at the first failure. Returns how many went."""
-        delivered = 0
-        with self._delivering:
-            for pending in self._outbox.pending():
-                try:
-                    # A create that timed out may still have reached ServiceNow.
-                    filed = self._servicenow.find_incident_by_correlation(pending.correlation_id)
-                    if filed is None:
-                        filed = self._servicenow.create_incident(
-                            pending.caller,
-                            pending.title,
-                            pending.description,
-                            pending.priority,
-                            correlation_id=pending.correlation_id,
-                        )
-                except IncidentServiceError as error:
-                    self._outbox.attempted(pending.correlation_id)
-                    logger.warning("Outbox delivery paused: %s", error)
-                    break
-                self._outbox.delivered(pending.correlation_id)
-                logger.info("Delivered a recorded incident as %s", filed.number)
-                delivered += 1
-        return delivered
-
-
-class OutboxWorker(threading.Thread):
-    """Retries the outbox in the background of the action server."""
-
-    def __init__(self, backend: ReliableServiceNow, interval_seconds: float) -> None:
-        super().__init__(name="incident-outbox", daemon=True)
-        self._backend = backend
-        self._interval = interval_seconds
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.wait(self._interval):
-            try:
-                self._backend.deliver_pending()
-            except Exception:
-                logger.exception("Outbox delivery failed unexpectedly")
-
-    def stop(self) -> None:
-        self._stopped.set()
+def _incidents(rows: list[tuple]) -> list[PendingIncident]:
+    return [
+        PendingIncident(
+            correlation_id=row[0],
+            caller=Caller(sys_id=row[1], email=row[2]),
+            title=row[3],
+            description=row[4],
+            priority=row[5],
+            recorded_at=datetime.fromisoformat(row[6]),
+        )
+        for row in rows
+    ]

@@ -14,7 +14,13 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from actions.directory import CANDIDATE_LIMIT, candidate_patterns
-from actions.incidents import Caller, Incident, IncidentServiceError, IncidentState
+from actions.incidents import (
+    Caller,
+    Incident,
+    IncidentRejected,
+    IncidentServiceError,
+    IncidentState,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +33,9 @@ USER_FIELDS = "sys_id,email,name,phone,mobile_phone"
 INCIDENT_FIELDS = "number,short_description,description,urgency,state,opened_at"
 # Enough for "three most recent, and N more" without paging through a caller's history.
 LIST_LIMIT = 50
+# Statuses that refuse the record itself; 401 and 403 refuse the credentials, which a
+# fix of the configuration cures for every record alike.
+REJECTED_RECORD = (400, 422)
 _SERVICENOW_TIME = "%Y-%m-%d %H:%M:%S"
 
 
@@ -183,6 +192,8 @@ class ServiceNowIncidents:
             )
         except requests.RequestException as error:
             raise IncidentServiceError(f"ServiceNow {method} {table} failed: {error}") from error
+        if reply.status_code in REJECTED_RECORD:
+            raise IncidentRejected(_describe_failure(method, table, reply))
         if reply.status_code >= 400:
             raise IncidentServiceError(_describe_failure(method, table, reply))
         try:

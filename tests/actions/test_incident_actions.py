@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.incident_actions import ActionCheckIncidentStatus, ActionOpenIncident, spoken_date
 from actions.incidents.embedded import EmbeddedIncidentStore
-from actions.incidents.outbox import Outbox, ReliableServiceNow
+from actions.incidents.outbox import Outbox
+from actions.incidents.reliable import ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.actions.conftest import make_tracker, responses
 from tests.conftest import servicenow_config

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from actions.incidents import Caller, IncidentServiceError
-from actions.incidents.outbox import Outbox, OutboxWorker, ReliableServiceNow
+from actions.incidents.outbox import Outbox, retry_delay
+from actions.incidents.reliable import OutboxWorker, ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
 from tools.servicenow_server import ServiceNowTestServer
@@ -22,6 +25,10 @@ def outbox(tmp_path: Path) -> Outbox:
 @pytest.fixture
 def reliable(servicenow: ServiceNowTestServer, outbox: Outbox) -> ReliableServiceNow:
     return ReliableServiceNow(ServiceNowIncidents(servicenow_config(servicenow)), outbox)
+
+
+# Past every entry's wait for its next try.
+LATER = datetime.now(timezone.utc) + timedelta(days=1)
 
 
 def jane(backend: ReliableServiceNow) -> Caller:
@@ -49,8 +56,8 @@ def test_an_outage_records_the_incident_and_recovery_files_it_once(
     [listed] = reliable.list_incidents(caller)
     assert listed.pending and listed.title == "VPN down"
 
-    assert reliable.deliver_pending() == 1
-    assert reliable.deliver_pending() == 0
+    assert reliable.deliver_pending(now=LATER) == 1
+    assert reliable.deliver_pending(now=LATER) == 0
     assert outbox.pending() == []
     [row] = filed(servicenow, "VPN down")
     assert (row["urgency"], row["caller_id"]) == ("1", caller.sys_id)
@@ -129,3 +136,77 @@ def test_listing_during_an_outage_is_an_error_not_an_empty_list(
     servicenow.faults.down = True
     with pytest.raises(IncidentServiceError):
         reliable.list_incidents(caller)
+
+
+def record_during_outage(
+    servicenow: ServiceNowTestServer, reliable: ReliableServiceNow, titles: list[str]
+) -> None:
+    caller = jane(reliable)
+    servicenow.faults.down = True
+    for title in titles:
+        reliable.create_incident(caller, title, "d", "low")
+    servicenow.faults.down = False
+
+
+def test_a_refused_entry_is_dead_lettered_and_the_others_are_filed(
+    servicenow: ServiceNowTestServer,
+    outbox: Outbox,
+    reliable: ReliableServiceNow,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    record_during_outage(servicenow, reliable, ["First", "Refused", "Third"])
+    servicenow.faults.invalid_titles = {"Refused"}
+    assert reliable.deliver_pending(now=LATER) == 2
+    assert [len(filed(servicenow, t)) for t in ("First", "Refused", "Third")] == [1, 0, 1]
+    [(dead, reason)] = outbox.dead_letters()
+    assert dead.title == "Refused" and "400 Data Policy Exception" in reason
+    assert outbox.depth(LATER).dead == 1 and outbox.depth(LATER).waiting == 0
+    assert "dead-lettered" in caplog.text and "jane.doe@example.com" not in caplog.text
+    # Never retried blindly, and still heard by the caller as waiting to be filed.
+    assert reliable.deliver_pending(now=LATER + timedelta(days=30)) == 0
+    assert [i.title for i in reliable.list_incidents(jane(reliable)) if i.pending] == ["Refused"]
+
+
+def test_an_entry_that_fails_waits_longer_each_time_and_blocks_nobody(
+    servicenow: ServiceNowTestServer, outbox: Outbox, reliable: ReliableServiceNow
+) -> None:
+    record_during_outage(servicenow, reliable, ["Flaky", "Behind"])
+    now = datetime.now(timezone.utc)
+    servicenow.faults.server_errors = 100
+    assert reliable.deliver_pending(now=now) == 0
+    assert [p.title for p in outbox.due(now)] == ["Behind"]
+    servicenow.faults.server_errors = 0
+    assert reliable.deliver_pending(now=now) == 1
+    assert len(filed(servicenow, "Behind")) == 1
+    assert outbox.due(now + timedelta(seconds=29)) == []
+    assert [p.title for p in outbox.due(now + timedelta(seconds=30))] == ["Flaky"]
+    depth = outbox.depth(now + timedelta(seconds=30))
+    assert depth.waiting == 1 and depth.oldest_seconds >= 30
+
+
+def test_retries_back_off_from_thirty_seconds_to_an_hour() -> None:
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 8, 20)] == [
+        30,
+        60,
+        120,
+        3600,
+        3600,
+    ]
+
+
+def test_an_outbox_written_before_dead_letters_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE pending (correlation_id TEXT PRIMARY KEY, caller_sys_id TEXT NOT NULL,"
+            " caller_email TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,"
+            " priority TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+            " attempts INTEGER NOT NULL DEFAULT 0)"
+        )
+        connection.execute(
+            "INSERT INTO pending VALUES ('c1', 's1', 'a@example.com', 'Old', 'd', 'low',"
+            " '2026-01-01T00:00:00+00:00', 3)"
+        )
+    upgraded = Outbox(path)
+    assert [p.title for p in upgraded.due(LATER)] == ["Old"]
+    assert upgraded.dead_letters() == []
