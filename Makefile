@@ -15,13 +15,14 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call forget servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
 	@echo "make shell  talk to the assistant in the terminal"
 	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
+	@echo "make forget PHONE=+1... EMAIL=...  delete one caller's conversations"
 	@echo "make bench       start-up time, memory and turn latency of the stack, over phone calls"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
 	@echo "make transcripts the test data through the phone line, for make bench-nlu"
@@ -118,6 +119,12 @@ servicenow: $(INSTALLED)
 
 call: $(INSTALLED)
 	$(PY) -m tools.call
+
+# Deletes one caller's conversations and outbox entries: make forget PHONE=+1... EMAIL=...
+PHONE ?=
+EMAIL ?=
+forget: $(INSTALLED)
+	$(PY) -m tools.forget --phone "$(PHONE)" --email "$(EMAIL)"
 
 # Shipped files are checked statically: no Docker engine runs here.
 ship-check: $(INSTALLED)

@@ -2,7 +2,8 @@
 
 Without `REDIS_URL`: the SQL tracker store (SQLite by default) and an in-memory lock
 store, for one server. With `REDIS_URL`: Rasa's Redis tracker and lock stores, so that
-several server replicas can serve any turn of any call.
+several server replicas can serve any turn of any call. Either way conversations are
+deleted after `CONVERSATION_RETENTION_DAYS` (retention.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, Re
 from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
+
+from retention import SECONDS_PER_DAY, PurgeWorker, retention_days
 
 
 def redis_settings(url: str) -> dict[str, Any]:
@@ -43,18 +46,34 @@ class TrackerStoreFromEnvironment:
         event_broker: EventBroker | None = None,
         **_endpoint_settings: Any,
     ) -> TrackerStore:
-        redis_url = os.environ.get("REDIS_URL", "")
-        if redis_url:
-            return RedisTrackerStore(domain, event_broker=event_broker, **redis_settings(redis_url))
-        return SQLTrackerStore(
+        store = configured_tracker_store(domain, event_broker)
+        if isinstance(store, SQLTrackerStore):
+            PurgeWorker(store, retention_days()).start()
+        return store
+
+
+def configured_tracker_store(
+    domain: Domain, event_broker: EventBroker | None = None
+) -> TrackerStore:
+    """Redis when `REDIS_URL` is set, each tracker expiring after the retention period;
+    else the SQL store of the `TRACKER_STORE_*` settings."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url:
+        return RedisTrackerStore(
             domain,
-            dialect=os.environ.get("TRACKER_STORE_DIALECT", "sqlite"),
-            host=os.environ.get("TRACKER_STORE_HOST") or None,
-            db=os.environ.get("TRACKER_STORE_DB", "var/tracker.db"),
-            username=os.environ.get("TRACKER_STORE_USER") or None,
-            password=os.environ.get("TRACKER_STORE_PASSWORD") or None,
             event_broker=event_broker,
+            record_exp=round(retention_days() * SECONDS_PER_DAY),
+            **redis_settings(redis_url),
         )
+    return SQLTrackerStore(
+        domain,
+        dialect=os.environ.get("TRACKER_STORE_DIALECT", "sqlite"),
+        host=os.environ.get("TRACKER_STORE_HOST") or None,
+        db=os.environ.get("TRACKER_STORE_DB", "var/tracker.db"),
+        username=os.environ.get("TRACKER_STORE_USER") or None,
+        password=os.environ.get("TRACKER_STORE_PASSWORD") or None,
+        event_broker=event_broker,
+    )
 
 
 class LockStoreFromEnvironment:

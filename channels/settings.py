@@ -23,6 +23,17 @@ TWILIO_CONNECT_SECONDS = 5.0
 RESPONSE_MARGIN_SECONDS = 1.0
 
 
+DEFAULT_RECORDING_NOTICE = "This call may be recorded."
+
+
+def _recording_notice(value: str) -> str:
+    """CALL_RECORDING_NOTICE: true says the default sentence, other text is said as it is."""
+    value = value.strip()
+    if _flag(value, False):
+        return DEFAULT_RECORDING_NOTICE
+    return "" if value.lower() in {"", "false", "0", "no", "off"} else value
+
+
 def _flag(value: str | None, default: bool) -> bool:
     return default if value is None or value == "" else value.strip().lower() in _TRUE
 
@@ -48,6 +59,8 @@ class VoiceSettings:
     connection_overrides: str = ""
     production: bool = False
     proxies_trusted: bool = False
+    # Said before the greeting of every call; empty says nothing.
+    recording_notice: str = ""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> VoiceSettings:
@@ -74,6 +87,7 @@ class VoiceSettings:
             dial_timeout=int(environ.get("TWILIO_DIAL_TIMEOUT") or defaults.dial_timeout),
             connection_overrides=environ.get("TWILIO_CONNECTION_OVERRIDES", "").lstrip("#"),
             production=environ.get("TWILIO_ENVIRONMENT", "").strip().lower() == "production",
+            recording_notice=_recording_notice(environ.get("CALL_RECORDING_NOTICE", "")),
             proxies_trusted=bool(
                 environ.get("SANIC_PROXIES_COUNT") or environ.get("SANIC_FORWARDED_SECRET")
             ),

@@ -253,7 +253,7 @@ class TwilioVoiceInput(InputChannel):
                 call.call_sid, output, call.metadata
             )
             await agent.trigger_intent(GREETING_INTENT, [], output, tracker)
-        return output.twiml(self.settings, self._next(call))
+        return output.twiml(self.settings, self._next(call), self.settings.recording_notice)
 
     async def _after_silence(self, request: Request, call: CallTurn) -> VoiceResponse:
         if call.silences >= self.settings.max_silences:

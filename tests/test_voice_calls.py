@@ -13,7 +13,7 @@ def test_a_call_opens_an_incident_and_checks_its_status_by_voice_and_keypad(
     stack: RunningStack,
 ) -> None:
     phone = stack.call()
-    assert phone.start().text.startswith("Hello, this is the I T help desk.")
+    assert phone.start().text.startswith("Hello, this is the I T help desk's automated assistant.")
     assert phone.say("um i can't reset my password").text == "What is your email address?"
     assert phone.say("it's abraham.lincoln@example.com").text == (
         "I heard abraham dot lincoln at example dot com. Is that right? "

@@ -172,6 +172,14 @@ class Outbox(SQLiteFile):
                 ),
             )
 
+    def forget(self, email: str) -> int:
+        """Deletes every entry recorded for this address; returns how many."""
+        with self._connection() as connection:
+            cursor = connection.execute(
+                "DELETE FROM pending WHERE caller_email = ?", (email.strip().lower(),)
+            )
+        return cursor.rowcount
+
     def dead_letter(self, correlation_id: str, reason: str) -> None:
         with self._connection() as connection:
             connection.execute(

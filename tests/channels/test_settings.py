@@ -155,3 +155,19 @@ def test_production_behind_a_trusted_proxy_needs_no_public_url() -> None:
         {"TWILIO_AUTH_TOKEN": "s", "TWILIO_ENVIRONMENT": "production", "SANIC_PROXIES_COUNT": "1"}
     )
     assert settings.proxies_trusted
+
+
+@pytest.mark.parametrize(
+    ("value", "notice"),
+    [
+        ("", ""),
+        ("false", ""),
+        ("true", "This call may be recorded."),
+        ("Calls are recorded for training.", "Calls are recorded for training."),
+    ],
+)
+def test_a_recording_notice_is_said_only_where_configured(value: str, notice: str) -> None:
+    settings = VoiceSettings.from_environment(
+        {"TWILIO_AUTH_TOKEN": "secret", "CALL_RECORDING_NOTICE": value}
+    )
+    assert settings.recording_notice == notice

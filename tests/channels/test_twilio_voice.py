@@ -56,7 +56,7 @@ def test_behind_a_proxy_the_public_url_is_what_counts(voice: VoiceServer) -> Non
 def test_a_new_call_is_greeted_without_an_invented_utterance(voice: VoiceServer) -> None:
     phone = call(voice)
     heard = phone.start()
-    assert heard.text.startswith("Hello, this is the I T help desk.")
+    assert heard.text.startswith("Hello, this is the I T help desk's automated assistant.")
     assert heard.answer_url is not None and not heard.ended
     tracker = run_in_server(voice, voice.agent.tracker_store.retrieve(phone.call_sid))
     [arrival] = [event for event in tracker.events if isinstance(event, UserUttered)]
