@@ -21,6 +21,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.metrics import ActionMetrics, serve_metrics
 from actions.privacy import mask_personal_data_in_logs
 from actions.verification import VerificationOffInProduction, verification_required, warn_when_off
 
@@ -82,6 +83,8 @@ def main() -> None:
     except (InsecureActionServer, VerificationOffInProduction) as error:
         sys.exit(f"The action server will not start: {error}")
     plugin_manager().register(RequireToken(token))
+    plugin_manager().register(ActionMetrics())
+    serve_metrics()
     rasa_sdk_main.main()
 
 

@@ -11,6 +11,7 @@ from sanic.request import Request
 from twilio.twiml.voice_response import VoiceResponse
 
 from channels.call_turn import CallTurn
+from channels.metrics import record_call_end
 from channels.settings import VoiceSettings
 from channels.twilio_request import SignedWebhook, loggable
 from channels.voice_output import TwilioVoiceOutput, render_turn
@@ -60,11 +61,13 @@ def answer_for_fallback(webhook: SignedWebhook, settings: VoiceSettings) -> Voic
     return render_turn([], settings, next_requests, TROUBLE_SAY_AGAIN)
 
 
-async def end_conversation(request: Request, call_sid: str) -> None:
-    """Closes a finished call's conversation so nothing carries into another."""
+async def end_conversation(request: Request, call_sid: str, call_status: str) -> None:
+    """Counts how a finished call went and closes its conversation, so that nothing
+    carries into another."""
     agent = request.app.ctx.agent
     async with agent.lock_store.lock(call_sid):
         tracker = await agent.tracker_store.retrieve(call_sid)
         if tracker is not None:
+            record_call_end(tracker, call_status)
             tracker.update(Restarted())
             await agent.tracker_store.save(tracker)

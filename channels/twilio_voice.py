@@ -26,6 +26,7 @@ from channels.call_recovery import (
 )
 from channels.call_turn import CallTurn
 from channels.menu import payload_for_digits, payload_for_speech
+from channels.metrics import APOLOGIES, CALLS_STARTED, TURN_SECONDS, TURNS, serve_metrics
 from channels.settings import VoiceSettings
 from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
@@ -60,6 +61,7 @@ class TwilioVoiceInput(InputChannel):
         log line at INFO and above are masked.
         """
         mask_personal_data_in_logs()
+        serve_metrics()
         return cls(VoiceSettings.from_environment())
 
     def __init__(self, settings: VoiceSettings) -> None:
@@ -115,7 +117,7 @@ class TwilioVoiceInput(InputChannel):
             call_status = webhook.field("CallStatus")
             logger.info("call %s status %s", webhook.call_sid, loggable(call_status))
             if call_status in CALL_ENDED_STATUSES:
-                await end_conversation(request, webhook.call_sid)
+                await end_conversation(request, webhook.call_sid, call_status)
             return response.empty(status=204)
 
         return voice
@@ -154,17 +156,22 @@ class TwilioVoiceInput(InputChannel):
             logger.warning(
                 "call %s turn %d could not be answered in time", call.call_sid, call.turn
             )
+            APOLOGIES.labels("over_budget").inc()
             twiml = render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
         except Exception:
             logger.exception("call %s turn %d failed", call.call_sid, call.turn)
+            APOLOGIES.labels("error").inc()
             twiml = render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
+        seconds = time.monotonic() - started
+        TURNS.labels(route).inc()
+        TURN_SECONDS.labels(route).observe(seconds)
         logger.info(
             "call %s turn %d (%s %s) answered in %.0f ms",
             call.call_sid,
             call.turn,
             route,
             call.kind,
-            (time.monotonic() - started) * 1000,
+            seconds * 1000,
         )
         return response.text(str(twiml), content_type="text/xml")
 
@@ -213,17 +220,17 @@ class TwilioVoiceInput(InputChannel):
             await asyncio.wait_for(asyncio.shield(handling), self.settings.turn_budget_seconds)
         except asyncio.TimeoutError:
             logger.warning("call %s turn %d exceeded its time budget", call.call_sid, call.turn)
-            return self._apology(exchange, call)
+            return self._apology(exchange, call, "over_budget")
         except Exception:
             logger.exception("call %s turn %d failed", call.call_sid, call.turn)
-            return self._apology(exchange, call)
+            return self._apology(exchange, call, "error")
         if not output.messages:
             # Rasa logs a failed action and goes on silently; on a phone that is dead air.
             logger.warning("call %s turn %d had nothing to say", call.call_sid, call.turn)
-            return self._apology(exchange, call)
+            return self._apology(exchange, call, "nothing_said")
         if turn_was_not_saved(agent.tracker_store, call.call_sid):
             logger.warning("call %s turn %d could not be saved", call.call_sid, call.turn)
-            return self._apology(exchange, call)
+            return self._apology(exchange, call, "not_saved")
         return output.twiml(self.settings, self._next(call))
 
     def _repeat(self, exchange: LastExchange, call: CallTurn) -> VoiceResponse:
@@ -232,8 +239,9 @@ class TwilioVoiceInput(InputChannel):
             return render_turn(exchange.bot_turn, self.settings, self._next(call))
         return render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
 
-    def _apology(self, exchange: LastExchange, call: CallTurn) -> VoiceResponse:
+    def _apology(self, exchange: LastExchange, call: CallTurn, reason: str) -> VoiceResponse:
         """An apology, then the question the caller was answering, asked again."""
+        APOLOGIES.labels(reason).inc()
         asked = any(message.get("text") for message in exchange.bot_turn)
         lead_in = TROUBLE_APOLOGY if asked else TROUBLE_SAY_AGAIN
         return render_turn(exchange.bot_turn, self.settings, self._next(call), lead_in)
@@ -253,6 +261,7 @@ class TwilioVoiceInput(InputChannel):
                 call.call_sid, output, call.metadata
             )
             await agent.trigger_intent(GREETING_INTENT, [], output, tracker)
+        CALLS_STARTED.inc()
         return output.twiml(self.settings, self._next(call), self.settings.recording_notice)
 
     async def _after_silence(self, request: Request, call: CallTurn) -> VoiceResponse:

@@ -27,6 +27,7 @@ class RunningStack:
     ) -> None:
         self.services = services
         self.rasa_port = free_port()
+        self.metrics_port, self.action_metrics_port = free_port(), free_port()
         self.environ = {
             **os.environ,
             "RASA_PORT": str(self.rasa_port),
@@ -40,6 +41,8 @@ class RunningStack:
             "TWILIO_PUBLIC_URL": "",
             "HANDOFF_PHONE_NUMBER": HANDOFF_NUMBER,
             "SERVICENOW_INSTANCE_URL": "",
+            "METRICS_PORT": str(self.metrics_port),
+            "ACTION_METRICS_PORT": str(self.action_metrics_port),
             **environ,
         }
         self.output: list[str] = []

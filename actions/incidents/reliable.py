@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from actions.incidents import Caller, Incident, IncidentRejected, IncidentServiceError
 from actions.incidents.outbox import Outbox, PendingIncident
 from actions.incidents.servicenow import ServiceNowIncidents
+from actions.metrics import OUTBOX_DEAD, OUTBOX_OLDEST_SECONDS, OUTBOX_WAITING
 from actions.privacy import mask_email
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,9 @@ class ReliableServiceNow:
                 logger.info("Delivered a recorded incident as %s", filed.number)
                 delivered += 1
             depth = self._outbox.depth(now)
+        OUTBOX_WAITING.set(depth.waiting)
+        OUTBOX_OLDEST_SECONDS.set(depth.oldest_seconds)
+        OUTBOX_DEAD.set(depth.dead)
         if depth.waiting or depth.dead:
             logger.warning(
                 "Outbox: %d waiting (oldest %.0f s), %d dead-lettered",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from actions.incidents import (
     IncidentServiceError,
     IncidentState,
 )
+from actions.metrics import SERVICENOW_ERRORS, SERVICENOW_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +185,7 @@ class ServiceNowIncidents:
 
     def _request(self, method: str, table: str, **kwargs: Any) -> Any:
         url = f"{self._config.instance_url}/api/now/table/{table}"
+        started = time.monotonic()
         try:
             reply = self._session.request(
                 method,
@@ -191,7 +194,12 @@ class ServiceNowIncidents:
                 **kwargs,
             )
         except requests.RequestException as error:
+            SERVICENOW_ERRORS.labels("unreachable").inc()
             raise IncidentServiceError(f"ServiceNow {method} {table} failed: {error}") from error
+        finally:
+            SERVICENOW_SECONDS.labels(method, table).observe(time.monotonic() - started)
+        if reply.status_code >= 400:
+            SERVICENOW_ERRORS.labels(str(reply.status_code)).inc()
         if reply.status_code in REJECTED_RECORD:
             raise IncidentRejected(_describe_failure(method, table, reply))
         if reply.status_code >= 400:

@@ -1,0 +1,81 @@
+"""The action server's metrics: actions, ServiceNow calls and the outbox.
+
+Served on `ACTION_METRICS_PORT` (127.0.0.1 unless `METRICS_ADDRESS` says otherwise),
+in Prometheus' exposition format.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+
+import pluggy
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8)
+ACTION_SECONDS = Histogram(
+    "helpdesk_action_seconds",
+    "Time to run an action, by action",
+    ["action"],
+    buckets=LATENCY_BUCKETS,
+)
+ACTION_ERRORS = Counter(
+    "helpdesk_action_errors_total", "Actions answered with an error", ["action"]
+)
+SERVICENOW_SECONDS = Histogram(
+    "helpdesk_servicenow_seconds",
+    "Time of a ServiceNow request, by method and table",
+    ["method", "table"],
+    buckets=LATENCY_BUCKETS,
+)
+SERVICENOW_ERRORS = Counter(
+    "helpdesk_servicenow_errors_total", "ServiceNow requests that failed, by status", ["status"]
+)
+OUTBOX_WAITING = Gauge("helpdesk_outbox_waiting", "Recorded incidents waiting for ServiceNow")
+OUTBOX_OLDEST_SECONDS = Gauge(
+    "helpdesk_outbox_oldest_seconds", "Age of the oldest incident waiting for ServiceNow"
+)
+OUTBOX_DEAD = Gauge("helpdesk_outbox_dead_letters", "Recorded incidents ServiceNow refused")
+
+
+def serve_metrics(environ: Mapping[str, str] = os.environ) -> None:
+    """Serves /metrics when ACTION_METRICS_PORT is set."""
+    port = environ.get("ACTION_METRICS_PORT", "")
+    if port:
+        address = environ.get("METRICS_ADDRESS") or "127.0.0.1"
+        start_http_server(int(port), addr=address)
+        logger.info("Metrics at http://%s:%s/metrics", address, port)
+
+
+class ActionMetrics:
+    """rasa-sdk plugin: times every action the webhook runs."""
+
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        @app.middleware("request")
+        async def started(request: Request) -> None:
+            request.ctx.started = time.monotonic()
+
+        @app.middleware("response")
+        async def finished(request: Request, response: HTTPResponse) -> None:
+            if request.path != "/webhook" or not hasattr(request.ctx, "started"):
+                return
+            action = _action_name(request)
+            ACTION_SECONDS.labels(action).observe(time.monotonic() - request.ctx.started)
+            if response.status >= 400:
+                ACTION_ERRORS.labels(action).inc()
+
+
+def _action_name(request: Request) -> str:
+    try:
+        return str((request.json or {}).get("next_action") or "unknown")
+    except Exception:  # a body that is not JSON is rasa-sdk's to refuse, not ours
+        return "unknown"

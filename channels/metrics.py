@@ -1,0 +1,96 @@
+"""How the line is doing, in Prometheus' exposition format.
+
+Served on `METRICS_PORT` of the Rasa server (127.0.0.1 unless `METRICS_ADDRESS` says
+otherwise), apart from the webhook port that Twilio reaches, so that the public port
+opens nothing but what Twilio needs. A call's outcome is read from its conversation
+when Twilio reports the call ended.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+
+from prometheus_client import Counter, Histogram, start_http_server
+from rasa.shared.core.events import BotUttered, Restarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+CALLS_STARTED = Counter("helpdesk_calls_started_total", "Calls the assistant greeted")
+CALLS_ENDED = Counter("helpdesk_calls_ended_total", "Calls that ended, by outcome", ["outcome"])
+TURNS = Counter("helpdesk_turns_total", "Webhooks answered, by route", ["route"])
+TURN_SECONDS = Histogram(
+    "helpdesk_turn_seconds",
+    "Time to answer a webhook, by route",
+    ["route"],
+    buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15),
+)
+APOLOGIES = Counter(
+    "helpdesk_apologies_total", "Turns answered with an apology, by reason", ["reason"]
+)
+NOT_UNDERSTOOD = Counter("helpdesk_not_understood_total", "Caller turns not understood")
+FORM_DROPOUTS = Counter(
+    "helpdesk_form_dropouts_total", "Calls that ended during a form, by question", ["question"]
+)
+# The responses that mark what a call achieved, most decisive first.
+OUTCOME_RESPONSES = (
+    ("transferred", {"utter_transfer"}),
+    ("incident_opened", {"utter_incident_opened", "utter_incident_recorded"}),
+    (
+        "status_given",
+        {"utter_incident_status", "utter_no_incidents", "utter_incident_count_unverified"},
+    ),
+)
+# "Sorry, I didn't catch that", however the dialogue came to say it.
+NOT_UNDERSTOOD_RESPONSE = "utter_default"
+# Twilio's CallStatus for calls that never became a conversation.
+UNANSWERED = {"busy", "failed", "no-answer", "canceled"}
+
+
+def serve_metrics(environ: Mapping[str, str] = os.environ) -> None:
+    """Serves /metrics when METRICS_PORT is set."""
+    port = environ.get("METRICS_PORT", "")
+    if port:
+        address = environ.get("METRICS_ADDRESS") or "127.0.0.1"
+        start_http_server(int(port), addr=address)
+        logger.info("Metrics at http://%s:%s/metrics", address, port)
+
+
+def call_outcome(tracker: DialogueStateTracker, call_status: str) -> str:
+    """What the call achieved: transferred, incident_opened, status_given, abandoned
+    (hung up while a form asked something), failed, or other."""
+    if call_status in UNANSWERED:
+        return "failed"
+    said = {
+        (event.metadata or {}).get("utter_action")
+        for event in tracker.events
+        if isinstance(event, BotUttered)
+    }
+    for outcome, responses in OUTCOME_RESPONSES:
+        if said & responses:
+            return outcome
+    return "abandoned" if tracker.active_loop_name else "other"
+
+
+def record_call_end(tracker: DialogueStateTracker, call_status: str) -> None:
+    """Counts a call's outcome, its not-understood turns and where a caller dropped out.
+
+    A status callback Twilio delivers again finds the conversation already closed and
+    counts nothing.
+    """
+    if tracker.events and isinstance(tracker.events[-1], Restarted):
+        return
+    outcome = call_outcome(tracker, call_status)
+    CALLS_ENDED.labels(outcome).inc()
+    NOT_UNDERSTOOD.inc(
+        sum(
+            isinstance(event, BotUttered)
+            and (event.metadata or {}).get("utter_action") == NOT_UNDERSTOOD_RESPONSE
+            for event in tracker.events
+        )
+    )
+    question = tracker.get_slot("requested_slot")
+    if outcome == "abandoned" and question:
+        FORM_DROPOUTS.labels(str(question)).inc()
