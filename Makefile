@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call forget servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call forget observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -23,6 +23,7 @@ help:
 	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
 	@echo "make forget PHONE=+1... EMAIL=...  delete one caller's conversations"
+	@echo "make observe     Prometheus and Grafana against the compose stack (needs Docker)"
 	@echo "make bench       start-up time, memory and turn latency of the stack, over phone calls"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
 	@echo "make transcripts the test data through the phone line, for make bench-nlu"
@@ -114,6 +115,11 @@ bench-nlu: $(MODEL)
 transcripts: $(INSTALLED)
 	$(PY) -m tools.transcribe
 
+# Prometheus and Grafana against the compose stack (where Docker runs).
+observe:
+	docker compose --profile observe up -d prometheus grafana
+	@echo "Grafana: http://127.0.0.1:3000 (dashboard: Helpdesk voice line)"
+
 servicenow: $(INSTALLED)
 	$(PY) -m tools.servicenow_server --port 8081
 
@@ -140,7 +146,8 @@ ship-check: $(INSTALLED)
 	case "$$said" in *"set TWILIO_AUTH_TOKEN in .env"*) ;; \
 	  *) echo "docker-compose.yml must refuse to start without TWILIO_AUTH_TOKEN" >&2; exit 1;; esac; \
 	export TWILIO_AUTH_TOKEN=check TWILIO_PUBLIC_URL=https://voice.example.com ACTION_SERVER_TOKEN=check; \
-	$$compose config --quiet && $$compose -f docker-compose.yml -f docker-compose.debug.yml config --quiet
+	$$compose config --quiet && $$compose --profile observe config --quiet && \
+	  $$compose -f docker-compose.yml -f docker-compose.debug.yml config --quiet
 	@echo "docker-compose.yml (refuses to start without its secrets) and docker-compose.debug.yml: valid"
 	$(VENV)/bin/actionlint
 	@echo "GitHub workflows: actionlint clean"
