@@ -17,6 +17,8 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.log_format import set_logging_call
+
 logger = logging.getLogger(__name__)
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -63,6 +65,8 @@ class ActionMetrics:
         @app.middleware("request")
         async def started(request: Request) -> None:
             request.ctx.started = time.monotonic()
+            if request.path == "/webhook":
+                _name_the_call(request)
 
         @app.middleware("response")
         async def finished(request: Request, response: HTTPResponse) -> None:
@@ -72,6 +76,17 @@ class ActionMetrics:
             ACTION_SECONDS.labels(action).observe(time.monotonic() - request.ctx.started)
             if response.status >= 400:
                 ACTION_ERRORS.labels(action).inc()
+
+
+def _name_the_call(request: Request) -> None:
+    """Marks this request's log lines with the call SID and turn the action serves."""
+    try:
+        body = request.json or {}
+        metadata = body.get("tracker", {}).get("latest_message", {}).get("metadata") or {}
+        turn = metadata.get("twilio_turn")
+        set_logging_call(str(body.get("sender_id") or ""), turn if isinstance(turn, int) else None)
+    except Exception:  # a body that is not JSON is rasa-sdk's to refuse, not ours
+        return
 
 
 def _action_name(request: Request) -> str:

@@ -21,6 +21,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.log_format import use_configured_log_format
 from actions.metrics import ActionMetrics, serve_metrics
 from actions.privacy import mask_personal_data_in_logs
 from actions.verification import VerificationOffInProduction, verification_required, warn_when_off
@@ -63,6 +64,7 @@ class RequireToken:
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
         mask_personal_data_in_logs()
+        use_configured_log_format()
         warn_when_off()
 
         @app.middleware("request")

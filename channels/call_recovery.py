@@ -61,13 +61,14 @@ def answer_for_fallback(webhook: SignedWebhook, settings: VoiceSettings) -> Voic
     return render_turn([], settings, next_requests, TROUBLE_SAY_AGAIN)
 
 
-async def end_conversation(request: Request, call_sid: str, call_status: str) -> None:
-    """Counts how a finished call went and closes its conversation, so that nothing
-    carries into another."""
+async def end_conversation(request: Request, webhook: SignedWebhook, call_status: str) -> None:
+    """Counts how a finished call went, logs its summary and closes its conversation, so
+    that nothing carries into another."""
     agent = request.app.ctx.agent
+    call_sid = webhook.call_sid
     async with agent.lock_store.lock(call_sid):
         tracker = await agent.tracker_store.retrieve(call_sid)
         if tracker is not None:
-            record_call_end(tracker, call_status)
+            record_call_end(tracker, call_status, webhook.field("CallDuration"))
             tracker.update(Restarted())
             await agent.tracker_store.save(tracker)

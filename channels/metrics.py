@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 
 from prometheus_client import Counter, Histogram, start_http_server
-from rasa.shared.core.events import BotUttered, Restarted
+from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -74,8 +74,9 @@ def call_outcome(tracker: DialogueStateTracker, call_status: str) -> str:
     return "abandoned" if tracker.active_loop_name else "other"
 
 
-def record_call_end(tracker: DialogueStateTracker, call_status: str) -> None:
-    """Counts a call's outcome, its not-understood turns and where a caller dropped out.
+def record_call_end(tracker: DialogueStateTracker, call_status: str, duration: str = "") -> None:
+    """Counts a call's outcome, its not-understood turns and where a caller dropped out,
+    and logs one summary line of the call.
 
     A status callback Twilio delivers again finds the conversation already closed and
     counts nothing.
@@ -84,13 +85,25 @@ def record_call_end(tracker: DialogueStateTracker, call_status: str) -> None:
         return
     outcome = call_outcome(tracker, call_status)
     CALLS_ENDED.labels(outcome).inc()
-    NOT_UNDERSTOOD.inc(
-        sum(
-            isinstance(event, BotUttered)
-            and (event.metadata or {}).get("utter_action") == NOT_UNDERSTOOD_RESPONSE
-            for event in tracker.events
-        )
+    not_understood = sum(
+        isinstance(event, BotUttered)
+        and (event.metadata or {}).get("utter_action") == NOT_UNDERSTOOD_RESPONSE
+        for event in tracker.events
     )
-    question = tracker.get_slot("requested_slot")
-    if outcome == "abandoned" and question:
+    NOT_UNDERSTOOD.inc(not_understood)
+    question = tracker.get_slot("requested_slot") if outcome == "abandoned" else None
+    if question:
         FORM_DROPOUTS.labels(str(question)).inc()
+    summary = {
+        "outcome": outcome,
+        "caller_turns": sum(isinstance(event, UserUttered) for event in tracker.events),
+        "not_understood": not_understood,
+        "dropped_out_at": question,
+        "duration_seconds": int(duration) if duration.isdigit() else None,
+    }
+    logger.info(
+        "call %s ended: %s",
+        tracker.sender_id,
+        ", ".join(f"{k} {v}" for k, v in summary.items()),
+        extra={"call_summary": summary},
+    )

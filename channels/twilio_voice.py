@@ -15,6 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
+from actions.log_format import set_logging_call, use_configured_log_format
 from actions.privacy import mask_personal_data_in_logs
 from channels.call_history import LastExchange, last_exchange, turn_was_not_saved
 from channels.call_recovery import (
@@ -61,6 +62,7 @@ class TwilioVoiceInput(InputChannel):
         log line at INFO and above are masked.
         """
         mask_personal_data_in_logs()
+        use_configured_log_format()
         serve_metrics()
         return cls(VoiceSettings.from_environment())
 
@@ -115,9 +117,10 @@ class TwilioVoiceInput(InputChannel):
             except BadWebhook as bad:
                 return self._refuse(bad)
             call_status = webhook.field("CallStatus")
+            set_logging_call(webhook.call_sid)
             logger.info("call %s status %s", webhook.call_sid, loggable(call_status))
             if call_status in CALL_ENDED_STATUSES:
-                await end_conversation(request, webhook.call_sid, call_status)
+                await end_conversation(request, webhook, call_status)
             return response.empty(status=204)
 
         return voice
@@ -136,6 +139,7 @@ class TwilioVoiceInput(InputChannel):
         started = time.monotonic()
         query = {key: values[0] for key, values in parse_qs(request.query_string).items()}
         call = CallTurn(webhook, query, self.settings.max_silences)
+        set_logging_call(call.call_sid, call.turn)
         # Twilio retries a delivery (same URL, same form, same I-Twilio-Idempotency-Token)
         # when it timed out; a retry waits for the first delivery's answer.
         delivery = (route, call.call_sid, call.turn, call.silences, call.speech, call.digits)

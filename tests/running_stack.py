@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ class RunningStack:
             **environ,
         }
         self.output: list[str] = []
+        self._output_changed = threading.Condition()
         self._process: subprocess.Popen | None = None
 
     @property
@@ -74,7 +76,14 @@ class RunningStack:
     def _drain(self) -> None:
         assert self._process is not None and self._process.stdout is not None
         for line in self._process.stdout:
-            self.output.append(line)
+            with self._output_changed:
+                self.output.append(line)
+                self._output_changed.notify_all()
+
+    def wait_for_output(self, seen: Callable[[list[str]], bool], timeout: float = 10) -> bool:
+        """Waits until the services' output satisfies `seen` (lines arrive through a pipe)."""
+        with self._output_changed:
+            return self._output_changed.wait_for(lambda: seen(self.output), timeout)
 
     def stop(self) -> None:
         if self._process is not None:

@@ -54,7 +54,11 @@ def test_a_deployed_server_opens_only_the_voice_channel() -> None:
 def test_only_rasa_is_published_and_each_process_gets_its_own_secrets() -> None:
     services = load_yaml("docker-compose.yml")["services"]
     assert "ports" in services["rasa"]
-    assert [name for name, service in services.items() if "ports" in service] == ["rasa"]
+    published = [name for name, service in services.items() if "ports" in service]
+    # Besides Rasa, only the opt-in dashboard, and on the host's loopback alone.
+    assert published == ["rasa", "grafana"]
+    assert services["grafana"]["profiles"] == ["observe"]
+    assert all(port.startswith("127.0.0.1:") for port in services["grafana"]["ports"])
     rasa, action = services["rasa"]["environment"], services["action"]["environment"]
     assert not SERVICENOW_SECRETS & set(rasa)
     assert action["TWILIO_AUTH_TOKEN"] == ""
@@ -185,8 +189,10 @@ def test_a_whole_call_leaves_no_number_or_address_in_the_logs(stack: RunningStac
 
 @pytest.fixture(scope="module")
 def verifying_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """The whole assistant with caller verification on, as in production."""
-    running = RunningStack(tmp_path_factory.mktemp("verifying"), CALLER_VERIFICATION="on")
+    """The whole assistant as in production: caller verification on, JSON logs."""
+    running = RunningStack(
+        tmp_path_factory.mktemp("verifying"), CALLER_VERIFICATION="on", LOG_FORMAT="json"
+    )
     running.start()
     yield running
     running.stop()
@@ -251,3 +257,33 @@ def test_verification_off_is_logged_loudly_at_start() -> None:
         server.wait(timeout=30)
         server.stdout.close()
     assert any("CALLER VERIFICATION IS OFF" in line for line in lines), "".join(lines)
+
+
+def json_lines(stack: RunningStack, service: str) -> list[dict]:
+    prefix = f"{service} "
+    return [
+        json.loads(line.split("| ", 1)[1])
+        for line in stack.output
+        if line.startswith(prefix) and line.split("| ", 1)[-1].startswith("{")
+    ]
+
+
+def test_json_logs_name_the_call_and_turn_and_end_with_a_summary(
+    verifying_stack: RunningStack,
+) -> None:
+    number = "+15005550303"
+    phone = attested_call(verifying_stack, number)
+    phone.say("what can you do")
+    assert phone.say("goodbye").hung_up
+    assert phone.hang_up() == 204
+
+    def summarised(_: list[str]) -> bool:
+        return any("call_summary" in r for r in json_lines(verifying_stack, "rasa"))
+
+    assert verifying_stack.wait_for_output(summarised)
+    mine = [r for r in json_lines(verifying_stack, "rasa") if r.get("call_sid") == phone.call_sid]
+    assert {r["turn"] for r in mine if "turn" in r} >= {0, 1, 2}
+    assert {"time", "level", "logger", "message"} <= set(mine[0])
+    [summary] = [r["call_summary"] for r in mine if "call_summary" in r]
+    assert summary["outcome"] == "other" and summary["caller_turns"] >= 2
+    assert number not in "".join(verifying_stack.output)
