@@ -1,4 +1,5 @@
-# The Rasa server: voice channel, custom NLU component and a model trained at build time.
+# The Rasa server: voice channel, custom NLU component and the tested model (or one
+# trained at build time when none is in models/).
 # Build: docker build -t helpdesk-rasa .   (docker-compose.yml does this for `rasa`)
 FROM python:3.10-slim AS base
 
@@ -24,8 +25,15 @@ COPY --chown=rasa:rasa components/ components/
 COPY --chown=rasa:rasa tools/ tools/
 COPY --chown=rasa:rasa data/ data/
 
+# The model that was tested, when the build context has one (the deploy workflow puts
+# the test run's model there and requires it); otherwise one is trained here.
+COPY --chown=rasa:rasa models/ models/
+ARG REQUIRE_TESTED_MODEL=false
 USER rasa
-RUN python -m tools.rasa_cli train --fixed-model-name helpdesk --out models --quiet
+RUN if [ -f models/helpdesk.tar.gz ]; then echo "Shipping models/helpdesk.tar.gz as tested"; \
+    elif [ "$REQUIRE_TESTED_MODEL" = true ]; then \
+      echo "No tested model in models/helpdesk.tar.gz: refusing to train a new one" >&2; exit 1; \
+    else python -m tools.rasa_cli train --fixed-model-name helpdesk --out models --quiet; fi
 
 EXPOSE 5005
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \

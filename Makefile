@@ -178,4 +178,4 @@ test-holdout: $(MODEL)
 test: lint ship-check validate train unit test-stories test-holdout bench-nlu fuzz chaos e2e e2e-spoken
 
 clean:
-	rm -rf models results .rasa
+	rm -rf models/*.tar.gz results .rasa
