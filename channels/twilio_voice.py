@@ -17,9 +17,9 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from actions.log_format import set_logging_call, use_configured_log_format
 from actions.privacy import mask_personal_data_in_logs
-from channels.call_history import LastExchange, last_exchange, turn_was_not_saved
+from channels.call_history import last_exchange, turn_was_not_saved
+from channels.call_moments import after_silence, apologise, greet, repeat_last
 from channels.call_recovery import (
-    TROUBLE_APOLOGY,
     TROUBLE_SAY_AGAIN,
     after_transfer,
     answer_for_fallback,
@@ -27,7 +27,7 @@ from channels.call_recovery import (
 )
 from channels.call_turn import CallTurn
 from channels.menu import payload_for_digits, payload_for_speech
-from channels.metrics import APOLOGIES, CALLS_STARTED, TURN_SECONDS, TURNS, serve_metrics
+from channels.metrics import APOLOGIES, TURN_SECONDS, TURNS, serve_metrics
 from channels.settings import VoiceSettings
 from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
@@ -35,12 +35,7 @@ from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
 logger = logging.getLogger(__name__)
 
 CALL_ENDED_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
-SILENCE_LEAD_IN = "Sorry, I didn't hear anything."
-SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call again. Goodbye."
-CALL_DONE_GOODBYE = "Thanks for calling. Goodbye."
-ANYTHING_ELSE_RESPONSE = "utter_anything_else"
 KEYPAD_MISS = "Sorry, that key isn't one of the choices."
-GREETING_INTENT = "greet"
 # Within the 1 s the turn budget leaves before Twilio's limit (settings.py).
 ANSWER_MARGIN_SECONDS = 0.5
 
@@ -191,21 +186,21 @@ class TwilioVoiceInput(InputChannel):
     async def _answer(
         self, request: Request, call: CallTurn, on_new_message: OnNewMessage
     ) -> VoiceResponse:
-        if call.kind == "silence":
-            return await self._after_silence(request, call)
         agent = request.app.ctx.agent
+        if call.kind == "silence":
+            return await after_silence(agent, call, self.settings, self._next(call))
         exchange = await last_exchange(agent.tracker_store, call.call_sid)
         if call.kind == "start":
             if exchange.user_turn is not None:
-                return self._repeat(exchange, call)
-            return await self._greet(request, call)
+                return repeat_last(exchange, self.settings, self._next(call))
+            return await greet(agent, call, self.settings, self._next(call))
         if exchange.answered(call.turn, call.said):
             logger.info(
                 "call %s turn %d delivered again: answered as before", call.call_sid, call.turn
             )
-            return self._repeat(exchange, call)
+            return repeat_last(exchange, self.settings, self._next(call))
         if call.wants_repeat:
-            return self._repeat(exchange, call)
+            return repeat_last(exchange, self.settings, self._next(call))
         buttons = exchange.buttons
         if call.digits and buttons:
             text = payload_for_digits(buttons, call.digits)
@@ -224,59 +219,15 @@ class TwilioVoiceInput(InputChannel):
             await asyncio.wait_for(asyncio.shield(handling), self.settings.turn_budget_seconds)
         except asyncio.TimeoutError:
             logger.warning("call %s turn %d exceeded its time budget", call.call_sid, call.turn)
-            return self._apology(exchange, call, "over_budget")
+            return apologise(exchange, self.settings, self._next(call), "over_budget")
         except Exception:
             logger.exception("call %s turn %d failed", call.call_sid, call.turn)
-            return self._apology(exchange, call, "error")
+            return apologise(exchange, self.settings, self._next(call), "error")
         if not output.messages:
             # Rasa logs a failed action and goes on silently; on a phone that is dead air.
             logger.warning("call %s turn %d had nothing to say", call.call_sid, call.turn)
-            return self._apology(exchange, call, "nothing_said")
+            return apologise(exchange, self.settings, self._next(call), "nothing_said")
         if turn_was_not_saved(agent.tracker_store, call.call_sid):
             logger.warning("call %s turn %d could not be saved", call.call_sid, call.turn)
-            return self._apology(exchange, call, "not_saved")
+            return apologise(exchange, self.settings, self._next(call), "not_saved")
         return output.twiml(self.settings, self._next(call))
-
-    def _repeat(self, exchange: LastExchange, call: CallTurn) -> VoiceResponse:
-        """What the caller was told last, again; an apology if it was nothing."""
-        if any(message.get("text") for message in exchange.bot_turn):
-            return render_turn(exchange.bot_turn, self.settings, self._next(call))
-        return render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
-
-    def _apology(self, exchange: LastExchange, call: CallTurn, reason: str) -> VoiceResponse:
-        """An apology, then the question the caller was answering, asked again."""
-        APOLOGIES.labels(reason).inc()
-        asked = any(message.get("text") for message in exchange.bot_turn)
-        lead_in = TROUBLE_APOLOGY if asked else TROUBLE_SAY_AGAIN
-        return render_turn(exchange.bot_turn, self.settings, self._next(call), lead_in)
-
-    async def _greet(self, request: Request, call: CallTurn) -> VoiceResponse:
-        """Starts the call's session and lets the dialogue greet the caller.
-
-        The call's arrival enters the conversation as Rasa's external event for the
-        greeting intent (marked `EXTERNAL:`, no words put in the caller's mouth). It
-        gives later turns the shape of any conversation, so that a fallback, which
-        reverts the caller's last turn, has a turn to go back to.
-        """
-        output = TwilioVoiceOutput()
-        agent = request.app.ctx.agent
-        async with agent.lock_store.lock(call.call_sid):
-            tracker = await agent.processor.fetch_tracker_and_update_session(
-                call.call_sid, output, call.metadata
-            )
-            await agent.trigger_intent(GREETING_INTENT, [], output, tracker)
-        CALLS_STARTED.inc()
-        return output.twiml(self.settings, self._next(call), self.settings.recording_notice)
-
-    async def _after_silence(self, request: Request, call: CallTurn) -> VoiceResponse:
-        if call.silences >= self.settings.max_silences:
-            return self._hang_up(SILENCE_GOODBYE, call)
-        exchange = await last_exchange(request.app.ctx.agent.tracker_store, call.call_sid)
-        if exchange.asked(ANYTHING_ELSE_RESPONSE):
-            # Silence after "anything else?" is an answer: the caller is done.
-            return self._hang_up(CALL_DONE_GOODBYE, call)
-        return render_turn(exchange.bot_turn, self.settings, self._next(call), SILENCE_LEAD_IN)
-
-    def _hang_up(self, goodbye: str, call: CallTurn) -> VoiceResponse:
-        ending: list[dict[str, Any]] = [{"text": goodbye}, {"custom": {"hangup": True}}]
-        return render_turn(ending, self.settings, self._next(call))

@@ -1,0 +1,79 @@
+"""The moments of a call that the dialogue does not script: its start, a silence, a
+request to hear something again, an apology and a goodbye."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.agent import Agent
+from twilio.twiml.voice_response import VoiceResponse
+
+from channels.call_history import LastExchange, last_exchange
+from channels.call_recovery import TROUBLE_APOLOGY, TROUBLE_SAY_AGAIN
+from channels.call_turn import CallTurn
+from channels.metrics import APOLOGIES, CALLS_STARTED
+from channels.settings import VoiceSettings
+from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
+
+SILENCE_LEAD_IN = "Sorry, I didn't hear anything."
+SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call again. Goodbye."
+CALL_DONE_GOODBYE = "Thanks for calling. Goodbye."
+ANYTHING_ELSE_RESPONSE = "utter_anything_else"
+GREETING_INTENT = "greet"
+
+
+async def greet(
+    agent: Agent, call: CallTurn, settings: VoiceSettings, next_requests: NextRequests
+) -> VoiceResponse:
+    """Starts the call's session and lets the dialogue greet the caller.
+
+    The call's arrival enters the conversation as Rasa's external event for the
+    greeting intent (marked `EXTERNAL:`, no words put in the caller's mouth). It gives
+    later turns the shape of any conversation, so that a fallback, which reverts the
+    caller's last turn, has a turn to go back to.
+    """
+    output = TwilioVoiceOutput()
+    async with agent.lock_store.lock(call.call_sid):
+        tracker = await agent.processor.fetch_tracker_and_update_session(
+            call.call_sid, output, call.metadata
+        )
+        await agent.trigger_intent(GREETING_INTENT, [], output, tracker)
+    CALLS_STARTED.inc()
+    return output.twiml(settings, next_requests, settings.recording_notice)
+
+
+async def after_silence(
+    agent: Agent, call: CallTurn, settings: VoiceSettings, next_requests: NextRequests
+) -> VoiceResponse:
+    """The question again; the end of the call after too many silences, or when the
+    silence answers "anything else?"."""
+    if call.silences >= settings.max_silences:
+        return hang_up(SILENCE_GOODBYE, settings, next_requests)
+    exchange = await last_exchange(agent.tracker_store, call.call_sid)
+    if exchange.asked(ANYTHING_ELSE_RESPONSE):
+        return hang_up(CALL_DONE_GOODBYE, settings, next_requests)
+    return render_turn(exchange.bot_turn, settings, next_requests, SILENCE_LEAD_IN)
+
+
+def repeat_last(
+    exchange: LastExchange, settings: VoiceSettings, next_requests: NextRequests
+) -> VoiceResponse:
+    """What the caller was told last, again; an apology if it was nothing."""
+    if any(message.get("text") for message in exchange.bot_turn):
+        return render_turn(exchange.bot_turn, settings, next_requests)
+    return render_turn([], settings, next_requests, TROUBLE_SAY_AGAIN)
+
+
+def apologise(
+    exchange: LastExchange, settings: VoiceSettings, next_requests: NextRequests, reason: str
+) -> VoiceResponse:
+    """An apology, then the question the caller was answering, asked again."""
+    APOLOGIES.labels(reason).inc()
+    asked = any(message.get("text") for message in exchange.bot_turn)
+    lead_in = TROUBLE_APOLOGY if asked else TROUBLE_SAY_AGAIN
+    return render_turn(exchange.bot_turn, settings, next_requests, lead_in)
+
+
+def hang_up(goodbye: str, settings: VoiceSettings, next_requests: NextRequests) -> VoiceResponse:
+    ending: list[dict[str, Any]] = [{"text": goodbye}, {"custom": {"hangup": True}}]
+    return render_turn(ending, settings, next_requests)
