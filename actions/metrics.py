@@ -6,20 +6,15 @@ in Prometheus' exposition format.
 
 from __future__ import annotations
 
-import logging
-import os
 import time
-from collections.abc import Mapping
 
 import pluggy
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.log_format import set_logging_call
-
-logger = logging.getLogger(__name__)
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8)
@@ -46,15 +41,6 @@ OUTBOX_OLDEST_SECONDS = Gauge(
     "helpdesk_outbox_oldest_seconds", "Age of the oldest incident waiting for ServiceNow"
 )
 OUTBOX_DEAD = Gauge("helpdesk_outbox_dead_letters", "Recorded incidents ServiceNow refused")
-
-
-def serve_metrics(environ: Mapping[str, str] = os.environ) -> None:
-    """Serves /metrics when ACTION_METRICS_PORT is set."""
-    port = environ.get("ACTION_METRICS_PORT", "")
-    if port:
-        address = environ.get("METRICS_ADDRESS") or "127.0.0.1"
-        start_http_server(int(port), addr=address)
-        logger.info("Metrics at http://%s:%s/metrics", address, port)
 
 
 class ActionMetrics:

@@ -22,7 +22,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.log_format import use_configured_log_format
-from actions.metrics import ActionMetrics, serve_metrics
+from actions.metrics import ActionMetrics
+from actions.metrics_port import serve_metrics
 from actions.privacy import mask_personal_data_in_logs
 from actions.verification import VerificationOffInProduction, verification_required, warn_when_off
 
@@ -86,7 +87,7 @@ def main() -> None:
         sys.exit(f"The action server will not start: {error}")
     plugin_manager().register(RequireToken(token))
     plugin_manager().register(ActionMetrics())
-    serve_metrics()
+    serve_metrics("ACTION_METRICS_PORT")
     rasa_sdk_main.main()
 
 

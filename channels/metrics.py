@@ -9,10 +9,8 @@ when Twilio reports the call ended.
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping
 
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import Counter, Histogram
 from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -47,15 +45,6 @@ OUTCOME_RESPONSES = (
 NOT_UNDERSTOOD_RESPONSE = "utter_default"
 # Twilio's CallStatus for calls that never became a conversation.
 UNANSWERED = {"busy", "failed", "no-answer", "canceled"}
-
-
-def serve_metrics(environ: Mapping[str, str] = os.environ) -> None:
-    """Serves /metrics when METRICS_PORT is set."""
-    port = environ.get("METRICS_PORT", "")
-    if port:
-        address = environ.get("METRICS_ADDRESS") or "127.0.0.1"
-        start_http_server(int(port), addr=address)
-        logger.info("Metrics at http://%s:%s/metrics", address, port)
 
 
 def call_outcome(tracker: DialogueStateTracker, call_status: str) -> str:

@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from actions.log_format import set_logging_call, use_configured_log_format
+from actions.metrics_port import serve_metrics
 from actions.privacy import mask_personal_data_in_logs
 from channels.call_history import last_exchange, turn_was_not_saved
 from channels.call_moments import after_silence, apologise, greet, repeat_last
@@ -27,7 +28,7 @@ from channels.call_recovery import (
 )
 from channels.call_turn import CallTurn
 from channels.menu import payload_for_digits, payload_for_speech
-from channels.metrics import APOLOGIES, TURN_SECONDS, TURNS, serve_metrics
+from channels.metrics import APOLOGIES, TURN_SECONDS, TURNS
 from channels.settings import VoiceSettings
 from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
@@ -58,7 +59,7 @@ class TwilioVoiceInput(InputChannel):
         """
         mask_personal_data_in_logs()
         use_configured_log_format()
-        serve_metrics()
+        serve_metrics("METRICS_PORT")
         return cls(VoiceSettings.from_environment())
 
     def __init__(self, settings: VoiceSettings) -> None:
