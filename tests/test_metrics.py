@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import requests
-from prometheus_client.parser import text_string_to_metric_families
 
 from tests.running_stack import RunningStack
-
-Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def scrape(port: int) -> Samples:
-    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    return {
-        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-    }
+from tools.load import Samples, scrape
 
 
 def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:

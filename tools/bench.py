@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tools import servicenow_server
 from tools.environment import load_environment
-from tools.load import Tally, TimedCall, percentile, resident_megabytes
+from tools.load import Tally, TimedCall, percentile, resident_megabytes, scrape
 from tools.processes import Output, Service, free_port
 from tools.stack import DEFAULT_MODEL, build_services, configure_ports
 
@@ -143,8 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     output = Output(str(state / "services.log"), echo=False)
     loads = [(1, 5), (20, args.calls_each), (40, args.calls_each)]
     environ = dict(os.environ)
+    metrics_port = free_port()
     duckling, actions, ours = build_services(
-        ("duckling", "actions", "rasa"), environ, DEFAULT_MODEL
+        ("duckling", "actions", "rasa"),
+        {**environ, "METRICS_PORT": str(metrics_port)},
+        DEFAULT_MODEL,
     )
     built_in = rasa_server(environ, str(state / "credentials.yml"), str(state / "endpoints.yml"))
     services = [duckling, actions, ours, built_in]
@@ -154,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ready = started(ours, output)
         started(built_in, output)
         project = measure(url_of(ours), token, loads)
+        counted = scrape(metrics_port).get(("helpdesk_turns_total", (("route", "webhook"),)), 0)
         memory = resident_megabytes(ours.process.pid) if ours.process else 0.0
         rasa_own = measure(url_of(built_in), token, loads)
         for service in (built_in, ours, actions):
@@ -163,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for service in services:
             service.stop()
     report(project, rasa_own, late, ready, memory)
+    placed = sum(load.turns for load in project)
+    print(
+        f"The server's own metrics counted {counted:.0f} webhook turns; the callers placed {placed}"
+    )
     return 0
 
 
