@@ -15,7 +15,12 @@ from actions.handoff import transfer_number
 from actions.incidents import Caller, IncidentServiceError
 from actions.incidents.factory import UsesIncidentBackend
 from actions.privacy import mask_email
-from actions.verification import attested_number, calling_number, may_hear_details
+from actions.verification import (
+    attested_number,
+    call_metadata,
+    calling_number,
+    may_hear_details,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +67,7 @@ class ActionOpenIncident(IncidentAction):
                         tracker.get_slot("problem_description"), tracker
                     ),
                     priority=tracker.get_slot("priority"),
+                    call_sid=str(call_metadata(tracker).get("CallSid") or ""),
                 )
             )
         except IncidentServiceError as error:

@@ -36,8 +36,9 @@ PASSWORD = "assistant-password"
 TOKEN = "assistant-token"
 TABLES = ("sys_user", "incident")
 SEED_USERS = (
-    {"email": "abraham.lincoln@example.com", "name": "Abraham Lincoln", "phone": "+15005550011"},
-    {"email": "jane.doe@example.com", "name": "Jane Doe", "phone": "+15005550007"},
+    # Numbers as people type them into a real directory: free text, not E.164.
+    {"email": "abraham.lincoln@example.com", "name": "Abraham Lincoln", "phone": "(500) 555-0011"},
+    {"email": "jane.doe@example.com", "name": "Jane Doe", "phone": "500.555.0007"},
     {"email": "anything@example.com", "name": "Any Thing", "phone": ""},
 )
 
@@ -93,6 +94,18 @@ class Tables:
                 "opened_at": "2020-05-21 09:57:06",
             },
         )
+        self.insert(
+            "incident",
+            {
+                "caller_id": lincoln,
+                "short_description": "Monitor flickers",
+                "description": "Replaced the cable",
+                "urgency": "3",
+                "impact": "2",
+                "state": "7",
+                "opened_at": "2020-03-02 14:10:00",
+            },
+        )
 
     def insert(self, table: str, record: dict[str, Any]) -> dict[str, str]:
         with self._lock:
@@ -102,6 +115,8 @@ class Tables:
                 row["number"] = f"INC{self._next_number:07d}"
                 self._next_number += 1
                 row.setdefault("state", "1")
+                # Resolved (6), closed (7) and canceled (8) incidents are inactive.
+                row.setdefault("active", "true" if int(row["state"]) < 6 else "false")
                 row.setdefault(
                     "opened_at", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
                 )

@@ -97,9 +97,12 @@ class IncidentBackend(Protocol):
         """
 
     def create_incident(
-        self, caller: Caller, title: str, description: str, priority: str
+        self, caller: Caller, title: str, description: str, priority: str, call_sid: str = ""
     ) -> Incident:
-        """Opens an incident for the caller and returns it with its number."""
+        """Opens an incident for the caller and returns it with its number.
+
+        `call_sid`: the phone call it was reported on, if any, for the incident's notes.
+        """
 
     def list_incidents(self, caller: Caller) -> list[Incident]:
         """The caller's incidents, newest first."""

@@ -79,7 +79,7 @@ class EmbeddedIncidentStore(SQLiteFile):
         return _caller(row)
 
     def create_incident(
-        self, caller: Caller, title: str, description: str, priority: str
+        self, caller: Caller, title: str, description: str, priority: str, call_sid: str = ""
     ) -> Incident:
         """Stores a new incident in state New and returns it with its number."""
         opened_at = datetime.now(timezone.utc).replace(microsecond=0)

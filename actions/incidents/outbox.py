@@ -27,13 +27,15 @@ CREATE TABLE IF NOT EXISTS pending (
     recorded_at TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL DEFAULT '',
-    dead_reason TEXT NOT NULL DEFAULT ''
+    dead_reason TEXT NOT NULL DEFAULT '',
+    call_sid TEXT NOT NULL DEFAULT ''
 );
 """
 # Columns added since the first outbox files were written, with their definitions.
 _ADDED_COLUMNS = {
     "next_attempt_at": "TEXT NOT NULL DEFAULT ''",
     "dead_reason": "TEXT NOT NULL DEFAULT ''",
+    "call_sid": "TEXT NOT NULL DEFAULT ''",
 }
 RETRY_FIRST_SECONDS = 30.0
 RETRY_LONGEST_SECONDS = 3600.0
@@ -65,6 +67,7 @@ class PendingIncident:
     description: str
     priority: str
     recorded_at: datetime
+    call_sid: str = ""
 
     def as_incident(self) -> Incident:
         return Incident(
@@ -96,7 +99,7 @@ class Outbox(SQLiteFile):
         with self._connection() as connection:
             connection.execute(
                 "INSERT INTO pending (correlation_id, caller_sys_id, caller_email, title,"
-                " description, priority, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " description, priority, recorded_at, call_sid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     incident.correlation_id,
                     incident.caller.sys_id,
@@ -105,6 +108,7 @@ class Outbox(SQLiteFile):
                     incident.description,
                     incident.priority,
                     incident.recorded_at.isoformat(),
+                    incident.call_sid,
                 ),
             )
 
@@ -198,6 +202,7 @@ def _incidents(rows: list[tuple]) -> list[PendingIncident]:
             description=row[4],
             priority=row[5],
             recorded_at=datetime.fromisoformat(row[6]),
+            call_sid=row[10],
         )
         for row in rows
     ]

@@ -39,12 +39,12 @@ class ReliableServiceNow:
         return self._servicenow.bind_phone(caller, phone)
 
     def create_incident(
-        self, caller: Caller, title: str, description: str, priority: str
+        self, caller: Caller, title: str, description: str, priority: str, call_sid: str = ""
     ) -> Incident:
         correlation_id = uuid.uuid4().hex
         try:
             return self._servicenow.create_incident(
-                caller, title, description, priority, correlation_id=correlation_id
+                caller, title, description, priority, call_sid, correlation_id=correlation_id
             )
         except IncidentServiceError as error:
             logger.warning(
@@ -57,6 +57,7 @@ class ReliableServiceNow:
                 description=description,
                 priority=priority,
                 recorded_at=datetime.now(timezone.utc).replace(microsecond=0),
+                call_sid=call_sid,
             )
             self._outbox.add(pending)
             return pending.as_incident()
@@ -115,6 +116,7 @@ class ReliableServiceNow:
             pending.title,
             pending.description,
             pending.priority,
+            pending.call_sid,
             correlation_id=pending.correlation_id,
         )
 

@@ -7,7 +7,6 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 import requests
@@ -20,17 +19,19 @@ from actions.incidents import (
     Incident,
     IncidentRejected,
     IncidentServiceError,
-    IncidentState,
+)
+from actions.incidents.phones import DEFAULT_REGION, e164, last_digits
+from actions.incidents.servicenow_records import (
+    IMPACT,
+    URGENCY_BY_PRIORITY,
+    describe_failure,
+    incident_of,
+    literal,
 )
 from actions.metrics import SERVICENOW_ERRORS, SERVICENOW_SECONDS
 
 logger = logging.getLogger(__name__)
 
-# ServiceNow computes priority from urgency and impact; with impact 2 (medium),
-# urgency 1/2/3 gives priority 2 High, 3 Moderate and 4 Low in the default matrix.
-URGENCY_BY_PRIORITY = {"high": "1", "medium": "2", "low": "3"}
-PRIORITY_BY_URGENCY = {urgency: priority for priority, urgency in URGENCY_BY_PRIORITY.items()}
-IMPACT = "2"
 USER_FIELDS = "sys_id,email,name,phone,mobile_phone"
 INCIDENT_FIELDS = "number,short_description,description,urgency,state,opened_at"
 # Enough for "three most recent, and N more" without paging through a caller's history.
@@ -38,7 +39,6 @@ LIST_LIMIT = 50
 # Statuses that refuse the record itself; 401 and 403 refuse the credentials, which a
 # fix of the configuration cures for every record alike.
 REJECTED_RECORD = (400, 422)
-_SERVICENOW_TIME = "%Y-%m-%d %H:%M:%S"
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class ServiceNowConfig:
     user: str = ""
     password: str = ""
     token: str = ""
+    # The region of directory numbers written without a country code.
+    phone_region: str = DEFAULT_REGION
     connect_timeout: float = 3.05
     read_timeout: float = 10.0
     retries: int = 3
@@ -65,6 +67,7 @@ class ServiceNowConfig:
             user=environ.get("SERVICENOW_USER", ""),
             password=environ.get("SERVICENOW_PASSWORD", ""),
             token=environ.get("SERVICENOW_TOKEN", ""),
+            phone_region=environ.get("SERVICENOW_PHONE_REGION") or DEFAULT_REGION,
             connect_timeout=float(environ.get("SERVICENOW_CONNECT_TIMEOUT") or 3.05),
             read_timeout=float(environ.get("SERVICENOW_READ_TIMEOUT") or 10),
             retries=int(environ.get("SERVICENOW_RETRIES") or 3),
@@ -107,16 +110,30 @@ class ServiceNowIncidents:
     registers_new_callers = False
 
     def find_caller_by_email(self, email: str) -> Caller | None:
-        return self._one_user(f"email={_literal(email)}")
+        return self._one_user(f"email={literal(email)}")
 
     def addresses_like(self, email: str) -> list[str]:
-        domain, start = (_literal(part) for part in candidate_patterns(email))
+        domain, start = (literal(part) for part in candidate_patterns(email))
         query = f"emailENDSWITH{domain}^ORemailSTARTSWITH{start}"
         rows = self._rows("sys_user", query, "email", CANDIDATE_LIMIT)
         return [str(row.get("email") or "").lower() for row in rows if row.get("email")]
 
     def find_caller_by_phone(self, phone: str) -> Caller | None:
-        return self._one_user(f"phone={_literal(phone)}^ORmobile_phone={_literal(phone)}")
+        """The directory user with this number, however the directory wrote it.
+
+        Directories hold free text, so the query finds entries ending in the same four
+        digits and the comparison is made in E.164.
+        """
+        wanted = e164(phone, self._config.phone_region)
+        tail = last_digits(wanted)
+        if not wanted or not tail:
+            return None
+        query = f"phoneLIKE{tail}^ORmobile_phoneLIKE{tail}"
+        for row in self._rows("sys_user", query, USER_FIELDS, CANDIDATE_LIMIT):
+            caller = self._caller(row)
+            if wanted in {caller.phone, caller.mobile_phone}:
+                return caller
+        return None
 
     def bind_phone(self, caller: Caller, phone: str) -> Caller:
         return caller
@@ -127,6 +144,7 @@ class ServiceNowIncidents:
         title: str,
         description: str,
         priority: str,
+        call_sid: str = "",
         correlation_id: str = "",
     ) -> Incident:
         caller_id = caller.sys_id or self._sys_id_of(caller.email)
@@ -137,11 +155,16 @@ class ServiceNowIncidents:
             "urgency": URGENCY_BY_PRIORITY[priority],
             "impact": IMPACT,
             "correlation_id": correlation_id,
+            "contact_type": "phone" if call_sid else "self-service",
         }
+        if call_sid:
+            record["work_notes"] = (
+                f"Reported by phone to the voice assistant, Twilio call {call_sid}."
+            )
         created = self._request("POST", "incident", json=record)
         if not isinstance(created, dict) or not created.get("number"):
             raise IncidentServiceError("ServiceNow created an incident without a number")
-        return _incident(created)
+        return incident_of(created)
 
     def _sys_id_of(self, email: str) -> str:
         found = self.find_caller_by_email(email)
@@ -152,28 +175,34 @@ class ServiceNowIncidents:
     def find_incident_by_correlation(self, correlation_id: str) -> Incident | None:
         """The incident an earlier attempt created with this correlation ID, if any."""
         rows = self._rows(
-            "incident", f"correlation_id={_literal(correlation_id)}", INCIDENT_FIELDS, 1
+            "incident", f"correlation_id={literal(correlation_id)}", INCIDENT_FIELDS, 1
         )
-        return _incident(rows[0]) if rows else None
+        return incident_of(rows[0]) if rows else None
 
     def list_incidents(self, caller: Caller) -> list[Incident]:
         # opened_at has one-second resolution; the number breaks ties.
-        query = f"caller_id={_literal(caller.sys_id)}^ORDERBYDESCopened_at^ORDERBYDESCnumber"
+        # Open incidents only: a caller asks where things stand, not for the archive.
+        query = (
+            f"caller_id={literal(caller.sys_id)}^active=true^ORDERBYDESCopened_at^ORDERBYDESCnumber"
+        )
         return [
-            _incident(row) for row in self._rows("incident", query, INCIDENT_FIELDS, LIST_LIMIT)
+            incident_of(row) for row in self._rows("incident", query, INCIDENT_FIELDS, LIST_LIMIT)
         ]
 
     def _one_user(self, query: str) -> Caller | None:
         rows = self._rows("sys_user", query, USER_FIELDS, 1)
-        if not rows:
-            return None
-        row = rows[0]
+        return self._caller(rows[0]) if rows else None
+
+    def _caller(self, row: dict[str, Any]) -> Caller:
+        """A directory row, its numbers in E.164 (kept as written when they are not one)."""
+        region = self._config.phone_region
+        phone, mobile = row.get("phone") or "", row.get("mobile_phone") or ""
         return Caller(
             sys_id=row["sys_id"],
             email=row.get("email", "").lower(),
             name=row.get("name", ""),
-            phone=row.get("phone") or "",
-            mobile_phone=row.get("mobile_phone") or "",
+            phone=e164(phone, region) or phone,
+            mobile_phone=e164(mobile, region) or mobile,
         )
 
     def _rows(self, table: str, query: str, fields: str, limit: int) -> list[dict[str, Any]]:
@@ -201,53 +230,10 @@ class ServiceNowIncidents:
         if reply.status_code >= 400:
             SERVICENOW_ERRORS.labels(str(reply.status_code)).inc()
         if reply.status_code in REJECTED_RECORD:
-            raise IncidentRejected(_describe_failure(method, table, reply))
+            raise IncidentRejected(describe_failure(method, table, reply))
         if reply.status_code >= 400:
-            raise IncidentServiceError(_describe_failure(method, table, reply))
+            raise IncidentServiceError(describe_failure(method, table, reply))
         try:
             return reply.json()["result"]
         except (ValueError, KeyError) as error:
             raise IncidentServiceError(f"ServiceNow {method} {table}: no JSON result") from error
-
-
-def _literal(value: str) -> str:
-    """A value inside an encoded query: `^` separates conditions, so it is doubled."""
-    return value.replace("^", "^^")
-
-
-def _describe_failure(method: str, table: str, reply: requests.Response) -> str:
-    try:
-        error = reply.json().get("error") or {}
-    except ValueError:
-        error = {}
-    message = error.get("message") or reply.reason
-    detail = f" ({error['detail']})" if error.get("detail") else ""
-    reasons = {
-        401: "refused the credentials",
-        403: "denied access",
-        404: "has no such table",
-        429: "is rate limiting us",
-    }
-    reason = reasons.get(reply.status_code, "failed")
-    return f"ServiceNow {reason}: {method} {table} -> {reply.status_code} {message}{detail}"
-
-
-def _incident(row: dict[str, Any]) -> Incident:
-    try:
-        state = IncidentState(int(row.get("state") or IncidentState.NEW))
-    except ValueError:
-        state = IncidentState.NEW
-    opened = row.get("opened_at") or ""
-    opened_at = (
-        datetime.strptime(opened, _SERVICENOW_TIME).replace(tzinfo=timezone.utc)
-        if opened
-        else datetime.now(timezone.utc).replace(microsecond=0)
-    )
-    return Incident(
-        number=row["number"],
-        title=row.get("short_description", ""),
-        description=row.get("description", ""),
-        priority=PRIORITY_BY_URGENCY.get(str(row.get("urgency")), "medium"),
-        state=state,
-        opened_at=opened_at,
-    )

@@ -210,3 +210,15 @@ def test_an_outbox_written_before_dead_letters_is_upgraded(tmp_path: Path) -> No
     upgraded = Outbox(path)
     assert [p.title for p in upgraded.due(LATER)] == ["Old"]
     assert upgraded.dead_letters() == []
+
+
+def test_the_call_an_incident_was_reported_on_survives_the_outbox(
+    servicenow: ServiceNowTestServer, reliable: ReliableServiceNow
+) -> None:
+    caller = jane(reliable)
+    servicenow.faults.down = True
+    reliable.create_incident(caller, "Phone in outage", "d", "low", call_sid="CA" + "2" * 32)
+    servicenow.faults.down = False
+    assert reliable.deliver_pending(now=LATER) == 1
+    [row] = filed(servicenow, "Phone in outage")
+    assert row["contact_type"] == "phone" and "CA" + "2" * 32 in row["work_notes"]

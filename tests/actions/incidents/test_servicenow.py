@@ -64,9 +64,9 @@ def test_creates_an_incident_with_urgency_and_impact(
     incident = servicenow_backend.create_incident(
         caller, "Problem with email", "outlook crashes", "high", correlation_id="abc"
     )
-    assert incident.number == "INC0010002"
+    assert incident.number == "INC0010003"
     assert (incident.priority, incident.state) == ("high", IncidentState.NEW)
-    [stored] = servicenow.tables.query("incident", "number=INC0010002")
+    [stored] = servicenow.tables.query("incident", "number=INC0010003")
     assert (stored["caller_id"], stored["urgency"], stored["impact"]) == (caller.sys_id, "1", "2")
     assert stored["correlation_id"] == "abc"
     assert servicenow_backend.find_incident_by_correlation("abc") == incident
@@ -153,3 +153,46 @@ def test_configuration_comes_from_the_environment() -> None:
         "p",
     )
     assert config.read_timeout == 4.0
+
+
+def test_a_free_text_directory_number_matches_the_e164_number_twilio_sends(
+    servicenow: ServiceNowTestServer, servicenow_backend: ServiceNowIncidents
+) -> None:
+    servicenow.tables.insert(
+        "sys_user", {"email": "dot@example.com", "phone": "+1 (415) 555-0100", "mobile_phone": ""}
+    )
+    servicenow.tables.insert(
+        "sys_user", {"email": "other@example.com", "phone": "(212) 555-0100", "mobile_phone": ""}
+    )
+    caller = servicenow_backend.find_caller_by_phone("+14155550100")
+    assert caller is not None and caller.email == "dot@example.com"
+    assert caller.phone == "+14155550100"
+    lincoln = servicenow_backend.find_caller_by_email("abraham.lincoln@example.com")
+    assert lincoln is not None and lincoln.phone == "+15005550011"  # stored "(500) 555-0011"
+    assert servicenow_backend.find_caller_by_phone("not a number") is None
+
+
+def test_the_status_lists_only_active_incidents(servicenow_backend: ServiceNowIncidents) -> None:
+    lincoln = servicenow_backend.find_caller_by_email("abraham.lincoln@example.com")
+    assert lincoln is not None
+    titles = [incident.title for incident in servicenow_backend.list_incidents(lincoln)]
+    assert titles == ["Email Log in problem"]  # not the closed "Monitor flickers"
+
+
+@pytest.mark.parametrize(
+    ("call_sid", "contact_type", "notes"),
+    [("CA" + "1" * 32, "phone", "Twilio call CA" + "1" * 32), ("", "self-service", None)],
+)
+def test_an_incident_says_how_it_was_reported(
+    servicenow: ServiceNowTestServer,
+    servicenow_backend: ServiceNowIncidents,
+    call_sid: str,
+    contact_type: str,
+    notes: str | None,
+) -> None:
+    caller = servicenow_backend.find_caller_by_email("jane.doe@example.com")
+    assert caller is not None
+    opened = servicenow_backend.create_incident(caller, "VPN", "drops", "low", call_sid)
+    [stored] = servicenow.tables.query("incident", f"number={opened.number}")
+    assert stored["contact_type"] == contact_type
+    assert (notes in stored["work_notes"]) if notes else "work_notes" not in stored
