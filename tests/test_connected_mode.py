@@ -46,7 +46,7 @@ def test_the_connected_mode_conversation(
     [confirm] = stack.say(caller, "Password stuck in a loop")
     assert "priority: high" in confirm
     assert stack.say(caller, "/affirm") == [
-        "Successfully opened up incident INC0010002 for you. Someone will reach out soon.",
+        "Successfully opened up incident INC0010003 for you. Someone will reach out soon.",
         "Is there anything else I can help with?",
     ]
     assert stack.say(caller, "Can I check the status of my tickets?") == [
@@ -54,13 +54,13 @@ def test_the_connected_mode_conversation(
     ]
     newest, oldest, anything_else = stack.say(caller, "Yes please")
     assert anything_else == "Is there anything else I can help with?"
-    assert newest.startswith('Incident INC0010002: "Problem resetting password", opened on ')
+    assert newest.startswith('Incident INC0010003: "Problem resetting password", opened on ')
     assert newest.endswith("is currently awaiting triage.")
     assert oldest == (
         'Incident INC0010001: "Email Log in problem", opened on May 21, 2020,'
         " is currently in progress."
     )
-    [row] = servicenow.tables.query("incident", "number=INC0010002")
+    [row] = servicenow.tables.query("incident", "number=INC0010003")
     assert (row["urgency"], row["impact"]) == ("1", "2")
 
 
