@@ -13,19 +13,14 @@ import skops.io  # noqa: F401
 import yaml
 from rasa.core.agent import Agent
 
-from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
+from actions.incidents.servicenow import ServiceNowIncidents
+from actions.incidents.servicenow_config import ServiceNowConfig
 from tests.running_stack import RunningStack
 from tools import rasa_speedups
 from tools.duckling_server import running_duckling
 from tools.environment import load_environment
-from tools.servicenow_server import (
-    PASSWORD,
-    USER,
-    Faults,
-    ServiceNowTestServer,
-    Tables,
-    running_servicenow,
-)
+from tools.servicenow_data import Faults, Tables, Tokens
+from tools.servicenow_server import PASSWORD, USER, ServiceNowTestServer, running_servicenow
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Tests run with example.env's defaults, as `make run` does (the shared action server
@@ -62,6 +57,7 @@ def servicenow(servicenow_server: ServiceNowTestServer) -> ServiceNowTestServer:
     """The ServiceNow test instance with its seed data and no faults."""
     servicenow_server.tables = Tables()
     servicenow_server.faults = Faults()
+    servicenow_server.tokens = Tokens()
     servicenow_server.requests_seen = 0
     return servicenow_server
 

@@ -23,7 +23,13 @@ from tools.processes import free_port
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "a-test-action-server-secret"
 TWILIO_SECRETS = {"TWILIO_AUTH_TOKEN"}
-SERVICENOW_SECRETS = {"SERVICENOW_USER", "SERVICENOW_PASSWORD", "SERVICENOW_TOKEN"}
+SERVICENOW_SECRETS = {
+    "SERVICENOW_USER",
+    "SERVICENOW_PASSWORD",
+    "SERVICENOW_TOKEN",
+    "SERVICENOW_CLIENT_ID",
+    "SERVICENOW_CLIENT_SECRET",
+}
 PRODUCTION = {"TWILIO_ENVIRONMENT": "production"}
 
 

@@ -10,16 +10,11 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
-import csv
 import json
 import logging
 import os
-import threading
 import time
-import uuid
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -27,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tools.loopback import LoopbackServer, serving
+from tools.servicenow_data import Faults, Tables, Tokens, load_users
 
 logger = logging.getLogger(__name__)
 
@@ -34,158 +30,9 @@ DEFAULT_PORT = 8081
 USER = "assistant"
 PASSWORD = "assistant-password"
 TOKEN = "assistant-token"
+CLIENT_ID = "assistant-client"
+CLIENT_SECRET = "assistant-client-secret"
 TABLES = ("sys_user", "incident")
-SEED_USERS = (
-    # Numbers as people type them into a real directory: free text, not E.164.
-    {"email": "abraham.lincoln@example.com", "name": "Abraham Lincoln", "phone": "(500) 555-0011"},
-    {"email": "jane.doe@example.com", "name": "Jane Doe", "phone": "500.555.0007"},
-    {"email": "anything@example.com", "name": "Any Thing", "phone": ""},
-)
-
-
-@dataclass
-class Faults:
-    """Switches that make the server misbehave, each for a number of requests."""
-
-    latency_seconds: float = 0.0
-    rate_limited: int = 0
-    retry_after_seconds: int = 1
-    server_errors: int = 0
-    down: bool = False
-    # Reads answer, creates get 503: an instance that is up but cannot write.
-    creates_refused: bool = False
-    # Incidents with these titles get 400, as a data policy refuses a record.
-    invalid_titles: set[str] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def take(self, creating: bool = False) -> tuple[int, dict[str, str]] | None:
-        """The fault to answer the next request with, if any."""
-        with self.lock:
-            if self.down or (creating and self.creates_refused):
-                return HTTPStatus.SERVICE_UNAVAILABLE, {}
-            if self.rate_limited:
-                self.rate_limited -= 1
-                return HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": str(self.retry_after_seconds)}
-            if self.server_errors:
-                self.server_errors -= 1
-                return HTTPStatus.INTERNAL_SERVER_ERROR, {}
-        return None
-
-
-class Tables:
-    """The records of the two tables, in memory."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, list[dict[str, str]]] = {"sys_user": [], "incident": []}
-        self._next_number = 10001
-        self._lock = threading.Condition()
-        for user in SEED_USERS:
-            self.insert("sys_user", {**user, "mobile_phone": ""})
-        lincoln = self.rows["sys_user"][0]["sys_id"]
-        self.insert(
-            "incident",
-            {
-                "caller_id": lincoln,
-                "short_description": "Email Log in problem",
-                "description": "Outlook keeps asking for the password",
-                "urgency": "2",
-                "impact": "2",
-                "state": "2",
-                "opened_at": "2020-05-21 09:57:06",
-            },
-        )
-        self.insert(
-            "incident",
-            {
-                "caller_id": lincoln,
-                "short_description": "Monitor flickers",
-                "description": "Replaced the cable",
-                "urgency": "3",
-                "impact": "2",
-                "state": "7",
-                "opened_at": "2020-03-02 14:10:00",
-            },
-        )
-
-    def insert(self, table: str, record: dict[str, Any]) -> dict[str, str]:
-        with self._lock:
-            row = {key: "" if value is None else str(value) for key, value in record.items()}
-            row["sys_id"] = uuid.uuid4().hex
-            if table == "incident":
-                row["number"] = f"INC{self._next_number:07d}"
-                self._next_number += 1
-                row.setdefault("state", "1")
-                # Resolved (6), closed (7) and canceled (8) incidents are inactive.
-                row.setdefault("active", "true" if int(row["state"]) < 6 else "false")
-                row.setdefault(
-                    "opened_at", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-                )
-            self.rows[table].append(row)
-            self._lock.notify_all()
-            return row
-
-    def wait_for(self, table: str, count: int, timeout: float = 10.0) -> bool:
-        """Waits until the table holds `count` rows, for requests still being served."""
-        with self._lock:
-            return self._lock.wait_for(lambda: len(self.rows[table]) >= count, timeout)
-
-    def query(self, table: str, encoded_query: str) -> list[dict[str, str]]:
-        """Applies a ServiceNow encoded query: `a=1^b=2^ORc=3^ORDERBYDESCfield`."""
-        conditions, order_by = _parse_query(encoded_query)
-        with self._lock:
-            rows = [row for row in self.rows[table] if _matches(row, conditions)]
-        for descending, name in reversed(order_by):
-            rows.sort(key=lambda row: row.get(name, ""), reverse=descending)
-        return rows
-
-
-# ServiceNow's encoded-query operators that the assistant uses, longest first.
-_OPERATORS = ("STARTSWITH", "ENDSWITH", "LIKE", "=")
-Condition = tuple[str, str, str]
-
-
-def _condition(text: str) -> Condition | None:
-    """`emailSTARTSWITHjan` -> ("email", "STARTSWITH", "jan")."""
-    found = [(text.find(op), op) for op in _OPERATORS if text.find(op) > 0]
-    if not found:
-        return None
-    position, operator = min(found)
-    return text[:position], operator, text[position + len(operator) :]
-
-
-def _parse_query(encoded: str) -> tuple[list[list[Condition]], list[tuple[bool, str]]]:
-    """AND-groups of OR-alternatives, and ordering; `^^` is a literal caret."""
-    placeholder = "\x00"
-    parts = encoded.replace("^^", placeholder).split("^") if encoded else []
-    groups: list[list[Condition]] = []
-    order_by: list[tuple[bool, str]] = []
-    for part in parts:
-        part = part.replace(placeholder, "^")
-        if part.startswith("ORDERBYDESC"):
-            order_by.append((True, part[len("ORDERBYDESC") :]))
-        elif part.startswith("ORDERBY"):
-            order_by.append((False, part[len("ORDERBY") :]))
-        elif part.startswith("OR") and groups and (alternative := _condition(part[2:])):
-            groups[-1].append(alternative)
-        elif condition := _condition(part):
-            groups.append([condition])
-    return groups, order_by
-
-
-def _holds(row: dict[str, str], condition: Condition) -> bool:
-    name, operator, value = condition
-    field, value = row.get(name, "").lower(), value.lower()
-    if operator == "STARTSWITH":
-        return field.startswith(value)
-    if operator == "ENDSWITH":
-        return field.endswith(value)
-    if operator == "LIKE":
-        return value in field
-    return field == value
-
-
-def _matches(row: dict[str, str], groups: list[list[Condition]]) -> bool:
-    return all(any(_holds(row, condition) for condition in group) for group in groups)
 
 
 class ServiceNowHandler(BaseHTTPRequestHandler):
@@ -200,7 +47,26 @@ class ServiceNowHandler(BaseHTTPRequestHandler):
         self._serve(lambda table, params: self._list(table, params))
 
     def do_POST(self) -> None:
+        if self.path == "/oauth_token.do":
+            self._issue_token()
+            return
         self._serve(lambda table, params: self._create(table), creating=True)
+
+    def _issue_token(self) -> None:
+        """ServiceNow's OAuth endpoint: client credentials, password and refresh grants."""
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        tokens = self.server.tokens
+        grants = {
+            "client_credentials": True,
+            "password": (form.get("username"), form.get("password")) == (USER, PASSWORD),
+            "refresh_token": form.get("refresh_token") in tokens.refresh,
+        }
+        client = (form.get("client_id"), form.get("client_secret")) == (CLIENT_ID, CLIENT_SECRET)
+        if not client or not grants.get(form.get("grant_type", "")):
+            self._json(HTTPStatus.UNAUTHORIZED, {"error": "access_denied"})
+            return
+        self._json(HTTPStatus.OK, tokens.issue(form["grant_type"]))
 
     def _serve(self, action: Any, creating: bool = False) -> None:
         self.server.requests_seen += 1
@@ -254,7 +120,8 @@ class ServiceNowHandler(BaseHTTPRequestHandler):
     def _authenticated(self) -> bool:
         header = self.headers.get("Authorization", "")
         basic = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        return header in (f"Basic {basic}", f"Bearer {TOKEN}")
+        issued = header.startswith("Bearer ") and self.server.tokens.valid(header[7:])
+        return header in (f"Basic {basic}", f"Bearer {TOKEN}") or issued
 
     def _error(
         self,
@@ -287,21 +154,13 @@ class ServiceNowTestServer(LoopbackServer):
         super().__init__((host, port), ServiceNowHandler)
         self.tables = Tables()
         self.faults = Faults()
+        self.tokens = Tokens()
         self.requests_seen = 0
 
 
 def running_servicenow() -> AbstractContextManager[ServiceNowTestServer]:
     """Serves the test instance from a background thread for the duration of a `with` block."""
     return serving(ServiceNowTestServer())
-
-
-def load_users(path: Path) -> list[dict[str, str]]:
-    """Directory users from a TSV file with `email`, `name` and `phone` columns."""
-    with open(path, encoding="utf-8", newline="") as users:
-        return [
-            {"email": row["email"], "name": row["name"], "phone": row["phone"], "mobile_phone": ""}
-            for row in csv.DictReader(users, delimiter="\t")
-        ]
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ from actions.incidents import IncidentBackend
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.outbox import RETRY_FIRST_SECONDS, Outbox
 from actions.incidents.reliable import OutboxWorker, ReliableServiceNow
-from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
+from actions.incidents.servicenow import ServiceNowIncidents
+from actions.incidents.servicenow_config import ServiceNowConfig
 
 DEFAULT_INCIDENT_DB = "var/incidents.db"
 DEFAULT_OUTBOX_DB = "var/outbox.db"

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -20,7 +17,9 @@ from actions.incidents import (
     IncidentRejected,
     IncidentServiceError,
 )
-from actions.incidents.phones import DEFAULT_REGION, e164, last_digits
+from actions.incidents.phones import e164, last_digits
+from actions.incidents.servicenow_auth import OAuthClient, OAuthToken
+from actions.incidents.servicenow_config import ServiceNowConfig
 from actions.incidents.servicenow_records import (
     IMPACT,
     URGENCY_BY_PRIORITY,
@@ -41,39 +40,6 @@ LIST_LIMIT = 50
 REJECTED_RECORD = (400, 422)
 
 
-@dataclass(frozen=True)
-class ServiceNowConfig:
-    """Where the instance is and how to reach it."""
-
-    instance_url: str
-    user: str = ""
-    password: str = ""
-    token: str = ""
-    # The region of directory numbers written without a country code.
-    phone_region: str = DEFAULT_REGION
-    connect_timeout: float = 3.05
-    read_timeout: float = 10.0
-    retries: int = 3
-    backoff_seconds: float = 0.5
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> ServiceNowConfig | None:
-        """The configuration, or None when `SERVICENOW_INSTANCE_URL` is not set."""
-        url = environ.get("SERVICENOW_INSTANCE_URL", "").strip().rstrip("/")
-        if not url:
-            return None
-        return cls(
-            instance_url=url,
-            user=environ.get("SERVICENOW_USER", ""),
-            password=environ.get("SERVICENOW_PASSWORD", ""),
-            token=environ.get("SERVICENOW_TOKEN", ""),
-            phone_region=environ.get("SERVICENOW_PHONE_REGION") or DEFAULT_REGION,
-            connect_timeout=float(environ.get("SERVICENOW_CONNECT_TIMEOUT") or 3.05),
-            read_timeout=float(environ.get("SERVICENOW_READ_TIMEOUT") or 10),
-            retries=int(environ.get("SERVICENOW_RETRIES") or 3),
-        )
-
-
 class _ServiceNowRetry(Retry):
     """Retries reads on 429 and 5xx; a create only on 429, which ServiceNow did not process."""
 
@@ -89,7 +55,19 @@ class ServiceNowIncidents:
     def __init__(self, config: ServiceNowConfig) -> None:
         self._config = config
         self._session = requests.Session()
-        if config.token:
+        self._oauth: OAuthToken | None = None
+        if config.client_id and config.client_secret:
+            self._oauth = OAuthToken(
+                OAuthClient(
+                    config.instance_url,
+                    config.client_id,
+                    config.client_secret,
+                    config.user,
+                    config.password,
+                    config.read_timeout,
+                )
+            )
+        elif config.token:
             self._session.headers["Authorization"] = f"Bearer {config.token}"
         else:
             self._session.auth = (config.user, config.password)
@@ -213,20 +191,11 @@ class ServiceNowIncidents:
         return rows
 
     def _request(self, method: str, table: str, **kwargs: Any) -> Any:
-        url = f"{self._config.instance_url}/api/now/table/{table}"
-        started = time.monotonic()
-        try:
-            reply = self._session.request(
-                method,
-                url,
-                timeout=(self._config.connect_timeout, self._config.read_timeout),
-                **kwargs,
-            )
-        except requests.RequestException as error:
-            SERVICENOW_ERRORS.labels("unreachable").inc()
-            raise IncidentServiceError(f"ServiceNow {method} {table} failed: {error}") from error
-        finally:
-            SERVICENOW_SECONDS.labels(method, table).observe(time.monotonic() - started)
+        reply = self._send(method, table, **kwargs)
+        if reply.status_code == 401 and self._oauth is not None:
+            # Revoked or expired early: one more try with a new token.
+            self._oauth.refused()
+            reply = self._send(method, table, **kwargs)
         if reply.status_code >= 400:
             SERVICENOW_ERRORS.labels(str(reply.status_code)).inc()
         if reply.status_code in REJECTED_RECORD:
@@ -237,3 +206,21 @@ class ServiceNowIncidents:
             return reply.json()["result"]
         except (ValueError, KeyError) as error:
             raise IncidentServiceError(f"ServiceNow {method} {table}: no JSON result") from error
+
+    def _send(self, method: str, table: str, **kwargs: Any) -> requests.Response:
+        url = f"{self._config.instance_url}/api/now/table/{table}"
+        headers = {"Authorization": self._oauth.header()} if self._oauth else {}
+        started = time.monotonic()
+        try:
+            return self._session.request(
+                method,
+                url,
+                headers=headers,
+                timeout=(self._config.connect_timeout, self._config.read_timeout),
+                **kwargs,
+            )
+        except requests.RequestException as error:
+            SERVICENOW_ERRORS.labels("unreachable").inc()
+            raise IncidentServiceError(f"ServiceNow {method} {table} failed: {error}") from error
+        finally:
+            SERVICENOW_SECONDS.labels(method, table).observe(time.monotonic() - started)

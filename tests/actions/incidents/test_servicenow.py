@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from actions.incidents import IncidentServiceError, IncidentState
-from actions.incidents.servicenow import ServiceNowConfig, ServiceNowIncidents
+from actions.incidents.servicenow import ServiceNowIncidents
+from actions.incidents.servicenow_config import ServiceNowConfig
 from tests.conftest import servicenow_config
 from tools.servicenow_server import TOKEN, ServiceNowTestServer
 
