@@ -12,14 +12,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import transfer_number
-from actions.incidents import Caller, IncidentServiceError
+from actions.incidents import Caller, Incident, IncidentBackend, IncidentServiceError
 from actions.incidents.factory import UsesIncidentBackend
 from actions.privacy import mask_email
+from actions.sms import IncidentTexts, configured_texts
 from actions.verification import (
     attested_number,
     call_metadata,
     calling_number,
     may_hear_details,
+    verification_required,
 )
 
 logger = logging.getLogger(__name__)
@@ -45,7 +47,14 @@ class IncidentAction(UsesIncidentBackend, Action):
 
 
 class ActionOpenIncident(IncidentAction):
-    """Opens the incident the caller confirmed, or says it was cancelled."""
+    """Opens the incident the caller confirmed, or says it was cancelled; texts its
+    number when SMS confirmation is on (actions/sms.py)."""
+
+    def __init__(
+        self, backend: IncidentBackend | None = None, texts: IncidentTexts | None = None
+    ) -> None:
+        super().__init__(backend)
+        self._texts = texts
 
     def name(self) -> str:
         return "action_open_incident"
@@ -79,7 +88,18 @@ class ActionOpenIncident(IncidentAction):
             return reset
         logger.info("Opened %s for %s", incident.number, mask_email(email))
         dispatcher.utter_message(response="utter_incident_opened", incident_number=incident.number)
+        if await self._texted(tracker, incident):
+            dispatcher.utter_message(response="utter_incident_number_texted")
         return reset
+
+    async def _texted(self, tracker: Tracker, incident: Incident) -> bool:
+        """Texts the incident number to the caller's own, verified, number."""
+        texts = self._texts or configured_texts()
+        to = attested_number(tracker) if verification_required() else calling_number(tracker)
+        if texts is None or not to:
+            return False
+        dialled = str(call_metadata(tracker).get("To") or "")
+        return await self.off_loop(lambda: texts.send(to, dialled, incident.number, incident.title))
 
     def _caller_to_file_for(self, email: str) -> Caller:
         """The directory entry; only the address while the directory is unreachable.
