@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff import transfer_number
+from actions.handoff import reachable_number
 from actions.read_back import heard_slot, pending
 
 OFFER_WAY_OUT_AT = 3
@@ -48,7 +48,7 @@ def ask(
 ) -> list[EventType]:
     """Asks for `slot` with its `utter_ask_` response, or ends a question asked too often."""
     asked = asks_in_a_row(tracker, slot)
-    number = transfer_number()
+    number = reachable_number()
     if asked >= GIVE_UP_AT:
         if number:
             dispatcher.utter_message(response="utter_transfer")

@@ -1,14 +1,18 @@
-"""Hands the caller to a person when a transfer number is configured."""
+"""Hands the caller to a person when a transfer number is configured and the desk is open."""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.desk_hours import DeskHours, spoken_opening
 
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 
@@ -27,12 +31,30 @@ def transfer_number() -> str:
     return number
 
 
+def reachable_number(now: datetime | None = None) -> str:
+    """The transfer number while the desk takes calls (HANDOFF_HOURS), else empty."""
+    number = transfer_number()
+    hours = DeskHours.from_environment()
+    if number and hours and not hours.is_open(now or _utc_now()):
+        return ""
+    return number
+
+
 # Checked when the action server loads the actions, so a typo stops it at start.
 transfer_number()
+DeskHours.from_environment()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class ActionHumanHandoff(Action):
-    """Asks the voice channel to transfer the call, or says no one can take it."""
+    """Asks the voice channel to transfer the call, or says no one can take it and, out
+    of hours, when the desk opens again."""
+
+    def __init__(self, clock: Callable[[], datetime] = _utc_now) -> None:
+        self._clock = clock
 
     def name(self) -> str:
         return "action_human_handoff"
@@ -43,6 +65,16 @@ class ActionHumanHandoff(Action):
         number = transfer_number()
         if not number:
             dispatcher.utter_message(response="utter_human_handoff")
+            return []
+        now = self._clock()
+        hours = DeskHours.from_environment()
+        if hours and not hours.is_open(now):
+            opening = hours.next_opening(now)
+            if opening is None:
+                dispatcher.utter_message(response="utter_human_handoff")
+            else:
+                opens = spoken_opening(opening, now)
+                dispatcher.utter_message(response="utter_desk_closed", opens=opens)
             return []
         dispatcher.utter_message(response="utter_transfer")
         dispatcher.utter_message(json_message={"transfer": number})

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff import transfer_number
+from actions.handoff import reachable_number
 from actions.incidents import Caller, Incident, IncidentBackend, IncidentServiceError
 from actions.incidents.factory import UsesIncidentBackend
 from actions.privacy import mask_email
@@ -134,7 +134,7 @@ class ActionCheckIncidentStatus(IncidentAction):
             dispatcher.utter_message(
                 response="utter_incident_count_unverified", incident_count=len(incidents)
             )
-            if transfer_number():
+            if reachable_number():
                 dispatcher.utter_message(response="utter_details_from_a_person")
             return [SlotSet("email", None)]
         if not incidents:
