@@ -67,8 +67,10 @@ def forget_caller(store: TrackerStore, phone: str = "", email: str = "") -> list
 
 
 def _needles(phone: str, email: str) -> list[str]:
-    """How the caller appears in stored events: the calling number, the address."""
-    needles = [json.dumps(value)[1:-1] for value in (phone.strip(), email.strip().lower()) if value]
+    """How the caller appears in stored events: the calling number as a whole JSON value
+    (a shorter number must not match a longer one), the address anywhere in a text."""
+    needles = [json.dumps(phone.strip())] if phone.strip() else []
+    needles += [json.dumps(email.strip().lower())[1:-1]] if email.strip() else []
     if not needles:
         raise ValueError("Give a phone number or an email address to forget")
     return needles

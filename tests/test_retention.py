@@ -66,6 +66,7 @@ def test_forgetting_a_number_or_an_address_deletes_only_that_callers_calls(
     save_call(sql_store, "CAb", "+15005550102", "maryxann@example.com", age_days=1)
     save_call(sql_store, "CAc", "+15005550103", "other@example.com", age_days=1)
     assert forget_caller(sql_store, email="Mary_Ann@example.com") == ["CAa"]
+    assert forget_caller(sql_store, phone="+1500555010") == []  # a prefix of two numbers
     assert forget_caller(sql_store, phone="+15005550103") == ["CAc"]
     assert kept(sql_store) == ["CAb"]
 
