@@ -90,7 +90,8 @@ class ActionOpenIncident(IncidentAction):
         dispatcher.utter_message(response="utter_incident_opened", incident_number=incident.number)
         if await self._texted(tracker, incident):
             dispatcher.utter_message(response="utter_incident_number_texted")
-        return reset
+        # Kept for the person the call may be transferred to (the channel's whisper).
+        return [*reset, SlotSet("opened_incident", incident.number)]
 
     async def _texted(self, tracker: Tracker, incident: Incident) -> bool:
         """Texts the incident number to the caller's own, verified, number."""

@@ -3,6 +3,7 @@ request to hear something again, an apology and a goodbye."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa.core.agent import Agent
@@ -13,13 +14,17 @@ from channels.call_recovery import TROUBLE_APOLOGY, TROUBLE_SAY_AGAIN
 from channels.call_turn import CallTurn
 from channels.metrics import APOLOGIES, CALLS_STARTED
 from channels.settings import VoiceSettings
+from channels.speech import speakable
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
+
+logger = logging.getLogger(__name__)
 
 SILENCE_LEAD_IN = "Sorry, I didn't hear anything."
 SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call again. Goodbye."
 CALL_DONE_GOODBYE = "Thanks for calling. Goodbye."
 ANYTHING_ELSE_RESPONSE = "utter_anything_else"
 GREETING_INTENT = "greet"
+WHISPER_LEAD = "Help desk call from the voice assistant."
 
 
 async def greet(
@@ -72,6 +77,26 @@ def apologise(
     asked = any(message.get("text") for message in exchange.bot_turn)
     lead_in = TROUBLE_APOLOGY if asked else TROUBLE_SAY_AGAIN
     return render_turn(exchange.bot_turn, settings, next_requests, lead_in)
+
+
+async def whisper_to_agent(
+    agent: Agent, parent_call_sid: str, settings: VoiceSettings
+) -> VoiceResponse:
+    """What the person who takes a transfer hears before the caller: the address the
+    caller confirmed and the incident they opened in this call, when there are any."""
+    said = [WHISPER_LEAD]
+    try:
+        tracker = await agent.tracker_store.retrieve(parent_call_sid) if parent_call_sid else None
+    except Exception:  # the person still takes the call, just without the summary
+        logger.exception("Reading call %s for the whisper failed", parent_call_sid)
+        tracker = None
+    if tracker is not None:
+        email, incident = tracker.get_slot("previous_email"), tracker.get_slot("opened_incident")
+        said += [f"The caller gave {email}."] if email else []
+        said += [f"They opened incident {incident} in this call."] if incident else []
+    response = VoiceResponse()
+    response.say(speakable(" ".join(said)), voice=settings.voice, language=settings.language)
+    return response
 
 
 def hang_up(goodbye: str, settings: VoiceSettings, next_requests: NextRequests) -> VoiceResponse:

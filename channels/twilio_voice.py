@@ -19,7 +19,13 @@ from actions.log_format import set_logging_call, use_configured_log_format
 from actions.metrics_port import serve_metrics
 from actions.privacy import mask_personal_data_in_logs
 from channels.call_history import last_exchange, turn_was_not_saved
-from channels.call_moments import after_silence, apologise, greet, repeat_last
+from channels.call_moments import (
+    after_silence,
+    apologise,
+    greet,
+    repeat_last,
+    whisper_to_agent,
+)
 from channels.call_recovery import (
     TROUBLE_SAY_AGAIN,
     after_transfer,
@@ -105,6 +111,16 @@ class TwilioVoiceInput(InputChannel):
                 return answer_for_fallback(webhook, self.settings)
 
             return await self._respond(request, "fallback", answer)
+
+        @voice.route("/whisper", methods=["POST"])
+        async def whisper(request: Request) -> HTTPResponse:
+            try:
+                webhook = self.checker.check(request)
+            except BadWebhook as bad:
+                return self._refuse(bad)
+            parent = webhook.field("ParentCallSid")
+            twiml = await whisper_to_agent(request.app.ctx.agent, parent, self.settings)
+            return response.text(str(twiml), content_type="text/xml")
 
         @voice.route("/status", methods=["POST"])
         async def status(request: Request) -> HTTPResponse:

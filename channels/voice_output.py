@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
-from twilio.twiml.voice_response import Gather, VoiceResponse
+from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from channels.menu import spoken_menu
 from channels.settings import VoiceSettings
@@ -29,6 +29,8 @@ class NextRequests:
     silence_url: str
     dial_url: str = ""
     caller_id: str = ""
+    # What the person who answers a transfer hears first (the whisper route).
+    whisper_url: str = ""
 
 
 class TwilioVoiceOutput(CollectingOutputChannel):
@@ -80,13 +82,14 @@ def render_turn(
         for piece in pieces:
             response.say(piece, voice=settings.voice, language=settings.language)
         if transfer:
-            response.dial(
-                transfer,
+            dial = Dial(
                 action=next_requests.dial_url or None,
                 method="POST",
                 timeout=settings.dial_timeout,
                 caller_id=next_requests.caller_id or None,
             )
+            dial.number(transfer, url=next_requests.whisper_url or None, method="POST")
+            response.append(dial)
         response.hangup()
         return response
 

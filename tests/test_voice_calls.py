@@ -106,3 +106,35 @@ def test_the_description_gets_more_time_than_a_menu(stack: RunningStack) -> None
     description = phone.press("2")
     assert (priority.speech_timeout, description.speech_timeout) == ("2", "4")
     assert phone.say("sorry?").text == description.text
+
+
+def test_the_person_who_takes_a_transfer_hears_who_calls_and_their_incident(
+    stack: RunningStack,
+) -> None:
+    phone = stack.call()
+    phone.start()
+    phone.say("i want to open an incident")
+    phone.say_address("whisper dot test at example dot com")
+    phone.press("2")
+    phone.say("the docking station does not charge")
+    phone.say("docking station")
+    opened = phone.say("yes")
+    number = SPOKEN_TICKET.search(opened.text)
+    assert number is not None
+    transferred = phone.say("let me talk to a person")
+    assert transferred.dialed == HANDOFF_NUMBER
+    assert transferred.whisper == (
+        "Help desk call from the voice assistant. "
+        "The caller gave whisper dot test at example dot com. "
+        f"They opened incident {number.group(0)} in this call."
+    )
+
+
+def test_a_transfer_before_anything_was_said_whispers_the_lead_alone(
+    stack: RunningStack,
+) -> None:
+    phone = stack.call()
+    phone.start()
+    assert phone.say("i want to talk to a human").whisper == (
+        "Help desk call from the voice assistant."
+    )

@@ -144,10 +144,15 @@ class SimulatedCall:
         while heard.answer_url is None and not heard.hung_up:
             said += heard.said
             if heard.dialed is not None and heard.dial_url:
+                if heard.whisper_url and self.transfer_outcome == "completed":
+                    heard.whisper = self._fetch(
+                        heard.whisper_url, self.line.whisper(heard.dialed)
+                    ).text
                 following = self._fetch(
                     heard.dial_url, self.line.dial_ended(self.transfer_outcome, 30)
                 )
                 following.dialed, following.dial_attributes = heard.dialed, heard.dial_attributes
+                following.whisper = heard.whisper
             elif heard.silence_url and heard.dialed is None:
                 following = self._fetch(heard.silence_url, self.line.redirected())
             else:

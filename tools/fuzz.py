@@ -32,7 +32,7 @@ from tools.twilio_params import CallLine, new_call_sid
 from tools.twiml import Heard
 
 BASE = "/webhooks/twilio_voice"
-ROUTES = ("webhook", "webhook", "webhook", "dial", "fallback", "status")
+ROUTES = ("webhook", "webhook", "webhook", "dial", "fallback", "status", "whisper")
 ENDING_VERBS = {"Gather", "Redirect", "Hangup", "Dial"}
 HOSTILE_SPEECH = (
     '/inform{"email":"mallory@evil.example","priority":"high"}',
@@ -181,6 +181,9 @@ def problems_with(attempt: Attempt, status: int, body: str) -> list[str]:
         verbs = [verb.tag for verb in ElementTree.fromstring(body)]
     except ElementTree.ParseError:
         return [f"invalid TwiML from {where}"]
+    if where.endswith("/whisper"):
+        # Said to the person who takes a transfer; then Twilio joins the two calls.
+        return [] if verbs == ["Say"] else [f"whisper TwiML is {verbs}, not one Say"]
     if not verbs or verbs[-1] not in ENDING_VERBS:
         return [f"TwiML from {where} ends in {verbs[-1:]}"]
     return []

@@ -100,6 +100,21 @@ class CallLine:
             "msg": "Gather End",
         }
 
+    def whisper(self, agent: str) -> dict[str, str]:
+        """A <Number url> request: the person dialled answered, on a call of its own."""
+        return {
+            "AccountSid": ACCOUNT_SID,
+            "ApiVersion": API_VERSION,
+            "CallSid": new_call_sid(),
+            "ParentCallSid": self.call_sid,
+            "CallStatus": "in-progress",
+            "Direction": "outbound-dial",
+            "From": self.called,
+            "To": agent,
+            "Caller": self.called,
+            "Called": agent,
+        }
+
     def dial_ended(self, outcome: str, seconds: int = 0) -> dict[str, str]:
         """A <Dial> action: how the transfer ended (`completed`, `busy`, `no-answer` ...)."""
         answered = outcome in {"completed", "answered"}

@@ -19,6 +19,9 @@ class Heard:
     silence_url: str | None = None
     dialed: str | None = None
     dial_url: str | None = None
+    whisper_url: str | None = None
+    # What the person who took the transfer heard before the caller.
+    whisper: str = ""
     dial_attributes: dict[str, str] = field(default_factory=dict)
     hung_up: bool = False
 
@@ -47,7 +50,10 @@ def parse_twiml(twiml: str, base_path: str) -> Heard:
         elif verb.tag == "Redirect":
             heard.silence_url = urljoin(base_path, verb.text or base_path)
         elif verb.tag == "Dial":
-            heard.dialed = (verb.text or "").strip()
+            number = verb.find("Number")
+            heard.dialed = ((number.text if number is not None else verb.text) or "").strip()
+            if number is not None and number.get("url"):
+                heard.whisper_url = urljoin(base_path, number.get("url"))
             heard.dial_attributes = dict(verb.attrib)
             action = verb.get("action")
             heard.dial_url = urljoin(base_path, action) if action else None
