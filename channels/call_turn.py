@@ -25,6 +25,8 @@ REPEAT_REQUESTS = {
     "say that again", "say again", "sorry", "pardon", "come again", "what", "what did you say",
     "i didn't catch that", "one more time",
 }  # fmt: skip
+# Sounds that say "I'm thinking", not yes ("mm hmm" and "uh huh" are yes).
+HESITATIONS = {"hmm", "hm", "hmmm", "um", "umm", "uh", "er", "erm", "ah", "uhm"}
 # A call has far fewer turns; a larger counter in a URL is not ours.
 MAX_TURN = 10_000
 # The turn and what the caller said or pressed in it, as Twilio delivered it.
@@ -71,8 +73,14 @@ class CallTurn:
 
     @property
     def wants_repeat(self) -> bool:
-        """Whether the caller asked to hear the last prompt again."""
-        return self.digits == "*" or " ".join(_WORD.findall(self.speech.lower())) in REPEAT_REQUESTS
+        """Whether the caller asked to hear the last prompt again, or only hesitated.
+
+        A lone "Hmm." is no answer; the classifier would read it as "mm hmm", a yes, and
+        take an address read back or open an incident on it.
+        """
+        words = _WORD.findall(self.speech.lower())
+        hesitated = bool(words) and set(words) <= HESITATIONS
+        return self.digits == "*" or hesitated or " ".join(words) in REPEAT_REQUESTS
 
     @property
     def said(self) -> str:

@@ -69,3 +69,11 @@ def test_menu_answers_as_recognisers_write_them(stack: RunningStack) -> None:
     phone = asked_for_an_address(stack)
     phone.say_address("walter dot skinner at example dot com")
     assert phone.say("To.").text.startswith("Please describe the problem")
+
+
+def test_hmm_at_a_read_back_is_no_yes(stack: RunningStack) -> None:
+    phone = asked_for_an_address(stack)
+    read_back = phone.say("hugo dot hmm at example dot com")
+    assert read_back.text.startswith("I heard hugo dot hmm at example dot com.")
+    assert phone.say("Hmm.").text == read_back.text
+    assert phone.say("yes").text == ASK_PRIORITY

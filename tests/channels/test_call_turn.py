@@ -85,3 +85,11 @@ def test_a_spoken_answer_carries_twilios_confidence(confidence: str, expected: o
 
 def test_keys_carry_no_confidence() -> None:
     assert "twilio_confidence" not in turn({"turn": "2"}, Digits="1", Confidence="").metadata
+
+
+@pytest.mark.parametrize(
+    ("speech", "repeat"),
+    [("Hmm.", True), ("um, uh", True), ("sorry?", True), ("mm hmm", False), ("uh huh", False)],
+)
+def test_a_lone_hesitation_hears_the_prompt_again(speech: str, repeat: bool) -> None:
+    assert turn({"turn": "3"}, SpeechResult=speech).wants_repeat is repeat
