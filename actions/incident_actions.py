@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from abc import abstractmethod
 from datetime import datetime
 
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 # A listener keeps track of three incidents; the rest are summed up in one sentence.
 SPOKEN_INCIDENT_LIMIT = 3
+# Words with which a caller asks for incidents that are no longer open.
+_CLOSED = re.compile(r"\b(closed|resolved|old|older|past|previous|all)\b")
 _FORM_SLOTS = ("email", "priority", "problem_description", "incident_title", "confirm")
 
 
@@ -124,9 +127,12 @@ class ActionCheckIncidentStatus(IncidentAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         email = tracker.get_slot("email")
+        closed_too = asked_for_closed_incidents(tracker)
         try:
             caller = await self.off_loop(lambda: self.caller(email))
-            incidents = await self.off_loop(lambda: self.backend.list_incidents(caller))
+            incidents = await self.off_loop(
+                lambda: self.backend.list_incidents(caller, include_closed=closed_too)
+            )
         except IncidentServiceError as error:
             logger.error("Listing incidents of %s failed: %s", mask_email(email), error)
             dispatcher.utter_message(response="utter_incident_service_unavailable")
@@ -168,6 +174,16 @@ def with_calling_number(description: str, tracker: Tracker) -> str:
         return description
     attested = "attested" if attested_number(tracker) else "not attested"
     return f"{description}\n\nReported by phone from {number} (caller ID {attested})."
+
+
+def asked_for_closed_incidents(tracker: Tracker) -> bool:
+    """Whether the status request named closed or old incidents ("my closed tickets")."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+            if intent == "incident_status":
+                return bool(_CLOSED.search(str(event.get("text") or "").lower()))
+    return False
 
 
 def spoken_date(moment: datetime) -> str:

@@ -104,5 +104,5 @@ class IncidentBackend(Protocol):
         `call_sid`: the phone call it was reported on, if any, for the incident's notes.
         """
 
-    def list_incidents(self, caller: Caller) -> list[Incident]:
-        """The caller's incidents, newest first."""
+    def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
+        """The caller's incidents, newest first: open ones, or all of them."""

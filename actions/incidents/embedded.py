@@ -107,8 +107,8 @@ class EmbeddedIncidentStore(SQLiteFile):
             opened_at=opened_at,
         )
 
-    def list_incidents(self, caller: Caller) -> list[Incident]:
-        """The caller's incidents, newest first."""
+    def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
+        """The caller's incidents, newest first (nothing closes them in this store)."""
         with self._connection() as connection:
             rows = connection.execute(
                 "SELECT id, title, description, priority, state, opened_at FROM incidents"

@@ -62,9 +62,9 @@ class ReliableServiceNow:
             self._outbox.add(pending)
             return pending.as_incident()
 
-    def list_incidents(self, caller: Caller) -> list[Incident]:
+    def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         waiting = [pending.as_incident() for pending in reversed(self._outbox.pending(caller))]
-        return waiting + self._servicenow.list_incidents(caller)
+        return waiting + self._servicenow.list_incidents(caller, include_closed)
 
     def deliver_pending(self, now: datetime | None = None) -> int:
         """Files the entries that are due; returns how many went.

@@ -157,12 +157,11 @@ class ServiceNowIncidents:
         )
         return incident_of(rows[0]) if rows else None
 
-    def list_incidents(self, caller: Caller) -> list[Incident]:
+    def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
+        # Open incidents unless asked: a caller wants where things stand, not the archive.
+        active = "" if include_closed else "^active=true"
         # opened_at has one-second resolution; the number breaks ties.
-        # Open incidents only: a caller asks where things stand, not for the archive.
-        query = (
-            f"caller_id={literal(caller.sys_id)}^active=true^ORDERBYDESCopened_at^ORDERBYDESCnumber"
-        )
+        query = f"caller_id={literal(caller.sys_id)}{active}^ORDERBYDESCopened_at^ORDERBYDESCnumber"
         return [
             incident_of(row) for row in self._rows("incident", query, INCIDENT_FIELDS, LIST_LIMIT)
         ]

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -135,3 +136,31 @@ async def test_an_unreachable_system_gets_an_apology_on_a_status_check(
     tracker = make_tracker({"email": "abraham.lincoln@example.com"})
     await ActionCheckIncidentStatus(backend).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_incident_service_unavailable"]
+
+
+@pytest.mark.parametrize(
+    ("request_words", "titles"),
+    [
+        ("what's the status of my tickets", ["Email Log in problem"]),
+        ("and my closed tickets too", ["Email Log in problem", "Monitor flickers"]),
+    ],
+)
+async def test_closed_incidents_are_read_out_only_when_asked_for(
+    servicenow: ServiceNowTestServer,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    request_words: str,
+    titles: list[str],
+) -> None:
+    backend = ServiceNowIncidents(servicenow_config(servicenow))
+    request = {
+        "event": "user",
+        "text": request_words,
+        "parse_data": {"intent": {"name": "incident_status", "confidence": 1.0}},
+    }
+    tracker = make_tracker(
+        {"email": "abraham.lincoln@example.com"}, intent="affirm", events=[request]
+    )
+    await ActionCheckIncidentStatus(backend).run(dispatcher, tracker, domain)
+    spoken = [m["incident_title"] for m in dispatcher.messages if m.get("incident_title")]
+    assert spoken == titles
