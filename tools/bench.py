@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -160,13 +161,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         counted = scrape(metrics_port).get(("helpdesk_turns_total", (("route", "webhook"),)), 0)
         memory = resident_megabytes(ours.process.pid) if ours.process else 0.0
         rasa_own = measure(url_of(built_in), token, loads)
+        footprint = Footprint(
+            ready,
+            memory,
+            resident_megabytes(built_in.process.pid) if built_in.process else 0.0,
+            tensorflow_import_megabytes(),
+        )
         for service in (built_in, ours, actions):
             service.stop()
         late = with_slow_servicenow(environ, output, token, args.calls_each)
     finally:
         for service in services:
             service.stop()
-    report(project, rasa_own, late, ready, memory)
+    report(project, rasa_own, late, footprint)
     placed = sum(load.turns for load in project)
     print(
         f"The server's own metrics counted {counted:.0f} webhook turns; the callers placed {placed}"
@@ -196,9 +203,26 @@ def with_slow_servicenow(environ: dict[str, str], output: Output, token: str, ca
             actions.stop()
 
 
-def report(
-    project: list[Load], rasa_own: list[Load], late: Load, ready: float, memory: float
-) -> None:
+@dataclass
+class Footprint:
+    ready: float
+    memory: float
+    built_in_memory: float
+    tensorflow: float
+
+
+def tensorflow_import_megabytes() -> float:
+    """What importing TensorFlow alone takes: Rasa 3.6 imports it at start (its
+    featurizers, policies and training utilities do) even for a pipeline without it."""
+    measured = subprocess.run(
+        [sys.executable, "-c", "import resource, tensorflow; "
+         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(measured.stdout.split()[-1]) / 1024
+
+
+def report(project: list[Load], rasa_own: list[Load], late: Load, footprint: Footprint) -> None:
     print(f"{'load':<22}{'this project':>28}{'Rasa twilio_voice':>28}{'ratio':>8}")
     for ours, theirs in zip(project, rasa_own, strict=True):
         label = f"{ours.callers} call{'s' if ours.callers > 1 else ''} at once"
@@ -210,7 +234,12 @@ def report(
     for load in [*project, *rasa_own, late]:
         if load.first_error:
             print(f"  first error at {load.callers} calls: {load.first_error}")
-    print(f"Rasa resident memory after the 40-call run: {memory:.0f} MB; ready after {ready:.1f} s")
+    memory, ready = footprint.memory, footprint.ready
+    print(
+        f"Rasa resident memory after the 40-call run: {memory:.0f} MB, Rasa's own channel "
+        f"{footprint.built_in_memory:.0f} MB ({memory / footprint.built_in_memory:.2f}x); "
+        f"importing TensorFlow alone takes {footprint.tensorflow:.0f} MB; ready after {ready:.1f} s"
+    )
     one, twenty, forty = project
     goals = [
         ("1 call: p50 <= 25 ms, p95 <= 60 ms", one.p50 <= 0.025 and one.p95 <= 0.060),
@@ -219,7 +248,11 @@ def report(
         ("40 calls: 0 errors, p95 <= 2 s", not forty.errors and forty.p95 <= 2),
         ("ServiceNow 300 ms: p95 <= 1.5 s, >= 80 % of the throughput",
          late.p95 <= 1.5 and late.per_second >= 0.8 * twenty.per_second),
-        ("Rasa memory <= 500 MB, ready <= 10 s", memory <= 500 and ready <= 10),
+        ("ready <= 10 s", ready <= 10),
+        (f"Rasa memory <= 500 MB (Rasa's own channel: {footprint.built_in_memory:.0f} MB)",
+         memory <= 500),
+        ("Rasa memory no more than Rasa's own channel's + 5 %",
+         memory <= 1.05 * footprint.built_in_memory),
     ]  # fmt: skip
     for goal, met in goals:
         print(f"  {'met' if met else 'NOT met'}: {goal}")
