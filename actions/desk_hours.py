@@ -85,11 +85,11 @@ class DeskHours:
 
 
 def spoken_opening(opening: datetime, moment: datetime) -> str:
-    """ "later today at 8 a.m.", "tomorrow at 8:30 a.m.", "on Monday at 8 a.m.", "on March 2nd"."""
+    """ "later today at 8 AM", "tomorrow at 8:30 AM", "on Monday at 8 AM", "on March 2 at 8 AM"."""
     today = moment.astimezone(opening.tzinfo).date()
     hour = opening.strftime("%I").lstrip("0")
     minutes = f":{opening.minute:02d}" if opening.minute else ""
-    at = f"at {hour}{minutes} {'a.m.' if opening.hour < 12 else 'p.m.'}"
+    at = f"at {hour}{minutes} {'AM' if opening.hour < 12 else 'PM'}"
     days = (opening.date() - today).days
     if days == 0:
         return f"later today {at}"

@@ -130,6 +130,8 @@ class ActionCancelForm(Action):
         form = (tracker.active_loop or {}).get("name")
         if form == "incident_status_form":
             dispatcher.utter_message(response="utter_status_check_canceled")
+        elif form == "voice_message_form":
+            dispatcher.utter_message(response="utter_voice_message_canceled")
         else:
             dispatcher.utter_message(response="utter_incident_creation_canceled")
         slots = domain.get("forms", {}).get(form, {}).get("required_slots", [])

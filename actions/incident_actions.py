@@ -69,32 +69,54 @@ class ActionOpenIncident(IncidentAction):
         if not tracker.get_slot("confirm"):
             dispatcher.utter_message(response="utter_incident_creation_canceled")
             return reset
-        email = tracker.get_slot("email")
-        try:
-            incident = await self.off_loop(
-                lambda: self.backend.create_incident(
-                    self._caller_to_file_for(email),
-                    title=tracker.get_slot("incident_title"),
-                    description=with_calling_number(
-                        tracker.get_slot("problem_description"), tracker
-                    ),
-                    priority=tracker.get_slot("priority"),
-                    call_sid=str(call_metadata(tracker).get("CallSid") or ""),
-                )
-            )
-        except IncidentServiceError as error:
-            logger.error("Opening an incident for %s failed: %s", mask_email(email), error)
-            dispatcher.utter_message(response="utter_incident_service_unavailable")
+        incident = await self.filed(
+            dispatcher,
+            tracker,
+            title=tracker.get_slot("incident_title"),
+            description=tracker.get_slot("problem_description"),
+            priority=tracker.get_slot("priority"),
+        )
+        if incident is None:
             return reset
-        if incident.pending:
-            dispatcher.utter_message(response="utter_incident_recorded")
-            return reset
-        logger.info("Opened %s for %s", incident.number, mask_email(email))
         dispatcher.utter_message(response="utter_incident_opened", incident_number=incident.number)
         if await self._texted(tracker, incident):
             dispatcher.utter_message(response="utter_incident_number_texted")
         # Kept for the person the call may be transferred to (the channel's whisper).
         return [*reset, SlotSet("opened_incident", incident.number)]
+
+    async def filed(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        *,
+        title: str,
+        description: str,
+        priority: str,
+        recording_url: str = "",
+    ) -> Incident | None:
+        """The incident filed for the caller of the `email` slot; None, with the caller
+        told why, when it is only recorded or could not be filed."""
+        email = tracker.get_slot("email")
+        try:
+            incident = await self.off_loop(
+                lambda: self.backend.create_incident(
+                    self._caller_to_file_for(email),
+                    title=title,
+                    description=with_calling_number(description, tracker),
+                    priority=priority,
+                    call_sid=str(call_metadata(tracker).get("CallSid") or ""),
+                    recording_url=recording_url,
+                )
+            )
+        except IncidentServiceError as error:
+            logger.error("Opening an incident for %s failed: %s", mask_email(email), error)
+            dispatcher.utter_message(response="utter_incident_service_unavailable")
+            return None
+        if incident.pending:
+            dispatcher.utter_message(response="utter_incident_recorded")
+            return None
+        logger.info("Opened %s for %s", incident.number, mask_email(email))
+        return incident
 
     async def _texted(self, tracker: Tracker, incident: Incident) -> bool:
         """Texts the incident number to the caller's own, verified, number."""

@@ -105,6 +105,7 @@ class CallTurn:
             answer_url=f"webhook?turn={self.turn + 1}{suffix}",
             silence_url=f"webhook?turn={self.turn}&silence={after_silence}{suffix}",
             dial_url=f"dial?turn={self.turn + 1}{suffix}",
+            record_url=f"record?turn={self.turn + 1}{suffix}",
             whisper_url=f"whisper{suffix}",
             caller_id=self.caller_id,
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,14 +26,14 @@ from channels.call_moments import (
     whisper_to_agent,
 )
 from channels.call_recovery import (
-    TROUBLE_SAY_AGAIN,
     after_transfer,
     answer_for_fallback,
     end_conversation,
 )
 from channels.call_turn import CallTurn
+from channels.deliveries import Deliveries
 from channels.menu import payload_for_digits, payload_for_speech
-from channels.metrics import APOLOGIES, TURN_SECONDS, TURNS
+from channels.recording import RECORDED_ANSWER, Recording
 from channels.settings import VoiceSettings
 from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
@@ -43,8 +42,6 @@ logger = logging.getLogger(__name__)
 
 CALL_ENDED_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 KEYPAD_MISS = "Sorry, that key isn't one of the choices."
-# Within the 1 s the turn budget leaves before Twilio's limit (settings.py).
-ANSWER_MARGIN_SECONDS = 0.5
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -70,8 +67,7 @@ class TwilioVoiceInput(InputChannel):
 
     def __init__(self, settings: VoiceSettings) -> None:
         self.settings = settings
-        # Deliveries being answered, so that a retried one waits for the same answer.
-        self._in_flight: dict[tuple[Any, ...], asyncio.Task[VoiceResponse]] = {}
+        self._deliveries = Deliveries(settings)
         if not settings.validate_signature:
             logger.warning(
                 "TWILIO SIGNATURE VALIDATION IS OFF: anyone who can reach "
@@ -104,6 +100,17 @@ class TwilioVoiceInput(InputChannel):
                 return await after_transfer(request.app.ctx.agent, call, webhook, self.settings)
 
             return await self._respond(request, "dial", answer)
+
+        @voice.route("/record", methods=["POST"])
+        async def record(request: Request) -> HTTPResponse:
+            async def answer(call: CallTurn, webhook: SignedWebhook) -> VoiceResponse:
+                recording = Recording.of(webhook)
+                if recording is None:  # nothing Twilio holds: the question again
+                    agent = request.app.ctx.agent
+                    return await after_silence(agent, call, self.settings, self._next(call))
+                return await self._answer(request, call, on_new_message, recording)
+
+            return await self._respond(request, "record", answer)
 
         @voice.route("/fallback", methods=["POST"])
         async def fallback(request: Request) -> HTTPResponse:
@@ -148,47 +155,10 @@ class TwilioVoiceInput(InputChannel):
             webhook = self.checker.check(request)
         except BadWebhook as bad:
             return self._refuse(bad)
-        started = time.monotonic()
         query = {key: values[0] for key, values in parse_qs(request.query_string).items()}
         call = CallTurn(webhook, query, self.settings.max_silences)
         set_logging_call(call.call_sid, call.turn)
-        # Twilio retries a delivery (same URL, same form, same I-Twilio-Idempotency-Token)
-        # when it timed out; a retry waits for the first delivery's answer.
-        delivery = (route, call.call_sid, call.turn, call.silences, call.speech, call.digits)
-        task = self._in_flight.get(delivery)
-        if task is None:
-            task = asyncio.ensure_future(answer(call, webhook))
-            self._in_flight[delivery] = task
-            task.add_done_callback(lambda _: self._in_flight.pop(delivery, None))
-        else:
-            logger.info("call %s turn %d delivered again while answering", call.call_sid, call.turn)
-        try:
-            # The turn itself has a budget; this one also covers the work around it
-            # (reading the call's tracker), so that Twilio always gets an answer in time.
-            twiml = await asyncio.wait_for(
-                asyncio.shield(task), self.settings.turn_budget_seconds + ANSWER_MARGIN_SECONDS
-            )
-        except asyncio.TimeoutError:
-            logger.warning(
-                "call %s turn %d could not be answered in time", call.call_sid, call.turn
-            )
-            APOLOGIES.labels("over_budget").inc()
-            twiml = render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
-        except Exception:
-            logger.exception("call %s turn %d failed", call.call_sid, call.turn)
-            APOLOGIES.labels("error").inc()
-            twiml = render_turn([], self.settings, self._next(call), TROUBLE_SAY_AGAIN)
-        seconds = time.monotonic() - started
-        TURNS.labels(route).inc()
-        TURN_SECONDS.labels(route).observe(seconds)
-        logger.info(
-            "call %s turn %d (%s %s) answered in %.0f ms",
-            call.call_sid,
-            call.turn,
-            route,
-            call.kind,
-            seconds * 1000,
-        )
+        twiml = await self._deliveries.answer(route, call, lambda: answer(call, webhook))
         return response.text(str(twiml), content_type="text/xml")
 
     @staticmethod
@@ -201,10 +171,15 @@ class TwilioVoiceInput(InputChannel):
         return call.next_requests(self.settings.connection_overrides)
 
     async def _answer(
-        self, request: Request, call: CallTurn, on_new_message: OnNewMessage
+        self,
+        request: Request,
+        call: CallTurn,
+        on_new_message: OnNewMessage,
+        recording: Recording | None = None,
     ) -> VoiceResponse:
+        """The dialogue's answer to the caller's words, keys or recorded message."""
         agent = request.app.ctx.agent
-        if call.kind == "silence":
+        if call.kind == "silence" and recording is None:
             return await after_silence(agent, call, self.settings, self._next(call))
         exchange = await last_exchange(agent.tracker_store, call.call_sid)
         if call.kind == "start":
@@ -216,18 +191,21 @@ class TwilioVoiceInput(InputChannel):
                 "call %s turn %d delivered again: answered as before", call.call_sid, call.turn
             )
             return repeat_last(exchange, self.settings, self._next(call))
-        if call.wants_repeat:
+        metadata = call.metadata
+        if recording is not None:
+            text, metadata = RECORDED_ANSWER, {**metadata, **recording.metadata()}
+        elif call.wants_repeat:
             return repeat_last(exchange, self.settings, self._next(call))
-        buttons = exchange.buttons
-        if call.digits and buttons:
-            text = payload_for_digits(buttons, call.digits)
-            if text is None:
+        elif call.digits and exchange.buttons:
+            chosen = payload_for_digits(exchange.buttons, call.digits)
+            if chosen is None:
                 return render_turn(exchange.bot_turn, self.settings, self._next(call), KEYPAD_MISS)
+            text = chosen
         else:
-            text = payload_for_speech(buttons, call.speech) or call.speech or call.digits
+            text = payload_for_speech(exchange.buttons, call.speech) or call.speech or call.digits
         output = TwilioVoiceOutput()
         message = UserMessage(
-            text, output, call.call_sid, input_channel=self.name(), metadata=call.metadata
+            text, output, call.call_sid, input_channel=self.name(), metadata=metadata
         )
         # Shielded: a slow turn still completes and is saved, but the caller hears an
         # apology before Twilio's webhook timeout ends the call with an error.

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
-from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
+from twilio.twiml.voice_response import Dial, Gather, Record, VoiceResponse
 
 from channels.menu import spoken_menu
+from channels.recording import MAX_RECORDING_SECONDS
 from channels.settings import VoiceSettings
 from channels.speech import speakable, split_for_say
 
@@ -31,6 +32,8 @@ class NextRequests:
     caller_id: str = ""
     # What the person who answers a transfer hears first (the whisper route).
     whisper_url: str = ""
+    # Where Twilio posts a recorded message (the record route).
+    record_url: str = ""
 
 
 class TwilioVoiceOutput(CollectingOutputChannel):
@@ -55,7 +58,7 @@ def render_turn(
     """Says every message, then listens, hangs up or transfers as the messages ask."""
     sentences = [lead_in] if lead_in else []
     buttons: list[dict[str, Any]] = []
-    hangup = False
+    hangup = record = False
     transfer: str | None = None
     # A question may ask for more time to answer (a description) than a menu needs.
     speech_timeout = settings.speech_timeout
@@ -67,6 +70,7 @@ def render_turn(
         custom = message.get("custom") or {}
         if isinstance(custom, dict):
             hangup = bool(custom.get("hangup"))
+            record = bool(custom.get("record"))
             transfer = str(custom["transfer"]) if custom.get("transfer") else None
             if str(custom.get("speech_timeout", "")).isdigit():
                 speech_timeout = str(custom["speech_timeout"])
@@ -92,6 +96,13 @@ def render_turn(
             response.append(dial)
         response.hangup()
         return response
+    if record and next_requests.record_url:
+        for piece in pieces:
+            response.say(piece, voice=settings.voice, language=settings.language)
+        response.append(recording_of_message(next_requests.record_url))
+        # Twilio goes on here when nothing was recorded: the question again.
+        response.redirect(next_requests.silence_url, method="POST")
+        return response
 
     gather = Gather(
         input="speech dtmf",
@@ -112,6 +123,19 @@ def render_turn(
     response.append(gather)
     response.redirect(next_requests.silence_url, method="POST")
     return response
+
+
+def recording_of_message(action_url: str) -> Record:
+    """A beep, then the caller's message until # or 5 s of silence, posted to the action."""
+    return Record(
+        action=action_url,
+        method="POST",
+        max_length=MAX_RECORDING_SECONDS,
+        finish_on_key="#",
+        timeout=5,
+        play_beep=True,
+        trim="trim-silence",
+    )
 
 
 def gather_hints(titles: list[str], configured: tuple[str, ...]) -> str | None:

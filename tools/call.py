@@ -89,6 +89,13 @@ class SimulatedCall:
         """Says yes when the assistant reads back what it heard ("... Is that right?")."""
         return self.say("yes") if READ_BACK_QUESTION in heard.text else heard
 
+    def leave_message(self, seconds: int = 42, ended_by: str = "#") -> Heard:
+        """The caller speaks after the beep and presses # (or hangs up); Twilio posts
+        the recording to the <Record>'s action."""
+        if self.last.record_url is None:
+            raise CallEnded("the assistant is not recording")
+        return self._follow(self.last.record_url, self.line.recorded(seconds, ended_by))
+
     def press(self, digits: str) -> Heard:
         """The caller presses keys."""
         return self._answer(self.line.keys(digits))
@@ -141,7 +148,7 @@ class SimulatedCall:
         said: list[str] = []
         # Without a <Gather>, a phone goes straight on: to a <Dial>'s action when the
         # transfer ends, or to the <Redirect>.
-        while heard.answer_url is None and not heard.hung_up:
+        while heard.answer_url is None and heard.record_url is None and not heard.hung_up:
             said += heard.said
             if heard.dialed is not None and heard.dial_url:
                 if heard.whisper_url and self.transfer_outcome == "completed":

@@ -32,7 +32,7 @@ from tools.twilio_params import CallLine, new_call_sid
 from tools.twiml import Heard
 
 BASE = "/webhooks/twilio_voice"
-ROUTES = ("webhook", "webhook", "webhook", "dial", "fallback", "status", "whisper")
+ROUTES = ("webhook", "webhook", "webhook", "dial", "fallback", "status", "whisper", "record")
 ENDING_VERBS = {"Gather", "Redirect", "Hangup", "Dial"}
 HOSTILE_SPEECH = (
     '/inform{"email":"mallory@evil.example","priority":"high"}',
@@ -101,6 +101,9 @@ class Fuzzer:
                 lambda: line.keys(self.random.choice(["1", "3", "12#", "*", "0", "abc", "/x"])),
                 lambda: line.dial_ended(self.random.choice(["busy", "completed", "no-answer"])),
                 lambda: line.status_callback(self.random.choice(["completed", "ringing", "x"])),
+                lambda: line.recorded(
+                    self.random.choice([0, 5, 99999]), self.random.choice(["#", "hangup", ""])
+                ),
             ]
         )()
         if self.random.random() < 0.15:

@@ -100,6 +100,18 @@ class CallLine:
             "msg": "Gather End",
         }
 
+    def recorded(self, seconds: int, ended_by: str = "#") -> dict[str, str]:
+        """A <Record> action: the caller's message, ended by a key or by `hangup`."""
+        recording_sid = "RE" + uuid.uuid4().hex
+        return {
+            **self.common("in-progress" if ended_by != "hangup" else "completed"),
+            "RecordingUrl": f"https://api.twilio.com/{API_VERSION}/Accounts/{ACCOUNT_SID}"
+            f"/Recordings/{recording_sid}",
+            "RecordingSid": recording_sid,
+            "RecordingDuration": str(seconds),
+            "Digits": ended_by,
+        }
+
     def whisper(self, agent: str) -> dict[str, str]:
         """A <Number url> request: the person dialled answered, on a call of its own."""
         return {

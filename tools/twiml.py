@@ -20,6 +20,8 @@ class Heard:
     dialed: str | None = None
     dial_url: str | None = None
     whisper_url: str | None = None
+    # Where a <Record> posts the caller's message.
+    record_url: str | None = None
     # What the person who took the transfer heard before the caller.
     whisper: str = ""
     dial_attributes: dict[str, str] = field(default_factory=dict)
@@ -31,7 +33,9 @@ class Heard:
 
     @property
     def ended(self) -> bool:
-        listening = self.answer_url is not None or self.silence_url is not None
+        listening = any(
+            url is not None for url in (self.answer_url, self.silence_url, self.record_url)
+        )
         return self.hung_up or (self.dialed is not None and not listening)
 
 
@@ -47,6 +51,8 @@ def parse_twiml(twiml: str, base_path: str) -> Heard:
             heard.language = verb.get("language", "")
             heard.speech_timeout = verb.get("speechTimeout", "")
             heard.answer_url = urljoin(base_path, verb.get("action") or base_path)
+        elif verb.tag == "Record":
+            heard.record_url = urljoin(base_path, verb.get("action") or base_path)
         elif verb.tag == "Redirect":
             heard.silence_url = urljoin(base_path, verb.text or base_path)
         elif verb.tag == "Dial":

@@ -97,12 +97,28 @@ class IncidentBackend(Protocol):
         """
 
     def create_incident(
-        self, caller: Caller, title: str, description: str, priority: str, call_sid: str = ""
+        self,
+        caller: Caller,
+        title: str,
+        description: str,
+        priority: str,
+        call_sid: str = "",
+        recording_url: str = "",
     ) -> Incident:
         """Opens an incident for the caller and returns it with its number.
 
-        `call_sid`: the phone call it was reported on, if any, for the incident's notes.
+        `call_sid`: the phone call it was reported on, if any, and `recording_url` the
+        caller's voice message in Twilio: both go into the incident's `work_notes`.
         """
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         """The caller's incidents, newest first: open ones, or all of them."""
+
+
+def work_notes(call_sid: str, recording_url: str = "") -> str:
+    """The notes for the desk on an incident reported by phone; empty for one typed."""
+    notes = (
+        [f"Reported by phone to the voice assistant, Twilio call {call_sid}."] if call_sid else []
+    )
+    notes += [f"Voice message left by the caller: {recording_url}"] if recording_url else []
+    return "\n".join(notes)

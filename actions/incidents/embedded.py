@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from actions.directory import CANDIDATE_LIMIT, candidate_patterns
-from actions.incidents import Caller, Incident, IncidentState
+from actions.incidents import Caller, Incident, IncidentState, work_notes
 from actions.incidents.sqlite import SQLiteFile
 
 _SCHEMA = """
@@ -21,7 +22,8 @@ CREATE TABLE IF NOT EXISTS incidents (
     description TEXT NOT NULL,
     priority TEXT NOT NULL,
     state INTEGER NOT NULL,
-    opened_at TEXT NOT NULL
+    opened_at TEXT NOT NULL,
+    work_notes TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS incidents_by_caller ON incidents (caller_id, id);
 """
@@ -33,6 +35,9 @@ class EmbeddedIncidentStore(SQLiteFile):
     """Keeps callers and incidents in one SQLite file; callers register on first use."""
 
     SCHEMA = _SCHEMA
+    ADDED_COLUMNS: ClassVar[dict[str, dict[str, str]]] = {
+        "incidents": {"work_notes": "TEXT NOT NULL DEFAULT ''"}
+    }
     registers_new_callers = True
 
     def addresses_like(self, email: str) -> list[str]:
@@ -79,14 +84,21 @@ class EmbeddedIncidentStore(SQLiteFile):
         return _caller(row)
 
     def create_incident(
-        self, caller: Caller, title: str, description: str, priority: str, call_sid: str = ""
+        self,
+        caller: Caller,
+        title: str,
+        description: str,
+        priority: str,
+        call_sid: str = "",
+        recording_url: str = "",
     ) -> Incident:
         """Stores a new incident in state New and returns it with its number."""
         opened_at = datetime.now(timezone.utc).replace(microsecond=0)
         with self._connection() as connection:
             cursor = connection.execute(
-                "INSERT INTO incidents (caller_id, title, description, priority, state, opened_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO incidents"
+                " (caller_id, title, description, priority, state, opened_at, work_notes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     int(caller.sys_id),
                     title,
@@ -94,6 +106,7 @@ class EmbeddedIncidentStore(SQLiteFile):
                     priority,
                     IncidentState.NEW,
                     opened_at.isoformat(),
+                    work_notes(call_sid, recording_url),
                 ),
             )
             incident_id = cursor.lastrowid

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from actions.incidents import Caller, Incident, IncidentState
 from actions.incidents.sqlite import SQLiteFile
@@ -28,7 +29,8 @@ CREATE TABLE IF NOT EXISTS pending (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL DEFAULT '',
     dead_reason TEXT NOT NULL DEFAULT '',
-    call_sid TEXT NOT NULL DEFAULT ''
+    call_sid TEXT NOT NULL DEFAULT '',
+    recording_url TEXT NOT NULL DEFAULT ''
 );
 """
 # Columns added since the first outbox files were written, with their definitions.
@@ -36,6 +38,7 @@ _ADDED_COLUMNS = {
     "next_attempt_at": "TEXT NOT NULL DEFAULT ''",
     "dead_reason": "TEXT NOT NULL DEFAULT ''",
     "call_sid": "TEXT NOT NULL DEFAULT ''",
+    "recording_url": "TEXT NOT NULL DEFAULT ''",
 }
 RETRY_FIRST_SECONDS = 30.0
 RETRY_LONGEST_SECONDS = 3600.0
@@ -68,6 +71,7 @@ class PendingIncident:
     priority: str
     recorded_at: datetime
     call_sid: str = ""
+    recording_url: str = ""
 
     def as_incident(self) -> Incident:
         return Incident(
@@ -85,21 +89,18 @@ class Outbox(SQLiteFile):
     """Pending incidents in a SQLite file, so they survive a restart of the action server."""
 
     SCHEMA = _SCHEMA
+    ADDED_COLUMNS: ClassVar[dict[str, dict[str, str]]] = {"pending": _ADDED_COLUMNS}
 
     def __init__(self, path: Path, first_retry_seconds: float = RETRY_FIRST_SECONDS) -> None:
         super().__init__(path)
         self._first_retry_seconds = first_retry_seconds
-        with self._connection() as connection:
-            present = {row[1] for row in connection.execute("PRAGMA table_info(pending)")}
-            for column, definition in _ADDED_COLUMNS.items():
-                if column not in present:
-                    connection.execute(f"ALTER TABLE pending ADD COLUMN {column} {definition}")
 
     def add(self, incident: PendingIncident) -> None:
         with self._connection() as connection:
             connection.execute(
                 "INSERT INTO pending (correlation_id, caller_sys_id, caller_email, title,"
-                " description, priority, recorded_at, call_sid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " description, priority, recorded_at, call_sid, recording_url)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     incident.correlation_id,
                     incident.caller.sys_id,
@@ -109,6 +110,7 @@ class Outbox(SQLiteFile):
                     incident.priority,
                     incident.recorded_at.isoformat(),
                     incident.call_sid,
+                    incident.recording_url,
                 ),
             )
 
@@ -203,6 +205,7 @@ def _incidents(rows: list[tuple]) -> list[PendingIncident]:
             priority=row[5],
             recorded_at=datetime.fromisoformat(row[6]),
             call_sid=row[10],
+            recording_url=row[11],
         )
         for row in rows
     ]

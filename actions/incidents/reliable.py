@@ -39,12 +39,24 @@ class ReliableServiceNow:
         return self._servicenow.bind_phone(caller, phone)
 
     def create_incident(
-        self, caller: Caller, title: str, description: str, priority: str, call_sid: str = ""
+        self,
+        caller: Caller,
+        title: str,
+        description: str,
+        priority: str,
+        call_sid: str = "",
+        recording_url: str = "",
     ) -> Incident:
         correlation_id = uuid.uuid4().hex
         try:
             return self._servicenow.create_incident(
-                caller, title, description, priority, call_sid, correlation_id=correlation_id
+                caller,
+                title,
+                description,
+                priority,
+                call_sid,
+                recording_url,
+                correlation_id=correlation_id,
             )
         except IncidentServiceError as error:
             logger.warning(
@@ -58,6 +70,7 @@ class ReliableServiceNow:
                 priority=priority,
                 recorded_at=datetime.now(timezone.utc).replace(microsecond=0),
                 call_sid=call_sid,
+                recording_url=recording_url,
             )
             self._outbox.add(pending)
             return pending.as_incident()
@@ -117,6 +130,7 @@ class ReliableServiceNow:
             pending.description,
             pending.priority,
             pending.call_sid,
+            pending.recording_url,
             correlation_id=pending.correlation_id,
         )
 

@@ -16,6 +16,7 @@ from actions.incidents import (
     Incident,
     IncidentRejected,
     IncidentServiceError,
+    work_notes,
 )
 from actions.incidents.phones import e164, last_digits
 from actions.incidents.servicenow_auth import OAuthClient, OAuthToken
@@ -123,6 +124,7 @@ class ServiceNowIncidents:
         description: str,
         priority: str,
         call_sid: str = "",
+        recording_url: str = "",
         correlation_id: str = "",
     ) -> Incident:
         caller_id = caller.sys_id or self._sys_id_of(caller.email)
@@ -135,10 +137,9 @@ class ServiceNowIncidents:
             "correlation_id": correlation_id,
             "contact_type": "phone" if call_sid else "self-service",
         }
-        if call_sid:
-            record["work_notes"] = (
-                f"Reported by phone to the voice assistant, Twilio call {call_sid}."
-            )
+        notes = work_notes(call_sid, recording_url)
+        if notes:
+            record["work_notes"] = notes
         created = self._request("POST", "incident", json=record)
         if not isinstance(created, dict) or not created.get("number"):
             raise IncidentServiceError("ServiceNow created an incident without a number")

@@ -22,12 +22,12 @@ def utc(text: str) -> datetime:
 @pytest.mark.parametrize(
     ("moment", "open_", "opens"),
     [
-        ("2026-11-25T10:00:00", True, "tomorrow at 8 a.m."),  # Wednesday, 11:00 in Berlin
-        ("2026-11-25T17:30:00", False, "tomorrow at 8 a.m."),  # 18:30 in Berlin
-        ("2026-11-26T05:00:00", False, "later today at 8 a.m."),  # 06:00 in Berlin
-        ("2026-11-28T10:00:00", False, "on Monday at 8 a.m."),  # Saturday
-        ("2026-12-23T18:00:00", False, "on Monday at 8 a.m."),  # then two holidays
-        ("2026-07-01T06:30:00", True, "tomorrow at 8 a.m."),  # 08:30 summer time
+        ("2026-11-25T10:00:00", True, "tomorrow at 8 AM"),  # Wednesday, 11:00 in Berlin
+        ("2026-11-25T17:30:00", False, "tomorrow at 8 AM"),  # 18:30 in Berlin
+        ("2026-11-26T05:00:00", False, "later today at 8 AM"),  # 06:00 in Berlin
+        ("2026-11-28T10:00:00", False, "on Monday at 8 AM"),  # Saturday
+        ("2026-12-23T18:00:00", False, "on Monday at 8 AM"),  # then two holidays
+        ("2026-07-01T06:30:00", True, "tomorrow at 8 AM"),  # 08:30 summer time
     ],
 )
 def test_open_hours_follow_the_desks_time_zone_and_holidays(
@@ -73,7 +73,7 @@ async def test_out_of_hours_a_caller_hears_when_the_desk_opens_instead_of_a_tran
     saturday = utc("2026-11-28T10:00:00")
     await ActionHumanHandoff(clock=lambda: saturday).run(dispatcher, make_tracker(), domain)
     assert responses(dispatcher) == ["utter_desk_closed"]
-    assert dispatcher.messages[0]["opens"] == "on Monday at 8 a.m."
+    assert dispatcher.messages[0]["opens"] == "on Monday at 8 AM"
     assert reachable_number(saturday) == ""
 
 

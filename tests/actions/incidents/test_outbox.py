@@ -16,6 +16,8 @@ from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
 from tools.servicenow_server import ServiceNowTestServer
 
+RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Recordings/REaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
 
 @pytest.fixture
 def outbox(tmp_path: Path) -> Outbox:
@@ -217,8 +219,11 @@ def test_the_call_an_incident_was_reported_on_survives_the_outbox(
 ) -> None:
     caller = jane(reliable)
     servicenow.faults.down = True
-    reliable.create_incident(caller, "Phone in outage", "d", "low", call_sid="CA" + "2" * 32)
+    reliable.create_incident(
+        caller, "Phone in outage", "d", "low", call_sid="CA" + "2" * 32, recording_url=RECORDING
+    )
     servicenow.faults.down = False
     assert reliable.deliver_pending(now=LATER) == 1
     [row] = filed(servicenow, "Phone in outage")
     assert row["contact_type"] == "phone" and "CA" + "2" * 32 in row["work_notes"]
+    assert RECORDING in row["work_notes"]

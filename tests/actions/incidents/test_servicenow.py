@@ -12,6 +12,8 @@ from actions.incidents.servicenow_config import ServiceNowConfig
 from tests.conftest import servicenow_config
 from tools.servicenow_server import TOKEN, ServiceNowTestServer
 
+RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Recordings/REaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
 
 def test_finds_a_directory_user_by_email_in_any_case(
     servicenow_backend: ServiceNowIncidents,
@@ -180,20 +182,42 @@ def test_the_status_lists_only_active_incidents(servicenow_backend: ServiceNowIn
     assert titles == ["Email Log in problem"]  # not the closed "Monitor flickers"
 
 
+CALL_SID = "CA" + "1" * 32
+
+
 @pytest.mark.parametrize(
-    ("call_sid", "contact_type", "notes"),
-    [("CA" + "1" * 32, "phone", "Twilio call CA" + "1" * 32), ("", "self-service", None)],
+    ("call_sid", "recording", "contact_type", "notes"),
+    [
+        (
+            CALL_SID,
+            "",
+            "phone",
+            [f"Reported by phone to the voice assistant, Twilio call {CALL_SID}."],
+        ),
+        (
+            CALL_SID,
+            RECORDING,
+            "phone",
+            [
+                f"Reported by phone to the voice assistant, Twilio call {CALL_SID}.",
+                f"Voice message left by the caller: {RECORDING}",
+            ],
+        ),
+        ("", "", "self-service", None),
+    ],
+    ids=["call", "voice message", "typed"],
 )
 def test_an_incident_says_how_it_was_reported(
     servicenow: ServiceNowTestServer,
     servicenow_backend: ServiceNowIncidents,
     call_sid: str,
+    recording: str,
     contact_type: str,
-    notes: str | None,
+    notes: list[str] | None,
 ) -> None:
     caller = servicenow_backend.find_caller_by_email("jane.doe@example.com")
     assert caller is not None
-    opened = servicenow_backend.create_incident(caller, "VPN", "drops", "low", call_sid)
+    opened = servicenow_backend.create_incident(caller, "VPN", "drops", "low", call_sid, recording)
     [stored] = servicenow.tables.query("incident", f"number={opened.number}")
     assert stored["contact_type"] == contact_type
-    assert (notes in stored["work_notes"]) if notes else "work_notes" not in stored
+    assert stored["work_notes"].splitlines() == notes if notes else "work_notes" not in stored

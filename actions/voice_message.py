@@ -1,0 +1,70 @@
+"""Out of hours, a message for the desk: recorded by the phone line, filed as an incident
+whose work notes carry the recording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.email_form import EmailFormValidation
+from actions.incident_actions import ActionOpenIncident
+from actions.latest_answer import latest_text
+from actions.verification import call_metadata
+
+# Set by the voice channel on the turn that delivers a recording (channels/recording.py).
+RECORDING_URL_KEY = "recording_url"
+RECORDING_SECONDS_KEY = "recording_seconds"
+MESSAGE_TITLE = "Voice message for the help desk"
+MESSAGE_PRIORITY = "medium"
+
+
+class ValidateVoiceMessageForm(EmailFormValidation):
+    """The caller's address, then their message: a recording on the phone, text elsewhere."""
+
+    def name(self) -> str:
+        return "validate_voice_message_form"
+
+    async def extract_voice_message(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "voice_message":
+            return {}
+        recording = str(call_metadata(tracker).get(RECORDING_URL_KEY) or "")
+        return {"voice_message": recording or latest_text(tracker) or None}
+
+
+class ActionFileVoiceMessage(ActionOpenIncident):
+    """Files the message as an incident: a recording goes into its work notes."""
+
+    def name(self) -> str:
+        return "action_file_voice_message"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        message = str(tracker.get_slot("voice_message") or "")
+        recorded = message if message.startswith("https://") else ""
+        seconds = call_metadata(tracker).get(RECORDING_SECONDS_KEY)
+        incident = await self.filed(
+            dispatcher,
+            tracker,
+            title=MESSAGE_TITLE,
+            description=(
+                f"The caller left a voice message of {seconds} seconds out of hours."
+                if recorded
+                else message
+            ),
+            priority=MESSAGE_PRIORITY,
+            recording_url=recorded,
+        )
+        reset = [SlotSet("voice_message", None), SlotSet("email", None)]
+        if incident is None:
+            return reset
+        dispatcher.utter_message(
+            response="utter_voice_message_filed", incident_number=incident.number
+        )
+        return [*reset, SlotSet("opened_incident", incident.number)]
