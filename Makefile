@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call forget observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call forget outage observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
 
 help:
 	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
@@ -23,6 +23,7 @@ help:
 	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
 	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
 	@echo "make forget PHONE=+1... EMAIL=...  delete one caller's conversations"
+	@echo "make outage DECLARE=\"Email is down\" | END=INC...  outages callers hear of (embedded store)"
 	@echo "make observe     Prometheus and Grafana against the compose stack (needs Docker)"
 	@echo "make bench       start-up time, memory and turn latency of the stack, over phone calls"
 	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
@@ -131,6 +132,9 @@ PHONE ?=
 EMAIL ?=
 forget: $(INSTALLED)
 	$(PY) -m tools.forget --phone "$(PHONE)" --email "$(EMAIL)"
+
+outage: $(INSTALLED)
+	$(PY) -m tools.outage --declare "$(DECLARE)" --end "$(END)"
 
 # Shipped files are checked statically: no Docker engine runs here.
 ship-check: $(INSTALLED)

@@ -20,6 +20,8 @@ from actions.latest_answer import (
     latest_text,
     said_besides,
 )
+from actions.metrics import OUTAGE_OFFERS
+from actions.outage_actions import outage_sounding_like
 from actions.read_back import (
     accepted,
     answer_to_read_back,
@@ -73,10 +75,37 @@ class ValidateOpenIncidentForm(EmailFormValidation):
         implied = TITLE_OF_INTENT.get(str(tracker.get_intent_of_latest_message()))
         return free_text(tracker, "incident_title", implied, answers.names_title)
 
+    async def extract_join_outage(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes or no to joining the outage (counted); no, unasked, for a problem that
+        sounds like no known outage.
+
+        Filled rather than left out of the form's slots: a form that chooses its own
+        slots names its next question twice a turn, and questions are counted.
+        """
+        if tracker.get_slot("join_outage") is not None:
+            return {}
+        if tracker.get_slot("requested_slot") != "join_outage":
+            described = tracker.get_slot("incident_title") and tracker.get_slot(
+                "problem_description"
+            )
+            if described and await outage_sounding_like(self, tracker) is None:
+                return {"join_outage": False}
+            return {}
+        intent = tracker.get_intent_of_latest_message()
+        if intent not in {"affirm", "deny"}:
+            return {}
+        OUTAGE_OFFERS.labels("joined" if intent == "affirm" else "declined").inc()
+        return {"join_outage": intent == "affirm"}
+
     async def extract_confirm(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Yes or no to the read-back; a correction there asks for it again."""
+        """Yes or no to the read-back; a correction there asks for it again. Joining an
+        outage needs no read-back."""
+        if tracker.get_slot("join_outage"):
+            return {"confirm": True}
         if tracker.get_slot("requested_slot") != "confirm":
             return {}
         text = latest_text(tracker)

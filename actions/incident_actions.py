@@ -13,8 +13,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import reachable_number
-from actions.incidents import Caller, Incident, IncidentBackend, IncidentServiceError
+from actions.incidents import (
+    Caller,
+    Incident,
+    IncidentBackend,
+    IncidentServiceError,
+    MajorIncident,
+)
 from actions.incidents.factory import UsesIncidentBackend
+from actions.outages import known_outages
 from actions.privacy import mask_email
 from actions.sms import IncidentTexts, configured_texts
 from actions.verification import (
@@ -31,7 +38,15 @@ logger = logging.getLogger(__name__)
 SPOKEN_INCIDENT_LIMIT = 3
 # Words with which a caller asks for incidents that are no longer open.
 _CLOSED = re.compile(r"\b(closed|resolved|old|older|past|previous|all)\b")
-_FORM_SLOTS = ("email", "priority", "problem_description", "incident_title", "confirm")
+_FORM_SLOTS = (
+    "email",
+    "priority",
+    "problem_description",
+    "incident_title",
+    "join_outage",
+    "outage_number",
+    "confirm",
+)
 
 
 class IncidentAction(UsesIncidentBackend, Action):
@@ -69,20 +84,41 @@ class ActionOpenIncident(IncidentAction):
         if not tracker.get_slot("confirm"):
             dispatcher.utter_message(response="utter_incident_creation_canceled")
             return reset
+        outage = await self._joined_outage(tracker)
         incident = await self.filed(
             dispatcher,
             tracker,
             title=tracker.get_slot("incident_title"),
             description=tracker.get_slot("problem_description"),
             priority=tracker.get_slot("priority"),
+            parent_sys_id=outage.sys_id if outage else "",
         )
         if incident is None:
             return reset
-        dispatcher.utter_message(response="utter_incident_opened", incident_number=incident.number)
+        if outage is not None:
+            dispatcher.utter_message(
+                response="utter_outage_joined",
+                outage_number=outage.number,
+                outage=outage.title,
+                incident_number=incident.number,
+            )
+        else:
+            dispatcher.utter_message(
+                response="utter_incident_opened", incident_number=incident.number
+            )
         if await self._texted(tracker, incident):
             dispatcher.utter_message(response="utter_incident_number_texted")
         # Kept for the person the call may be transferred to (the channel's whisper).
         return [*reset, SlotSet("opened_incident", incident.number)]
+
+    async def _joined_outage(self, tracker: Tracker) -> MajorIncident | None:
+        """The outage the caller said yes to joining, while it is still open (one that
+        ended meanwhile leaves a plain incident)."""
+        number = tracker.get_slot("outage_number")
+        if not tracker.get_slot("join_outage") or not number:
+            return None
+        outages = await self.off_loop(lambda: known_outages(self.backend))
+        return next((outage for outage in outages if outage.number == number), None)
 
     async def filed(
         self,
@@ -93,6 +129,7 @@ class ActionOpenIncident(IncidentAction):
         description: str,
         priority: str,
         recording_url: str = "",
+        parent_sys_id: str = "",
     ) -> Incident | None:
         """The incident filed for the caller of the `email` slot; None, with the caller
         told why, when it is only recorded or could not be filed."""
@@ -106,6 +143,7 @@ class ActionOpenIncident(IncidentAction):
                     priority=priority,
                     call_sid=str(call_metadata(tracker).get("CallSid") or ""),
                     recording_url=recording_url,
+                    parent_sys_id=parent_sys_id,
                 )
             )
         except IncidentServiceError as error:

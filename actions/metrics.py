@@ -36,6 +36,11 @@ SERVICENOW_SECONDS = Histogram(
 SERVICENOW_ERRORS = Counter(
     "helpdesk_servicenow_errors_total", "ServiceNow requests that failed, by status", ["status"]
 )
+OUTAGE_OFFERS = Counter(
+    "helpdesk_outage_offers_total",
+    "Callers offered to join a known outage, by answer (joined, declined)",
+    ["answer"],
+)
 OUTBOX_WAITING = Gauge("helpdesk_outbox_waiting", "Recorded incidents waiting for ServiceNow")
 OUTBOX_OLDEST_SECONDS = Gauge(
     "helpdesk_outbox_oldest_seconds", "Age of the oldest incident waiting for ServiceNow"

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from rasa.core.agent import Agent
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from twilio.twiml.voice_response import VoiceResponse
 
 from channels.call_history import LastExchange, last_exchange
@@ -24,6 +25,7 @@ SILENCE_GOODBYE = "I still can't hear you, so I'll hang up now. Please call agai
 CALL_DONE_GOODBYE = "Thanks for calling. Goodbye."
 ANYTHING_ELSE_RESPONSE = "utter_anything_else"
 GREETING_INTENT = "greet"
+GREETING = "utter_greet"
 WHISPER_LEAD = "Help desk call from the voice assistant."
 
 
@@ -43,6 +45,13 @@ async def greet(
             call.call_sid, output, call.metadata
         )
         await agent.trigger_intent(GREETING_INTENT, [], output, tracker)
+        if not output.messages:
+            # The greeting action (actions/outage_actions.py) could not be reached: the
+            # plain greeting, without news of outages, rather than silence; kept in the
+            # conversation, so that it can be repeated.
+            logger.warning("call %s: the greeting said nothing", call.call_sid)
+            for action in (GREETING, ACTION_LISTEN_NAME):
+                await agent.execute_action(call.call_sid, action, output, None, None)
     CALLS_STARTED.inc()
     return output.twiml(settings, next_requests, settings.recording_notice)
 

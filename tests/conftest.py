@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,11 @@ import pytest
 import skops.io  # noqa: F401
 import yaml
 from rasa.core.agent import Agent
+from rasa.utils.endpoints import EndpointConfig
 
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
-from tests.running_stack import RunningStack
+from tests.running_stack import ActionServer, RunningStack
 from tools import rasa_speedups
 from tools.duckling_server import running_duckling
 from tools.environment import load_environment
@@ -81,8 +83,19 @@ def servicenow_backend(servicenow: ServiceNowTestServer) -> ServiceNowIncidents:
 
 
 @pytest.fixture(scope="session")
-def trained_agent() -> Iterator[Agent]:
-    """The trained model, loaded once, parsing with a real Duckling."""
-    with running_duckling() as duckling, pytest.MonkeyPatch.context() as environment:
-        environment.setenv("RASA_DUCKLING_HTTP_URL", duckling.url)
-        yield Agent.load(str(PROJECT_ROOT / "models" / "helpdesk.tar.gz"))
+def trained_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Agent]:
+    """The trained model, loaded once, parsing with a real Duckling and running its
+    custom actions (the greeting among them) on the project's action server."""
+    incidents = tmp_path_factory.mktemp("agent") / "incidents.db"
+    actions = ActionServer({**os.environ, "INCIDENT_DB_PATH": str(incidents)})
+    actions.start()
+    bearer = {"Authorization": f"Bearer {os.environ['ACTION_SERVER_TOKEN']}"}
+    try:
+        with running_duckling() as duckling, pytest.MonkeyPatch.context() as environment:
+            environment.setenv("RASA_DUCKLING_HTTP_URL", duckling.url)
+            yield Agent.load(
+                str(PROJECT_ROOT / "models" / "helpdesk.tar.gz"),
+                action_endpoint=EndpointConfig(actions.url, headers=bearer),
+            )
+    finally:
+        actions.stop()

@@ -56,3 +56,15 @@ def test_the_action_server_stops_mid_form_and_the_call_goes_on(
     assert heard.answer_url is not None
     # Duckling has been down all along: the spelled address is understood without it.
     assert phone.say_address("kim dot lee at example dot com").text == ASK_PRIORITY
+
+
+def test_without_the_action_server_a_new_call_still_hears_the_greeting(
+    rasa_alone: RunningStack, actions: ActionServer
+) -> None:
+    actions.stop()
+    try:
+        greeting = rasa_alone.call().start()
+    finally:
+        actions.start()
+    assert greeting.text.startswith("Hello, this is the I T help desk's automated assistant.")
+    assert greeting.answer_url is not None

@@ -61,6 +61,15 @@ class Incident:
     pending: bool = False
 
 
+@dataclass(frozen=True)
+class MajorIncident:
+    """An outage the desk already works on; callers' incidents may join it as children."""
+
+    sys_id: str
+    number: str
+    title: str
+
+
 class IncidentServiceError(Exception):
     """The backend could not answer; the message is for the log, never for the caller."""
 
@@ -104,12 +113,17 @@ class IncidentBackend(Protocol):
         priority: str,
         call_sid: str = "",
         recording_url: str = "",
+        parent_sys_id: str = "",
     ) -> Incident:
         """Opens an incident for the caller and returns it with its number.
 
         `call_sid`: the phone call it was reported on, if any, and `recording_url` the
         caller's voice message in Twilio: both go into the incident's `work_notes`.
+        `parent_sys_id`: the major incident it is part of (`parent_incident`).
         """
+
+    def major_incidents(self) -> list[MajorIncident]:
+        """The open major incidents, newest first."""
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         """The caller's incidents, newest first: open ones, or all of them."""

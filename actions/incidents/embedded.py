@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import ClassVar
 
 from actions.directory import CANDIDATE_LIMIT, candidate_patterns
-from actions.incidents import Caller, Incident, IncidentState, work_notes
+from actions.incidents import Caller, Incident, IncidentState, MajorIncident, work_notes
 from actions.incidents.sqlite import SQLiteFile
 
 _SCHEMA = """
@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS incidents (
     priority TEXT NOT NULL,
     state INTEGER NOT NULL,
     opened_at TEXT NOT NULL,
-    work_notes TEXT NOT NULL DEFAULT ''
+    work_notes TEXT NOT NULL DEFAULT '',
+    major INTEGER NOT NULL DEFAULT 0,
+    parent_id INTEGER REFERENCES incidents (id)
 );
 CREATE INDEX IF NOT EXISTS incidents_by_caller ON incidents (caller_id, id);
 """
@@ -36,7 +38,11 @@ class EmbeddedIncidentStore(SQLiteFile):
 
     SCHEMA = _SCHEMA
     ADDED_COLUMNS: ClassVar[dict[str, dict[str, str]]] = {
-        "incidents": {"work_notes": "TEXT NOT NULL DEFAULT ''"}
+        "incidents": {
+            "work_notes": "TEXT NOT NULL DEFAULT ''",
+            "major": "INTEGER NOT NULL DEFAULT 0",
+            "parent_id": "INTEGER REFERENCES incidents (id)",
+        }
     }
     registers_new_callers = True
 
@@ -91,14 +97,14 @@ class EmbeddedIncidentStore(SQLiteFile):
         priority: str,
         call_sid: str = "",
         recording_url: str = "",
+        parent_sys_id: str = "",
     ) -> Incident:
         """Stores a new incident in state New and returns it with its number."""
         opened_at = datetime.now(timezone.utc).replace(microsecond=0)
         with self._connection() as connection:
             cursor = connection.execute(
-                "INSERT INTO incidents"
-                " (caller_id, title, description, priority, state, opened_at, work_notes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO incidents (caller_id, title, description, priority, state,"
+                " opened_at, work_notes, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     int(caller.sys_id),
                     title,
@@ -107,6 +113,7 @@ class EmbeddedIncidentStore(SQLiteFile):
                     IncidentState.NEW,
                     opened_at.isoformat(),
                     work_notes(call_sid, recording_url),
+                    int(parent_sys_id) if parent_sys_id.isdigit() else None,
                 ),
             )
             incident_id = cursor.lastrowid
@@ -119,6 +126,34 @@ class EmbeddedIncidentStore(SQLiteFile):
             state=IncidentState.NEW,
             opened_at=opened_at,
         )
+
+    def major_incidents(self) -> list[MajorIncident]:
+        """Declared outages not yet ended (`make outage`), newest first."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT id, title FROM incidents WHERE major = 1 AND state < ? ORDER BY id DESC",
+                (IncidentState.RESOLVED,),
+            ).fetchall()
+        return [MajorIncident(str(row[0]), _number(row[0]), row[1]) for row in rows]
+
+    def declare_major_incident(self, title: str, declared_by: str) -> MajorIncident:
+        """An outage the desk works on, as a major incident opened by `declared_by`."""
+        declarer = self.find_caller_by_email(declared_by)
+        assert declarer is not None  # this store registers every address it is given
+        opened = self.create_incident(declarer, title, title, "high")
+        incident_id = _incident_id(opened.number)
+        with self._connection() as connection:
+            connection.execute("UPDATE incidents SET major = 1 WHERE id = ?", (incident_id,))
+        return MajorIncident(str(incident_id), opened.number, title)
+
+    def end_major_incident(self, number: str) -> bool:
+        """Resolves the outage with this number; False when there is no such open one."""
+        with self._connection() as connection:
+            ended = connection.execute(
+                "UPDATE incidents SET state = ? WHERE id = ? AND major = 1 AND state < ?",
+                (IncidentState.RESOLVED, _incident_id(number), IncidentState.RESOLVED),
+            )
+        return ended.rowcount == 1
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         """The caller's incidents, newest first (nothing closes them in this store)."""
@@ -152,3 +187,9 @@ def _caller(row: tuple) -> Caller:
 
 def _number(incident_id: int) -> str:
     return f"INC{_FIRST_NUMBER + incident_id:07d}"
+
+
+def _incident_id(number: str) -> int:
+    """INC0010003 -> 3; -1 for anything that is no number of this store."""
+    digits = number.upper().removeprefix("INC")
+    return int(digits) - _FIRST_NUMBER if digits.isdigit() else -1

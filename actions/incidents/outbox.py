@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS pending (
     next_attempt_at TEXT NOT NULL DEFAULT '',
     dead_reason TEXT NOT NULL DEFAULT '',
     call_sid TEXT NOT NULL DEFAULT '',
-    recording_url TEXT NOT NULL DEFAULT ''
+    recording_url TEXT NOT NULL DEFAULT '',
+    parent_sys_id TEXT NOT NULL DEFAULT ''
 );
 """
 # Columns added since the first outbox files were written, with their definitions.
@@ -39,6 +40,7 @@ _ADDED_COLUMNS = {
     "dead_reason": "TEXT NOT NULL DEFAULT ''",
     "call_sid": "TEXT NOT NULL DEFAULT ''",
     "recording_url": "TEXT NOT NULL DEFAULT ''",
+    "parent_sys_id": "TEXT NOT NULL DEFAULT ''",
 }
 RETRY_FIRST_SECONDS = 30.0
 RETRY_LONGEST_SECONDS = 3600.0
@@ -72,6 +74,7 @@ class PendingIncident:
     recorded_at: datetime
     call_sid: str = ""
     recording_url: str = ""
+    parent_sys_id: str = ""
 
     def as_incident(self) -> Incident:
         return Incident(
@@ -99,8 +102,8 @@ class Outbox(SQLiteFile):
         with self._connection() as connection:
             connection.execute(
                 "INSERT INTO pending (correlation_id, caller_sys_id, caller_email, title,"
-                " description, priority, recorded_at, call_sid, recording_url)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " description, priority, recorded_at, call_sid, recording_url, parent_sys_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     incident.correlation_id,
                     incident.caller.sys_id,
@@ -111,6 +114,7 @@ class Outbox(SQLiteFile):
                     incident.recorded_at.isoformat(),
                     incident.call_sid,
                     incident.recording_url,
+                    incident.parent_sys_id,
                 ),
             )
 
@@ -206,6 +210,7 @@ def _incidents(rows: list[tuple]) -> list[PendingIncident]:
             recorded_at=datetime.fromisoformat(row[6]),
             call_sid=row[10],
             recording_url=row[11],
+            parent_sys_id=row[12],
         )
         for row in rows
     ]

@@ -7,7 +7,13 @@ import threading
 import uuid
 from datetime import datetime, timezone
 
-from actions.incidents import Caller, Incident, IncidentRejected, IncidentServiceError
+from actions.incidents import (
+    Caller,
+    Incident,
+    IncidentRejected,
+    IncidentServiceError,
+    MajorIncident,
+)
 from actions.incidents.outbox import Outbox, PendingIncident
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.metrics import OUTBOX_DEAD, OUTBOX_OLDEST_SECONDS, OUTBOX_WAITING
@@ -46,6 +52,7 @@ class ReliableServiceNow:
         priority: str,
         call_sid: str = "",
         recording_url: str = "",
+        parent_sys_id: str = "",
     ) -> Incident:
         correlation_id = uuid.uuid4().hex
         try:
@@ -56,6 +63,7 @@ class ReliableServiceNow:
                 priority,
                 call_sid,
                 recording_url,
+                parent_sys_id,
                 correlation_id=correlation_id,
             )
         except IncidentServiceError as error:
@@ -71,9 +79,13 @@ class ReliableServiceNow:
                 recorded_at=datetime.now(timezone.utc).replace(microsecond=0),
                 call_sid=call_sid,
                 recording_url=recording_url,
+                parent_sys_id=parent_sys_id,
             )
             self._outbox.add(pending)
             return pending.as_incident()
+
+    def major_incidents(self) -> list[MajorIncident]:
+        return self._servicenow.major_incidents()
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         waiting = [pending.as_incident() for pending in reversed(self._outbox.pending(caller))]
@@ -131,6 +143,7 @@ class ReliableServiceNow:
             pending.priority,
             pending.call_sid,
             pending.recording_url,
+            pending.parent_sys_id,
             correlation_id=pending.correlation_id,
         )
 

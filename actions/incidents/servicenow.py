@@ -16,6 +16,7 @@ from actions.incidents import (
     Incident,
     IncidentRejected,
     IncidentServiceError,
+    MajorIncident,
     work_notes,
 )
 from actions.incidents.phones import e164, last_digits
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 USER_FIELDS = "sys_id,email,name,phone,mobile_phone"
 INCIDENT_FIELDS = "number,short_description,description,urgency,state,opened_at"
+MAJOR_FIELDS = "sys_id,number,short_description"
+# A caller hears of one outage; a few are read to match the caller's problem against.
+MAJOR_LIMIT = 5
 # Enough for "three most recent, and N more" without paging through a caller's history.
 LIST_LIMIT = 50
 # Statuses that refuse the record itself; 401 and 403 refuse the credentials, which a
@@ -125,6 +129,7 @@ class ServiceNowIncidents:
         priority: str,
         call_sid: str = "",
         recording_url: str = "",
+        parent_sys_id: str = "",
         correlation_id: str = "",
     ) -> Incident:
         caller_id = caller.sys_id or self._sys_id_of(caller.email)
@@ -140,6 +145,8 @@ class ServiceNowIncidents:
         notes = work_notes(call_sid, recording_url)
         if notes:
             record["work_notes"] = notes
+        if parent_sys_id:
+            record["parent_incident"] = parent_sys_id
         created = self._request("POST", "incident", json=record)
         if not isinstance(created, dict) or not created.get("number"):
             raise IncidentServiceError("ServiceNow created an incident without a number")
@@ -157,6 +164,15 @@ class ServiceNowIncidents:
             "incident", f"correlation_id={literal(correlation_id)}", INCIDENT_FIELDS, 1
         )
         return incident_of(rows[0]) if rows else None
+
+    def major_incidents(self) -> list[MajorIncident]:
+        """Incidents of the configured major-incident query (accepted major incidents
+        still active, by default), newest first."""
+        query = f"{self._config.major_incident_query}^ORDERBYDESCopened_at"
+        rows = self._rows("incident", query, MAJOR_FIELDS, MAJOR_LIMIT)
+        return [
+            MajorIncident(row["sys_id"], row["number"], row["short_description"]) for row in rows
+        ]
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         # Open incidents unless asked: a caller wants where things stand, not the archive.

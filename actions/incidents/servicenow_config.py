@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from actions.incidents.phones import DEFAULT_REGION
 
+# Major incidents the major incident management plugin has accepted, not yet closed.
+DEFAULT_MAJOR_INCIDENT_QUERY = "major_incident_state=accepted^active=true"
+
 
 @dataclass(frozen=True)
 class ServiceNowConfig:
@@ -22,6 +25,8 @@ class ServiceNowConfig:
     client_secret: str = ""
     # The region of directory numbers written without a country code.
     phone_region: str = DEFAULT_REGION
+    # Which incidents are outages callers may join (SERVICENOW_MAJOR_INCIDENT_QUERY).
+    major_incident_query: str = DEFAULT_MAJOR_INCIDENT_QUERY
     connect_timeout: float = 3.05
     read_timeout: float = 10.0
     retries: int = 3
@@ -41,6 +46,8 @@ class ServiceNowConfig:
             client_id=environ.get("SERVICENOW_CLIENT_ID", ""),
             client_secret=environ.get("SERVICENOW_CLIENT_SECRET", ""),
             phone_region=environ.get("SERVICENOW_PHONE_REGION") or DEFAULT_REGION,
+            major_incident_query=environ.get("SERVICENOW_MAJOR_INCIDENT_QUERY")
+            or DEFAULT_MAJOR_INCIDENT_QUERY,
             connect_timeout=float(environ.get("SERVICENOW_CONNECT_TIMEOUT") or 3.05),
             read_timeout=float(environ.get("SERVICENOW_READ_TIMEOUT") or 10),
             retries=int(environ.get("SERVICENOW_RETRIES") or 3),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,15 @@ CONFIRMED = {
 }
 FORM_SLOTS_CLEARED = [
     SlotSet(slot, None)
-    for slot in ("email", "priority", "problem_description", "incident_title", "confirm")
+    for slot in (
+        "email",
+        "priority",
+        "problem_description",
+        "incident_title",
+        "join_outage",
+        "outage_number",
+        "confirm",
+    )
 ]
 
 
@@ -62,6 +72,34 @@ async def test_a_refused_confirmation_opens_nothing(
     caller = store.find_caller_by_email("abraham.lincoln@example.com")
     assert caller is not None and store.list_incidents(caller) == []
     assert events == FORM_SLOTS_CLEARED
+
+
+@pytest.mark.parametrize("still_open", [True, False])
+async def test_a_caller_who_joins_an_outage_gets_a_child_incident_while_it_is_open(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    still_open: bool,
+    tmp_path: Path,
+) -> None:
+    outage = store.declare_major_incident("Password resets fail", "ops@example.com")
+    if not still_open:
+        store.end_major_incident(outage.number)
+    joined = {**CONFIRMED, "join_outage": True, "outage_number": outage.number}
+
+    events = await ActionOpenIncident(store).run(dispatcher, make_tracker(joined), domain)
+
+    opened = "INC0010002"
+    if still_open:
+        assert dispatcher.messages[0]["response"] == "utter_outage_joined"
+        assert dispatcher.messages[0]["outage_number"] == outage.number
+    else:
+        assert responses(dispatcher) == ["utter_incident_opened"]
+    assert dispatcher.messages[0]["incident_number"] == opened
+    with closing(sqlite3.connect(tmp_path / "incidents.db")) as connection:
+        [(parent,)] = connection.execute("SELECT parent_id FROM incidents WHERE id = 2").fetchall()
+    assert parent == (int(outage.sys_id) if still_open else None)
+    assert events == [*FORM_SLOTS_CLEARED, SlotSet("opened_incident", opened)]
 
 
 async def test_a_caller_without_incidents_hears_so(

@@ -214,16 +214,22 @@ def test_an_outbox_written_before_dead_letters_is_upgraded(tmp_path: Path) -> No
     assert upgraded.dead_letters() == []
 
 
-def test_the_call_an_incident_was_reported_on_survives_the_outbox(
+def test_the_call_its_message_and_its_outage_survive_the_outbox(
     servicenow: ServiceNowTestServer, reliable: ReliableServiceNow
 ) -> None:
     caller = jane(reliable)
     servicenow.faults.down = True
     reliable.create_incident(
-        caller, "Phone in outage", "d", "low", call_sid="CA" + "2" * 32, recording_url=RECORDING
+        caller,
+        "Phone in outage",
+        "d",
+        "low",
+        call_sid="CA" + "2" * 32,
+        recording_url=RECORDING,
+        parent_sys_id="f" * 32,
     )
     servicenow.faults.down = False
     assert reliable.deliver_pending(now=LATER) == 1
     [row] = filed(servicenow, "Phone in outage")
     assert row["contact_type"] == "phone" and "CA" + "2" * 32 in row["work_notes"]
-    assert RECORDING in row["work_notes"]
+    assert RECORDING in row["work_notes"] and row["parent_incident"] == "f" * 32

@@ -1,0 +1,66 @@
+"""The greeting, which names an outage the desk already works on, and the offer to
+join it made to a caller whose problem sounds like it."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.incidents import MajorIncident
+from actions.incidents.factory import UsesIncidentBackend
+from actions.outages import known_outages, matching_outage, spoken_outages
+
+
+def problem_of(tracker: Tracker) -> str:
+    """What the caller's incident is about so far: its title and description."""
+    parts = (tracker.get_slot("incident_title"), tracker.get_slot("problem_description"))
+    return " ".join(str(part) for part in parts if part)
+
+
+async def outage_sounding_like(user: UsesIncidentBackend, tracker: Tracker) -> MajorIncident | None:
+    """The outage the caller's problem sounds like, once title and description are known."""
+    if not (tracker.get_slot("incident_title") and tracker.get_slot("problem_description")):
+        return None
+    outages = await user.off_loop(lambda: known_outages(user.backend))
+    return matching_outage(problem_of(tracker), outages)
+
+
+class ActionGreet(UsesIncidentBackend, Action):
+    """Greets the caller; during an outage, says in one sentence that it is known."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        outages = await self.off_loop(lambda: known_outages(self.backend))
+        if outages:
+            dispatcher.utter_message(
+                response="utter_greet_during_outage", outage=spoken_outages(outages)
+            )
+        else:
+            dispatcher.utter_message(response="utter_greet")
+        return []
+
+
+class ActionAskJoinOutage(UsesIncidentBackend, Action):
+    """Offers to add the caller to the outage their problem sounds like."""
+
+    def name(self) -> str:
+        return "action_ask_join_outage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        outage = await outage_sounding_like(self, tracker)
+        if outage is None:
+            # It ended since the form chose this question: a yes opens the incident.
+            dispatcher.utter_message(response="utter_ask_confirm")
+            return []
+        dispatcher.utter_message(
+            response="utter_ask_join_outage", outage=outage.title, outage_number=outage.number
+        )
+        return [SlotSet("outage_number", outage.number)]

@@ -1,0 +1,126 @@
+"""Major incidents (outages) in both backends: listed while open, joined by children."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from actions.incidents import Caller, IncidentState, MajorIncident
+from actions.incidents.embedded import EmbeddedIncidentStore
+from actions.incidents.servicenow import ServiceNowIncidents
+from tests.conftest import servicenow_config
+from tools import outage
+from tools.servicenow_server import ServiceNowTestServer
+
+CALLER = "jane.doe@example.com"
+
+
+def caller_of(backend: EmbeddedIncidentStore | ServiceNowIncidents) -> Caller:
+    caller = backend.find_caller_by_email(CALLER)
+    assert caller is not None
+    return caller
+
+
+def test_the_embedded_store_lists_declared_outages_newest_first_until_they_end(
+    tmp_path: Path,
+) -> None:
+    store = EmbeddedIncidentStore(tmp_path / "incidents.db")
+    email = store.declare_major_incident("Email is down", "ops@example.com")
+    vpn = store.declare_major_incident("VPN drops every minute", "ops@example.com")
+    store.create_incident(caller_of(store), "Printer jam", "jammed", "low")
+
+    assert store.major_incidents() == [vpn, email]
+    assert store.end_major_incident(email.number)
+    assert not store.end_major_incident(email.number)
+    assert not store.end_major_incident("nonsense")
+    assert store.major_incidents() == [vpn]
+
+
+def test_an_embedded_child_incident_is_linked_to_its_outage(tmp_path: Path) -> None:
+    store = EmbeddedIncidentStore(tmp_path / "incidents.db")
+    email = store.declare_major_incident("Email is down", "ops@example.com")
+
+    child = store.create_incident(
+        caller_of(store), "Problem with email", "no mail", "medium", parent_sys_id=email.sys_id
+    )
+
+    with closing(sqlite3.connect(tmp_path / "incidents.db")) as connection:
+        [(parent,)] = connection.execute(
+            "SELECT parent_id FROM incidents WHERE title = 'Problem with email'"
+        ).fetchall()
+    assert str(parent) == email.sys_id
+    assert [i.number for i in store.list_incidents(caller_of(store))] == [child.number]
+
+
+def test_servicenow_major_incidents_are_the_accepted_active_ones(
+    servicenow: ServiceNowTestServer,
+) -> None:
+    tables = servicenow.tables
+    accepted = tables.insert(
+        "incident",
+        {"short_description": "Email is down", "major_incident_state": "accepted"},
+    )
+    tables.insert(
+        "incident", {"short_description": "Wi-Fi slow", "major_incident_state": "proposed"}
+    )
+    tables.insert(
+        "incident",
+        {
+            "short_description": "VPN was down",
+            "major_incident_state": "accepted",
+            "state": str(int(IncidentState.RESOLVED)),
+        },
+    )
+    backend = ServiceNowIncidents(servicenow_config(servicenow))
+
+    assert backend.major_incidents() == [
+        MajorIncident(accepted["sys_id"], accepted["number"], "Email is down")
+    ]
+
+
+def test_a_configured_query_chooses_the_outages(servicenow: ServiceNowTestServer) -> None:
+    flagged = servicenow.tables.insert(
+        "incident", {"short_description": "Teams is down", "u_outage": "true"}
+    )
+    backend = ServiceNowIncidents(
+        servicenow_config(servicenow, major_incident_query="u_outage=true^active=true")
+    )
+
+    assert [major.number for major in backend.major_incidents()] == [flagged["number"]]
+
+
+def test_a_servicenow_child_incident_names_its_parent(servicenow: ServiceNowTestServer) -> None:
+    parent = servicenow.tables.insert(
+        "incident", {"short_description": "Email is down", "major_incident_state": "accepted"}
+    )
+    backend = ServiceNowIncidents(servicenow_config(servicenow))
+
+    child = backend.create_incident(
+        caller_of(backend),
+        "Problem with email",
+        "no mail",
+        "medium",
+        parent_sys_id=parent["sys_id"],
+    )
+
+    [stored] = servicenow.tables.query("incident", f"number={child.number}")
+    assert stored["parent_incident"] == parent["sys_id"]
+
+
+def test_make_outage_declares_lists_and_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INCIDENT_DB_PATH", str(tmp_path / "incidents.db"))
+    monkeypatch.setenv("SERVICENOW_INSTANCE_URL", "")
+
+    assert outage.main(["--declare", "Email is down"]) == 0
+    declared = capsys.readouterr().out
+    assert "Declared INC0010001: Email is down" in declared
+    assert "  INC0010001: Email is down" in declared
+    assert outage.main(["--end", "INC0010001"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["Ended INC0010001", "No open outages."]
+    with pytest.raises(SystemExit):
+        outage.main(["--end", "INC0010001"])
