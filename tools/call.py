@@ -238,7 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             call.hang_up()
             print("(you hung up)")
             return 0
-        if line.startswith("#"):
+        if heard.record_url is not None and line:
+            # What is typed stands for the recorded message: a second a word.
+            heard = call.leave_message(len(line.split()))
+        elif line.startswith("#"):
             heard = call.press(line[1:])
         elif line:
             heard = call.say(line)
