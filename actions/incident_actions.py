@@ -21,7 +21,7 @@ from actions.incidents import (
     MajorIncident,
 )
 from actions.incidents.factory import UsesIncidentBackend
-from actions.outages import known_outages
+from actions.outage_actions import current_outages
 from actions.privacy import mask_email
 from actions.sms import IncidentTexts, configured_texts
 from actions.verification import (
@@ -117,7 +117,7 @@ class ActionOpenIncident(IncidentAction):
         number = tracker.get_slot("outage_number")
         if not tracker.get_slot("join_outage") or not number:
             return None
-        outages = await self.off_loop(lambda: known_outages(self.backend))
+        outages = await current_outages(self)
         return next((outage for outage in outages if outage.number == number), None)
 
     async def filed(

@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.incidents import MajorIncident
 from actions.incidents.factory import UsesIncidentBackend
-from actions.outages import known_outages, matching_outage, spoken_outages
+from actions.outages import matching_outage, outages_of, spoken_outages
 
 
 def problem_of(tracker: Tracker) -> str:
@@ -23,8 +23,18 @@ async def outage_sounding_like(user: UsesIncidentBackend, tracker: Tracker) -> M
     """The outage the caller's problem sounds like, once title and description are known."""
     if not (tracker.get_slot("incident_title") and tracker.get_slot("problem_description")):
         return None
-    outages = await user.off_loop(lambda: known_outages(user.backend))
-    return matching_outage(problem_of(tracker), outages)
+    return matching_outage(problem_of(tracker), await current_outages(user))
+
+
+async def current_outages(user: UsesIncidentBackend) -> list[MajorIncident]:
+    """The open outages: as kept, or read off the event loop when they are due again.
+
+    Kept ones are not fetched through the backend's thread pool, where they would wait
+    behind slow ServiceNow calls of other callers.
+    """
+    known = outages_of(user.backend)
+    kept = known.cached()
+    return kept if kept is not None else await user.off_loop(known.current)
 
 
 class ActionGreet(UsesIncidentBackend, Action):
@@ -36,7 +46,7 @@ class ActionGreet(UsesIncidentBackend, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        outages = await self.off_loop(lambda: known_outages(self.backend))
+        outages = await current_outages(self)
         if outages:
             dispatcher.utter_message(
                 response="utter_greet_during_outage", outage=spoken_outages(outages)

@@ -49,8 +49,13 @@ class KnownOutages:
         self._read_at: float | None = None
         self._lock = threading.Lock()
 
+    def cached(self) -> list[MajorIncident] | None:
+        """The outages known, while they are fresh; None when they are to be read again."""
+        fresh = self._read_at is not None and self._clock() - self._read_at < self._refresh_seconds
+        return self._known if fresh else None
+
     def current(self) -> list[MajorIncident]:
-        """The open major incidents, newest first."""
+        """The open major incidents, newest first (blocks while it reads them)."""
         with self._lock:
             now = self._clock()
             if self._read_at is not None and now - self._read_at < self._refresh_seconds:
@@ -67,14 +72,14 @@ _KNOWN: weakref.WeakKeyDictionary[IncidentBackend, KnownOutages] = weakref.WeakK
 _KNOWN_LOCK = threading.Lock()
 
 
-def known_outages(backend: IncidentBackend) -> list[MajorIncident]:
-    """The backend's open major incidents, from its cache (OUTAGE_REFRESH_SECONDS)."""
+def outages_of(backend: IncidentBackend) -> KnownOutages:
+    """The backend's outages, kept for OUTAGE_REFRESH_SECONDS."""
     with _KNOWN_LOCK:
         outages = _KNOWN.get(backend)
         if outages is None:
             refresh = float(os.environ.get("OUTAGE_REFRESH_SECONDS") or DEFAULT_REFRESH_SECONDS)
             outages = _KNOWN[backend] = KnownOutages(backend, refresh)
-    return outages.current()
+    return outages
 
 
 def significant_words(text: str) -> set[str]:

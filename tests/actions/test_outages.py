@@ -51,9 +51,13 @@ def test_the_backend_is_asked_once_per_refresh_and_its_last_answer_kept_while_it
     backend = Backend([EMAIL], IncidentServiceError("down"), [])
     known = KnownOutages(backend, refresh_seconds=30, clock=lambda: now[0])  # type: ignore[arg-type]
 
+    assert known.cached() is None
     assert known.current() == [EMAIL]
     now[0] = 29.0
+    assert known.cached() == [EMAIL]
     assert known.current() == [EMAIL] and backend.asked == 1
+    now[0] = 30.0
+    assert known.cached() is None
     now[0] = 30.0
     assert known.current() == [EMAIL] and backend.asked == 2  # failed: last known kept
     now[0] = 60.0
