@@ -29,6 +29,7 @@ from actions.incidents.servicenow_records import (
     incident_of,
     literal,
 )
+from actions.incidents.timed_cache import TimedCache
 from actions.metrics import SERVICENOW_ERRORS, SERVICENOW_SECONDS
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ INCIDENT_FIELDS = "number,short_description,description,urgency,state,opened_at"
 MAJOR_FIELDS = "sys_id,number,short_description"
 # A caller hears of one outage; a few are read to match the caller's problem against.
 MAJOR_LIMIT = 5
+# How long a directory entry found is used before it is read again.
+DIRECTORY_SECONDS = 60.0
 # Enough for "three most recent, and N more" without paging through a caller's history.
 LIST_LIMIT = 50
 # Statuses that refuse the record itself; 401 and 403 refuse the credentials, which a
@@ -89,11 +92,17 @@ class ServiceNowIncidents:
             raise_on_status=False,
         )
         self._session.mount(config.instance_url, HTTPAdapter(max_retries=retry))
+        # A call looks its caller up at each question; the directory changes seldom.
+        self._directory: TimedCache[Caller] = TimedCache(DIRECTORY_SECONDS)
 
     registers_new_callers = False
 
     def find_caller_by_email(self, email: str) -> Caller | None:
-        return self._one_user(f"email={literal(email)}")
+        key = f"email:{email.lower()}"
+        caller = self._directory.get(key) or self._one_user(f"email={literal(email)}")
+        if caller is not None:
+            self._directory.put(key, caller)
+        return caller
 
     def addresses_like(self, email: str) -> list[str]:
         domain, start = (literal(part) for part in candidate_patterns(email))
@@ -111,10 +120,14 @@ class ServiceNowIncidents:
         tail = last_digits(wanted)
         if not wanted or not tail:
             return None
+        found = self._directory.get(f"phone:{wanted}")
+        if found is not None:
+            return found
         query = f"phoneLIKE{tail}^ORmobile_phoneLIKE{tail}"
         for row in self._rows("sys_user", query, USER_FIELDS, CANDIDATE_LIMIT):
             caller = self._caller(row)
             if wanted in {caller.phone, caller.mobile_phone}:
+                self._directory.put(f"phone:{wanted}", caller)
                 return caller
         return None
 

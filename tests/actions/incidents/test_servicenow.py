@@ -221,3 +221,16 @@ def test_an_incident_says_how_it_was_reported(
     [stored] = servicenow.tables.query("incident", f"number={opened.number}")
     assert stored["contact_type"] == contact_type
     assert stored["work_notes"].splitlines() == notes if notes else "work_notes" not in stored
+
+
+def test_a_caller_found_is_not_asked_for_again_within_a_minute(
+    servicenow: ServiceNowTestServer, servicenow_backend: ServiceNowIncidents
+) -> None:
+    first = servicenow_backend.find_caller_by_email("jane.doe@example.com")
+    by_phone = servicenow_backend.find_caller_by_phone("+15005550011")
+    servicenow.faults.down = True  # any request now fails
+
+    assert servicenow_backend.find_caller_by_email("JANE.DOE@example.com") == first
+    assert servicenow_backend.find_caller_by_phone("+15005550011") == by_phone
+    with pytest.raises(IncidentServiceError):
+        servicenow_backend.find_caller_by_email("abraham.lincoln@example.com")

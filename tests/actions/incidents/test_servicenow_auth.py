@@ -60,7 +60,7 @@ def test_a_refused_token_is_replaced_and_the_request_tried_once_more(
     backend = oauth_backend(servicenow)
     assert backend.find_caller_by_email("jane.doe@example.com") is not None
     servicenow.tokens.revoke_all()  # as an instance does when a token is revoked early
-    assert backend.find_caller_by_email("jane.doe@example.com") is not None
+    assert backend.find_caller_by_email("abraham.lincoln@example.com") is not None
     assert servicenow.tokens.grants == ["client_credentials", "refresh_token"]
 
 
