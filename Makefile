@@ -122,7 +122,7 @@ observe:
 	@echo "Grafana: http://127.0.0.1:3000 (dashboard: Helpdesk voice line)"
 
 servicenow: $(INSTALLED)
-	$(PY) -m tools.servicenow_server --port 8081
+	$(PY) -m tools.servicenow_server --port 8081 --major-incident "$(OUTAGE)"
 
 call: $(INSTALLED)
 	$(PY) -m tools.call

@@ -179,6 +179,12 @@ def main() -> None:
         default=int(os.environ.get("SERVICENOW_TEST_LATENCY_MS") or 0),
         help="answer every request this late, as real instances do (hundreds of ms)",
     )
+    cli.add_argument(
+        "--major-incident",
+        default="",
+        metavar="TITLE",
+        help="an accepted major incident (an outage callers hear of), e.g. 'Email is down'",
+    )
     args = cli.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     server = ServiceNowTestServer(args.host, args.port)
@@ -186,6 +192,11 @@ def main() -> None:
     if args.users:
         for user in load_users(args.users):
             server.tables.insert("sys_user", user)
+    if args.major_incident:
+        server.tables.insert(
+            "incident",
+            {"short_description": args.major_incident, "major_incident_state": "accepted"},
+        )
     logger.info("ServiceNow test instance at %s (user %s, password %s)", server.url, USER, PASSWORD)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
