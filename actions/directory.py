@@ -16,6 +16,9 @@ from collections.abc import Iterable
 CLOSE_ENOUGH = 0.85
 # Recognisers drop or swap a letter or two; "sam@..." is someone else than "sam.ng@...".
 MAX_LENGTH_DIFFERENCE = 2
+# A long shared domain makes any two short names look alike ("a@example.com" and
+# "xyz@example.com" are 0.86): the names themselves must be this alike too.
+NAMES_ALIKE = 0.6
 # The same name at a domain this alike ("thespoken.ego", "bespoken.io": 0.75) is
 # that entry; "sam" at a different company ("elsewhere.org", "example.com") is not.
 MIN_NAME_LENGTH = 3
@@ -42,11 +45,15 @@ def only_close_address(heard: str, directory: Iterable[str]) -> str | None:
 
 
 def _close(heard: str, address: str) -> bool:
-    similar_length = abs(len(address) - len(heard)) <= MAX_LENGTH_DIFFERENCE
-    if similar_length and closeness(heard, address) >= CLOSE_ENOUGH:
-        return True
     name, _, domain = heard.partition("@")
     known_name, _, known_domain = address.partition("@")
+    similar_length = abs(len(address) - len(heard)) <= MAX_LENGTH_DIFFERENCE
+    if (
+        similar_length
+        and closeness(heard, address) >= CLOSE_ENOUGH
+        and closeness(name, known_name) >= NAMES_ALIKE
+    ):
+        return True
     return (
         name == known_name
         and len(name) >= MIN_NAME_LENGTH

@@ -13,6 +13,7 @@ DIRECTORY = [
     "sam@example.com",
     "jpk@bespoken.io",
     "jo@example.com",
+    "xyz@example.com",
 ]
 
 
@@ -29,6 +30,7 @@ DIRECTORY = [
         ("sam@elsewhere.org", None),  # the same name at another company: someone else
         ("sam@exampel.com", "sam@example.com"),
         ("jo@elsewhere.org", None),  # too short a name to stand for one person
+        ("a@example.com", None),  # alike only by the domain: "a" is neither sam nor xyz
     ],
 )
 def test_only_a_single_close_entry_is_offered(heard: str, meant: str | None) -> None:
