@@ -7,8 +7,6 @@ import time
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from actions.directory import CANDIDATE_LIMIT, candidate_patterns
 from actions.incidents import (
@@ -20,7 +18,6 @@ from actions.incidents import (
     work_notes,
 )
 from actions.incidents.phones import e164, last_digits
-from actions.incidents.servicenow_auth import OAuthClient, OAuthToken
 from actions.incidents.servicenow_config import ServiceNowConfig
 from actions.incidents.servicenow_records import (
     IMPACT,
@@ -29,6 +26,7 @@ from actions.incidents.servicenow_records import (
     incident_of,
     literal,
 )
+from actions.incidents.servicenow_session import servicenow_session
 from actions.incidents.timed_cache import TimedCache
 from actions.metrics import SERVICENOW_ERRORS, SERVICENOW_SECONDS
 
@@ -48,50 +46,12 @@ LIST_LIMIT = 50
 REJECTED_RECORD = (400, 422)
 
 
-class _ServiceNowRetry(Retry):
-    """Retries reads on 429 and 5xx; a create only on 429, which ServiceNow did not process."""
-
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if method == "POST" and status_code != 429:
-            return False
-        return super().is_retry(method, status_code, has_retry_after)
-
-
 class ServiceNowIncidents:
     """Finds callers and opens and lists incidents in a ServiceNow instance."""
 
     def __init__(self, config: ServiceNowConfig) -> None:
         self._config = config
-        self._session = requests.Session()
-        self._oauth: OAuthToken | None = None
-        if config.client_id and config.client_secret:
-            self._oauth = OAuthToken(
-                OAuthClient(
-                    config.instance_url,
-                    config.client_id,
-                    config.client_secret,
-                    config.user,
-                    config.password,
-                    config.read_timeout,
-                )
-            )
-        elif config.token:
-            self._session.headers["Authorization"] = f"Bearer {config.token}"
-        else:
-            self._session.auth = (config.user, config.password)
-        self._session.headers["Accept"] = "application/json"
-        retry = _ServiceNowRetry(
-            total=config.retries,
-            connect=config.retries,
-            read=0,
-            status=config.retries,
-            backoff_factor=config.backoff_seconds,
-            status_forcelist=(429, 500, 502, 503, 504),
-            allowed_methods=frozenset({"GET", "POST"}),
-            respect_retry_after_header=True,
-            raise_on_status=False,
-        )
-        self._session.mount(config.instance_url, HTTPAdapter(max_retries=retry))
+        self._session, self._oauth = servicenow_session(config)
         # A call looks its caller up at each question; the directory changes seldom.
         self._directory: TimedCache[Caller] = TimedCache(DIRECTORY_SECONDS)
 
