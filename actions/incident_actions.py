@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import abstractmethod
+from dataclasses import replace
 from datetime import datetime
 
 from rasa_sdk import Action, Tracker
@@ -14,11 +15,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import reachable_number
 from actions.incidents import (
+    TYPED,
     Caller,
     Incident,
     IncidentBackend,
     IncidentServiceError,
     MajorIncident,
+    Reported,
 )
 from actions.incidents.factory import UsesIncidentBackend
 from actions.outage_actions import current_outages
@@ -91,7 +94,7 @@ class ActionOpenIncident(IncidentAction):
             title=tracker.get_slot("incident_title"),
             description=tracker.get_slot("problem_description"),
             priority=tracker.get_slot("priority"),
-            parent_sys_id=outage.sys_id if outage else "",
+            reported=Reported(parent_sys_id=outage.sys_id if outage else ""),
         )
         if incident is None:
             return reset
@@ -128,8 +131,7 @@ class ActionOpenIncident(IncidentAction):
         title: str,
         description: str,
         priority: str,
-        recording_url: str = "",
-        parent_sys_id: str = "",
+        reported: Reported = TYPED,
     ) -> Incident | None:
         """The incident filed for the caller of the `email` slot; None, with the caller
         told why, when it is only recorded or could not be filed."""
@@ -141,9 +143,9 @@ class ActionOpenIncident(IncidentAction):
                     title=title,
                     description=with_calling_number(description, tracker),
                     priority=priority,
-                    call_sid=str(call_metadata(tracker).get("CallSid") or ""),
-                    recording_url=recording_url,
-                    parent_sys_id=parent_sys_id,
+                    reported=replace(
+                        reported, call_sid=str(call_metadata(tracker).get("CallSid") or "")
+                    ),
                 )
             )
         except IncidentServiceError as error:

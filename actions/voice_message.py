@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.email_form import EmailFormValidation
 from actions.incident_actions import ActionOpenIncident
+from actions.incidents import Reported
 from actions.latest_answer import latest_text
 from actions.verification import call_metadata
 
@@ -59,7 +60,7 @@ class ActionFileVoiceMessage(ActionOpenIncident):
                 else message
             ),
             priority=MESSAGE_PRIORITY,
-            recording_url=recorded,
+            reported=Reported(recording_url=recorded),
         )
         reset = [SlotSet("voice_message", None), SlotSet("email", None)]
         if incident is None:

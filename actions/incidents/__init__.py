@@ -62,6 +62,35 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class Reported:
+    """How an incident came in: the phone call it was reported on, the caller's voice
+    message in Twilio, and the major incident it is part of (ServiceNow `sys_id`)."""
+
+    call_sid: str = ""
+    recording_url: str = ""
+    parent_sys_id: str = ""
+
+    @property
+    def contact_type(self) -> str:
+        """ServiceNow's `contact_type`: by phone, or typed (self-service)."""
+        return "phone" if self.call_sid else "self-service"
+
+    @property
+    def work_notes(self) -> str:
+        """The notes for the desk on an incident reported by phone; empty for one typed."""
+        notes = []
+        if self.call_sid:
+            notes.append(f"Reported by phone to the voice assistant, Twilio call {self.call_sid}.")
+        if self.recording_url:
+            notes.append(f"Voice message left by the caller: {self.recording_url}")
+        return "\n".join(notes)
+
+
+# Typed in a text channel: no call, no message, no outage.
+TYPED = Reported()
+
+
+@dataclass(frozen=True)
 class MajorIncident:
     """An outage the desk already works on; callers' incidents may join it as children."""
 
@@ -111,28 +140,13 @@ class IncidentBackend(Protocol):
         title: str,
         description: str,
         priority: str,
-        call_sid: str = "",
-        recording_url: str = "",
-        parent_sys_id: str = "",
+        reported: Reported = TYPED,
     ) -> Incident:
-        """Opens an incident for the caller and returns it with its number.
-
-        `call_sid`: the phone call it was reported on, if any, and `recording_url` the
-        caller's voice message in Twilio: both go into the incident's `work_notes`.
-        `parent_sys_id`: the major incident it is part of (`parent_incident`).
-        """
+        """Opens an incident for the caller and returns it with its number; `reported`
+        goes into its work notes and links it to its major incident."""
 
     def major_incidents(self) -> list[MajorIncident]:
         """The open major incidents, newest first."""
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         """The caller's incidents, newest first: open ones, or all of them."""
-
-
-def work_notes(call_sid: str, recording_url: str = "") -> str:
-    """The notes for the desk on an incident reported by phone; empty for one typed."""
-    notes = (
-        [f"Reported by phone to the voice assistant, Twilio call {call_sid}."] if call_sid else []
-    )
-    notes += [f"Voice message left by the caller: {recording_url}"] if recording_url else []
-    return "\n".join(notes)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import ClassVar
 
 from actions.directory import CANDIDATE_LIMIT, candidate_patterns
-from actions.incidents import Caller, Incident, IncidentState, MajorIncident, work_notes
+from actions.incidents import TYPED, Caller, Incident, IncidentState, MajorIncident, Reported
 from actions.incidents.sqlite import SQLiteFile
 
 _SCHEMA = """
@@ -95,9 +95,7 @@ class EmbeddedIncidentStore(SQLiteFile):
         title: str,
         description: str,
         priority: str,
-        call_sid: str = "",
-        recording_url: str = "",
-        parent_sys_id: str = "",
+        reported: Reported = TYPED,
     ) -> Incident:
         """Stores a new incident in state New and returns it with its number."""
         opened_at = datetime.now(timezone.utc).replace(microsecond=0)
@@ -112,8 +110,8 @@ class EmbeddedIncidentStore(SQLiteFile):
                     priority,
                     IncidentState.NEW,
                     opened_at.isoformat(),
-                    work_notes(call_sid, recording_url),
-                    int(parent_sys_id) if parent_sys_id.isdigit() else None,
+                    reported.work_notes,
+                    int(reported.parent_sys_id) if reported.parent_sys_id.isdigit() else None,
                 ),
             )
             incident_id = cursor.lastrowid

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from actions.incidents import Caller, Incident, IncidentState
+from actions.incidents import TYPED, Caller, Incident, IncidentState, Reported
 from actions.incidents.sqlite import SQLiteFile
 
 _SCHEMA = """
@@ -72,9 +72,7 @@ class PendingIncident:
     description: str
     priority: str
     recorded_at: datetime
-    call_sid: str = ""
-    recording_url: str = ""
-    parent_sys_id: str = ""
+    reported: Reported = TYPED
 
     def as_incident(self) -> Incident:
         return Incident(
@@ -112,9 +110,9 @@ class Outbox(SQLiteFile):
                     incident.description,
                     incident.priority,
                     incident.recorded_at.isoformat(),
-                    incident.call_sid,
-                    incident.recording_url,
-                    incident.parent_sys_id,
+                    incident.reported.call_sid,
+                    incident.reported.recording_url,
+                    incident.reported.parent_sys_id,
                 ),
             )
 
@@ -208,9 +206,7 @@ def _incidents(rows: list[tuple]) -> list[PendingIncident]:
             description=row[4],
             priority=row[5],
             recorded_at=datetime.fromisoformat(row[6]),
-            call_sid=row[10],
-            recording_url=row[11],
-            parent_sys_id=row[12],
+            reported=Reported(call_sid=row[10], recording_url=row[11], parent_sys_id=row[12]),
         )
         for row in rows
     ]

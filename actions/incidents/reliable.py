@@ -8,11 +8,13 @@ import uuid
 from datetime import datetime, timezone
 
 from actions.incidents import (
+    TYPED,
     Caller,
     Incident,
     IncidentRejected,
     IncidentServiceError,
     MajorIncident,
+    Reported,
 )
 from actions.incidents.outbox import Outbox, PendingIncident
 from actions.incidents.servicenow import ServiceNowIncidents
@@ -50,9 +52,7 @@ class ReliableServiceNow:
         title: str,
         description: str,
         priority: str,
-        call_sid: str = "",
-        recording_url: str = "",
-        parent_sys_id: str = "",
+        reported: Reported = TYPED,
     ) -> Incident:
         correlation_id = uuid.uuid4().hex
         try:
@@ -61,9 +61,7 @@ class ReliableServiceNow:
                 title,
                 description,
                 priority,
-                call_sid,
-                recording_url,
-                parent_sys_id,
+                reported,
                 correlation_id=correlation_id,
             )
         except IncidentServiceError as error:
@@ -77,9 +75,7 @@ class ReliableServiceNow:
                 description=description,
                 priority=priority,
                 recorded_at=datetime.now(timezone.utc).replace(microsecond=0),
-                call_sid=call_sid,
-                recording_url=recording_url,
-                parent_sys_id=parent_sys_id,
+                reported=reported,
             )
             self._outbox.add(pending)
             return pending.as_incident()
@@ -141,9 +137,7 @@ class ReliableServiceNow:
             pending.title,
             pending.description,
             pending.priority,
-            pending.call_sid,
-            pending.recording_url,
-            pending.parent_sys_id,
+            pending.reported,
             correlation_id=pending.correlation_id,
         )
 

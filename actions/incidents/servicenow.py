@@ -10,12 +10,13 @@ import requests
 
 from actions.directory import CANDIDATE_LIMIT, candidate_patterns
 from actions.incidents import (
+    TYPED,
     Caller,
     Incident,
     IncidentRejected,
     IncidentServiceError,
     MajorIncident,
-    work_notes,
+    Reported,
 )
 from actions.incidents.phones import e164, last_digits
 from actions.incidents.servicenow_config import ServiceNowConfig
@@ -100,9 +101,7 @@ class ServiceNowIncidents:
         title: str,
         description: str,
         priority: str,
-        call_sid: str = "",
-        recording_url: str = "",
-        parent_sys_id: str = "",
+        reported: Reported = TYPED,
         correlation_id: str = "",
     ) -> Incident:
         caller_id = caller.sys_id or self._sys_id_of(caller.email)
@@ -113,13 +112,12 @@ class ServiceNowIncidents:
             "urgency": URGENCY_BY_PRIORITY[priority],
             "impact": IMPACT,
             "correlation_id": correlation_id,
-            "contact_type": "phone" if call_sid else "self-service",
+            "contact_type": reported.contact_type,
         }
-        notes = work_notes(call_sid, recording_url)
-        if notes:
-            record["work_notes"] = notes
-        if parent_sys_id:
-            record["parent_incident"] = parent_sys_id
+        if reported.work_notes:
+            record["work_notes"] = reported.work_notes
+        if reported.parent_sys_id:
+            record["parent_incident"] = reported.parent_sys_id
         created = self._request("POST", "incident", json=record)
         if not isinstance(created, dict) or not created.get("number"):
             raise IncidentServiceError("ServiceNow created an incident without a number")

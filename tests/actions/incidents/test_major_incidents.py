@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.incidents import Caller, IncidentState, MajorIncident
+from actions.incidents import Caller, IncidentState, MajorIncident, Reported
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
@@ -44,7 +44,11 @@ def test_an_embedded_child_incident_is_linked_to_its_outage(tmp_path: Path) -> N
     email = store.declare_major_incident("Email is down", "ops@example.com")
 
     child = store.create_incident(
-        caller_of(store), "Problem with email", "no mail", "medium", parent_sys_id=email.sys_id
+        caller_of(store),
+        "Problem with email",
+        "no mail",
+        "medium",
+        Reported(parent_sys_id=email.sys_id),
     )
 
     with closing(sqlite3.connect(tmp_path / "incidents.db")) as connection:
@@ -103,7 +107,7 @@ def test_a_servicenow_child_incident_names_its_parent(servicenow: ServiceNowTest
         "Problem with email",
         "no mail",
         "medium",
-        parent_sys_id=parent["sys_id"],
+        Reported(parent_sys_id=parent["sys_id"]),
     )
 
     [stored] = servicenow.tables.query("incident", f"number={child.number}")

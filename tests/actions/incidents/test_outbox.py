@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.incidents import Caller, IncidentServiceError
+from actions.incidents import Caller, IncidentServiceError, Reported
 from actions.incidents.outbox import Outbox, retry_delay
 from actions.incidents.reliable import OutboxWorker, ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
@@ -224,9 +224,7 @@ def test_the_call_its_message_and_its_outage_survive_the_outbox(
         "Phone in outage",
         "d",
         "low",
-        call_sid="CA" + "2" * 32,
-        recording_url=RECORDING,
-        parent_sys_id="f" * 32,
+        Reported("CA" + "2" * 32, RECORDING, "f" * 32),
     )
     servicenow.faults.down = False
     assert reliable.deliver_pending(now=LATER) == 1

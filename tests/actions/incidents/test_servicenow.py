@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from actions.incidents import IncidentServiceError, IncidentState
+from actions.incidents import IncidentServiceError, IncidentState, Reported
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
 from tests.conftest import servicenow_config
@@ -217,7 +217,8 @@ def test_an_incident_says_how_it_was_reported(
 ) -> None:
     caller = servicenow_backend.find_caller_by_email("jane.doe@example.com")
     assert caller is not None
-    opened = servicenow_backend.create_incident(caller, "VPN", "drops", "low", call_sid, recording)
+    reported = Reported(call_sid, recording)
+    opened = servicenow_backend.create_incident(caller, "VPN", "drops", "low", reported)
     [stored] = servicenow.tables.query("incident", f"number={opened.number}")
     assert stored["contact_type"] == contact_type
     assert stored["work_notes"].splitlines() == notes if notes else "work_notes" not in stored
