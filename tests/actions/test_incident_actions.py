@@ -12,7 +12,8 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.incident_actions import ActionCheckIncidentStatus, ActionOpenIncident, spoken_date
+from actions.incident_actions import ActionOpenIncident
+from actions.incident_status import ActionCheckIncidentStatus, spoken_date
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.outbox import Outbox
 from actions.incidents.reliable import ReliableServiceNow

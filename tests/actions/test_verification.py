@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.incident_actions import ActionCheckIncidentStatus, ActionOpenIncident
+from actions.incident_actions import ActionOpenIncident
+from actions.incident_status import ActionCheckIncidentStatus
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.verification import (
     ATTESTED,
