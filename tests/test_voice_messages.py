@@ -118,7 +118,7 @@ def test_out_of_hours_a_caller_who_asks_for_a_person_can_leave_a_message(
 
     assert offer.dialed is None
     assert offer.text.startswith(
-        "Nobody from the help desk is available right now. The desk opens again on "
+        "Nobody from the help desk is available right now. The desk opens again "
     )
     assert " at 8 AM. I can open an incident" in offer.text
     assert offer.text.endswith(
