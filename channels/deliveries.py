@@ -29,14 +29,18 @@ class Deliveries:
     when it timed out.
     """
 
-    def __init__(self, settings: VoiceSettings) -> None:
-        self.settings = settings
+    def __init__(self) -> None:
         self._in_flight: dict[tuple[Any, ...], asyncio.Task[VoiceResponse]] = {}
 
     async def answer(
-        self, route: str, call: CallTurn, work: Callable[[], Awaitable[VoiceResponse]]
+        self,
+        route: str,
+        call: CallTurn,
+        settings: VoiceSettings,
+        work: Callable[[], Awaitable[VoiceResponse]],
     ) -> VoiceResponse:
-        """The work's answer to this delivery, or an apology when it fails or overruns."""
+        """The work's answer to this delivery, or an apology (with the channel's current
+        settings) when it fails or overruns."""
         started = time.monotonic()
         delivery = (route, call.call_sid, call.turn, call.silences, call.speech, call.digits)
         task = self._in_flight.get(delivery)
@@ -50,16 +54,16 @@ class Deliveries:
             # The turn itself has a budget; this one also covers the work around it
             # (reading the call's tracker), so that Twilio always gets an answer in time.
             twiml = await asyncio.wait_for(
-                asyncio.shield(task), self.settings.turn_budget_seconds + ANSWER_MARGIN_SECONDS
+                asyncio.shield(task), settings.turn_budget_seconds + ANSWER_MARGIN_SECONDS
             )
         except asyncio.TimeoutError:
             logger.warning(
                 "call %s turn %d could not be answered in time", call.call_sid, call.turn
             )
-            twiml = self._apology(call, "over_budget")
+            twiml = _apology(call, settings, "over_budget")
         except Exception:
             logger.exception("call %s turn %d failed", call.call_sid, call.turn)
-            twiml = self._apology(call, "error")
+            twiml = _apology(call, settings, "error")
         seconds = time.monotonic() - started
         TURNS.labels(route).inc()
         TURN_SECONDS.labels(route).observe(seconds)
@@ -73,7 +77,8 @@ class Deliveries:
         )
         return twiml
 
-    def _apology(self, call: CallTurn, reason: str) -> VoiceResponse:
-        APOLOGIES.labels(reason).inc()
-        next_requests = call.next_requests(self.settings.connection_overrides)
-        return render_turn([], self.settings, next_requests, TROUBLE_SAY_AGAIN)
+
+def _apology(call: CallTurn, settings: VoiceSettings, reason: str) -> VoiceResponse:
+    APOLOGIES.labels(reason).inc()
+    next_requests = call.next_requests(settings.connection_overrides)
+    return render_turn([], settings, next_requests, TROUBLE_SAY_AGAIN)

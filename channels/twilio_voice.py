@@ -67,7 +67,7 @@ class TwilioVoiceInput(InputChannel):
 
     def __init__(self, settings: VoiceSettings) -> None:
         self.settings = settings
-        self._deliveries = Deliveries(settings)
+        self._deliveries = Deliveries()
         if not settings.validate_signature:
             logger.warning(
                 "TWILIO SIGNATURE VALIDATION IS OFF: anyone who can reach "
@@ -158,7 +158,9 @@ class TwilioVoiceInput(InputChannel):
         query = {key: values[0] for key, values in parse_qs(request.query_string).items()}
         call = CallTurn(webhook, query, self.settings.max_silences)
         set_logging_call(call.call_sid, call.turn)
-        twiml = await self._deliveries.answer(route, call, lambda: answer(call, webhook))
+        twiml = await self._deliveries.answer(
+            route, call, self.settings, lambda: answer(call, webhook)
+        )
         return response.text(str(twiml), content_type="text/xml")
 
     @staticmethod
