@@ -20,9 +20,7 @@ def problem_of(tracker: Tracker) -> str:
 
 
 async def outage_sounding_like(user: UsesIncidentBackend, tracker: Tracker) -> MajorIncident | None:
-    """The outage the caller's problem sounds like, once title and description are known."""
-    if not (tracker.get_slot("incident_title") and tracker.get_slot("problem_description")):
-        return None
+    """The outage the caller's problem (title and description) sounds like, if any."""
     return matching_outage(problem_of(tracker), await current_outages(user))
 
 
