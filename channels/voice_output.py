@@ -83,8 +83,7 @@ def render_turn(
 
     response = VoiceResponse()
     if hangup or transfer:
-        for piece in pieces:
-            response.say(piece, voice=settings.voice, language=settings.language)
+        say_all(response, pieces, settings)
         if transfer:
             dial = Dial(
                 action=next_requests.dial_url or None,
@@ -97,8 +96,7 @@ def render_turn(
         response.hangup()
         return response
     if record and next_requests.record_url:
-        for piece in pieces:
-            response.say(piece, voice=settings.voice, language=settings.language)
+        say_all(response, pieces, settings)
         response.append(recording_of_message(next_requests.record_url))
         # Twilio goes on here when nothing was recorded: the question again.
         response.redirect(next_requests.silence_url, method="POST")
@@ -118,11 +116,16 @@ def render_turn(
         # With ten or more choices a key alone is no answer: the caller ends with #.
         num_digits=1 if 0 < len(buttons) <= 9 else None,
     )
-    for piece in pieces:
-        gather.say(piece, voice=settings.voice, language=settings.language)
+    say_all(gather, pieces, settings)
     response.append(gather)
     response.redirect(next_requests.silence_url, method="POST")
     return response
+
+
+def say_all(verb: VoiceResponse | Gather, pieces: list[str], settings: VoiceSettings) -> None:
+    """Each piece in a `<Say>` of its own, in the configured voice."""
+    for piece in pieces:
+        verb.say(piece, voice=settings.voice, language=settings.language)
 
 
 def recording_of_message(action_url: str) -> Record:
