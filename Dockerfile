@@ -23,6 +23,7 @@ COPY --chown=rasa:rasa channels/ channels/
 COPY --chown=rasa:rasa actions/__init__.py actions/privacy.py actions/log_format.py \
     actions/metrics_port.py actions/
 COPY --chown=rasa:rasa components/ components/
+COPY --chown=rasa:rasa helpdesk/ helpdesk/
 COPY --chown=rasa:rasa tools/ tools/
 COPY --chown=rasa:rasa data/ data/
 

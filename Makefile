@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 RASA := $(PY) -m tools.rasa_cli
 INSTALLED := $(VENV)/.installed
 MODEL := models/helpdesk.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard components/*.py)
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard components/*.py helpdesk/*.py)
 HOLDOUT_TARGET := 0.95
 # Rasa's own chatter about telemetry and its TensorFlow import.
 export RASA_TELEMETRY_ENABLED := false

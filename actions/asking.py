@@ -1,9 +1,11 @@
 """The forms' questions, with a way out when one is asked again and again.
 
 The third time in a row a question is asked, the caller also hears how to stop (or
-reach a person, when a transfer number is configured); the fifth time, the assistant
-transfers the call or says goodbye. No question repeats forever: what is not
-understood during a form gets the question again, and so counts too.
+reach a person, when a transfer number is configured). No question repeats forever and
+none ends the call: when the fourth answer in a row still fills nothing, the call goes
+on to a person while the desk is open, and otherwise the form carries on with what it
+has (the address as heard, a medium priority, ...), said to the caller and noted for
+the desk. What is not understood during a form gets the question again, and so counts.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.email_repair import CHECKS, Repair
+from actions.email_repair import SLOT as EMAIL_REPAIR
 from actions.handoff import reachable_number
 from actions.read_back import heard_slot, pending
 
@@ -26,7 +30,8 @@ GIVE_UP_AT = 5
 def asks_in_a_row(tracker: Tracker, slot: str) -> int:
     """How often the form has asked for `slot` since it last asked for something else.
 
-    Read-backs of a heard answer ("I heard ... Is that right?") are not counted.
+    Yes-or-no checks are not counted: read-backs of a heard answer ("I heard ... Is that
+    right?") and checks of one part of an address ("Is the part before the at ...").
     """
     count = 0
     for event in reversed(tracker.events):
@@ -38,23 +43,33 @@ def asks_in_a_row(tracker: Tracker, slot: str) -> int:
             if event.get("value") != slot:
                 break
             count += 1
-        elif event.get("name") == heard_slot(slot) and event.get("value") is not None:
+        elif _asks_yes_or_no(event, slot):
             count -= 1
     return max(count, 0)
+
+
+def _asks_yes_or_no(event: dict[str, Any], slot: str) -> bool:
+    value = event.get("value")
+    if event.get("name") == heard_slot(slot):
+        return value is not None
+    return (
+        slot == "email"
+        and event.get("name") == EMAIL_REPAIR
+        and isinstance(value, dict)
+        and value.get("step") in CHECKS
+    )
 
 
 def ask(
     dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, **values: Any
 ) -> list[EventType]:
-    """Asks for `slot` with its `utter_ask_` response, or ends a question asked too often."""
+    """Asks for `slot` with its `utter_ask_` response, or, when it was asked too often
+    and the desk takes calls, puts the caller through to a person."""
     asked = asks_in_a_row(tracker, slot)
     number = reachable_number()
-    if asked >= GIVE_UP_AT:
-        if number:
-            dispatcher.utter_message(response="utter_transfer")
-            dispatcher.utter_message(json_message={"transfer": number})
-        else:
-            dispatcher.utter_message(response="utter_give_up")
+    if asked >= GIVE_UP_AT and number:
+        dispatcher.utter_message(response="utter_transfer")
+        dispatcher.utter_message(json_message={"transfer": number})
         return []
     dispatcher.utter_message(response=values.pop("response", f"utter_ask_{slot}"), **values)
     if asked >= OFFER_WAY_OUT_AT and number:
@@ -62,6 +77,40 @@ def ask(
     elif asked >= OFFER_WAY_OUT_AT:
         dispatcher.utter_message(response="utter_way_out")
     return []
+
+
+class CarriesOnWithoutAnswers(FormValidationAction, ABC):
+    """A form's validation that never lets a question end the call.
+
+    When the answer to a question asked four times in a row still fills nothing, and no
+    person can take the call, the slot gets its fallback (`fallback`) and the form goes
+    on with the next question in the same turn.
+    """
+
+    @abstractmethod
+    def fallback(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """The slots to set for `slot` when its question gave up, after telling the
+        caller what happens instead."""
+
+    async def _extract_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await super()._extract_validation_events(dispatcher, tracker, domain)
+        slot = tracker.get_slot("requested_slot")
+        required = domain.get("forms", {}).get(self.form_name(), {}).get("required_slots", [])
+        waiting = (
+            slot in required
+            and tracker.get_slot(slot) is None
+            and pending(tracker, slot) is None
+            and not (slot == "email" and Repair.of(tracker).checking)
+        )
+        if waiting and asks_in_a_row(tracker, slot) >= GIVE_UP_AT - 1 and not reachable_number():
+            filled = self.fallback(slot, dispatcher, tracker)
+            tracker.add_slots([SlotSet(name, value) for name, value in filled.items()])
+            events += [SlotSet(name, value) for name, value in filled.items()]
+        return events
 
 
 class AskAgainAction(Action, ABC):

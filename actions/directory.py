@@ -25,6 +25,8 @@ MIN_NAME_LENGTH = 3
 MISHEARD_DOMAIN = 0.6
 # Directory entries compared with one misheard address, at most.
 CANDIDATE_LIMIT = 50
+# Known domains the line compares a heard domain with, at most.
+DOMAIN_LIMIT = 20
 
 
 def closeness(heard: str, address: str) -> float:

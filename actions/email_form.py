@@ -3,8 +3,12 @@
 Spoken addresses are the answers a phone recogniser gets wrong most ("Tim Lee 456 at
 gmail.com" for kim lee), so one heard over the phone is read back before it is used,
 and one the directory lacks but nearly matches one entry is offered as that entry.
-After two misses the caller is asked to spell it; the way out (cancel, or a person when
-a transfer number is set) comes with that question.
+A refused address is repaired part by part (actions/email_repair.py), and the
+organisation's domains (actions/known_domains.py) complete names said alone, recover
+an address heard without its "at" and correct a domain heard close to a known one.
+After two misses the caller is asked to spell; the way out (cancel, or a person when a
+transfer number is set) comes with that question. When nothing works, the form goes
+on with the address as heard, for the desk to confirm (actions/asking.py).
 """
 
 from __future__ import annotations
@@ -20,11 +24,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers
-from actions.asking import OFFER_WAY_OUT_AT, ask, asks_in_a_row
+from actions.asking import OFFER_WAY_OUT_AT, CarriesOnWithoutAnswers, ask, asks_in_a_row
 from actions.directory import only_close_address
+from actions.email_repair import (
+    ASK_DOMAIN,
+    ASK_NAME,
+    CHECK_DOMAIN,
+    CHECK_NAME,
+    UNCONFIRMED,
+    Repair,
+)
+from actions.email_repair import SLOT as REPAIR
 from actions.incidents import Caller, IncidentServiceError
 from actions.incidents.factory import UsesIncidentBackend
-from actions.latest_answer import entity_value, said_besides
+from actions.known_domains import close_known_domain, known_domains, main_domain
+from actions.latest_answer import entity_value, latest_text, said_besides
 from actions.privacy import mask_email
 from actions.read_back import (
     accepted,
@@ -36,6 +50,12 @@ from actions.read_back import (
     was_spoken,
 )
 from actions.verification import attested_number, calling_number, verification_required
+from helpdesk.spoken_email import (
+    find_domain,
+    find_email_at_known_domain,
+    find_local_part,
+    say_address_part,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +85,30 @@ class ActionAskEmail(UsesIncidentBackend, Action):
                 dispatcher.utter_message(
                     response="utter_ask_did_you_mean_email", email=said, suggestion=heard
                 )
+            elif heard == tracker.get_slot(DECLINED):
+                dispatcher.utter_message(response="utter_ask_heard_email_again", email=heard)
             else:
                 dispatcher.utter_message(response="utter_ask_heard_email", email=heard)
             return []
+        repair = Repair.of(tracker)
+        if repair.step:
+            return self._repair_question(dispatcher, tracker, repair)
         if tracker.get_slot("previous_email"):
             return ask(dispatcher, tracker, "email", response="utter_ask_use_previous_email")
         known = await self.off_loop(lambda: self._caller_on_the_line(tracker))
         if known is None:
-            spell = asks_in_a_row(tracker, "email") >= OFFER_WAY_OUT_AT
-            return ask(dispatcher, tracker, "email", response=_question(spell))
+            if asks_in_a_row(tracker, "email") >= OFFER_WAY_OUT_AT:
+                return ask(dispatcher, tracker, "email", response=SPELLING_RESPONSE)
+            domain = main_domain()
+            if domain:
+                return ask(
+                    dispatcher,
+                    tracker,
+                    "email",
+                    response="utter_ask_email_at_domain",
+                    **_part_values("email_domain", domain),
+                )
+            return ask(dispatcher, tracker, "email")
         ask(
             dispatcher,
             tracker,
@@ -82,6 +117,25 @@ class ActionAskEmail(UsesIncidentBackend, Action):
             previous_email=known,
         )
         return [SlotSet("previous_email", known)]
+
+    @staticmethod
+    def _repair_question(
+        dispatcher: CollectingDispatcher, tracker: Tracker, repair: Repair
+    ) -> list[EventType]:
+        """One part of a refused address: is it right, or what is it."""
+        if repair.step == CHECK_NAME:
+            values = _part_values("email_name", repair.offer)
+            dispatcher.utter_message(response="utter_ask_email_name_right", **values)
+            return []
+        if repair.step == CHECK_DOMAIN:
+            values = _part_values("email_domain", repair.offer)
+            dispatcher.utter_message(response="utter_ask_email_domain_right", **values)
+            return []
+        if repair.step == ASK_NAME:
+            values = _part_values("email_domain", repair.domain)
+            return ask(dispatcher, tracker, "email", response="utter_ask_email_name", **values)
+        values = _part_values("email_name", repair.name)
+        return ask(dispatcher, tracker, "email", response="utter_ask_email_domain", **values)
 
     def _caller_on_the_line(self, tracker: Tracker) -> str | None:
         # Read out only to a caller whose number its carrier vouched for.
@@ -99,12 +153,13 @@ class ActionAskEmail(UsesIncidentBackend, Action):
 SPELLING_RESPONSE = "utter_ask_email_spelled"
 
 
-def _question(spell: bool) -> str:
-    return SPELLING_RESPONSE if spell else "utter_ask_email"
+def _part_values(name: str, part: str) -> dict[str, str]:
+    """A part of an address for a response: as written, and as it is read out."""
+    return {name: part, f"{name}_said": say_address_part(part)}
 
 
-class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
-    """Email handling shared by both forms: offers, read-backs, the directory check."""
+class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormValidationAction):
+    """Email handling shared by the forms: offers, read-backs, repair, the directory."""
 
     @abstractmethod
     def name(self) -> str:
@@ -133,7 +188,23 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
             return {}
         if said and requested != "email" and said_besides(tracker, answers.names_email):
             return {"email": said}
-        return {}
+        if requested != "email" or said:
+            return {}
+        repair = Repair.of(tracker)
+        if repair.checking:
+            # Yes or no to one part: `validate_email` moves the repair on.
+            intent = tracker.get_intent_of_latest_message()
+            return {"email": None} if intent in {"affirm", "deny"} else {}
+        text = latest_text(tracker)
+        if repair.step == ASK_NAME:
+            name = find_local_part(text)
+            return {"email": repair.with_part(name)} if name else {}
+        if repair.step == ASK_DOMAIN:
+            domain = find_domain(text)
+            return {"email": repair.with_part(domain)} if domain else {}
+        known = await self.off_loop(lambda: self.known_domains())
+        completed = find_email_at_known_domain(text, known, main_domain())
+        return {"email": completed} if completed else {}
 
     async def validate_email(
         self,
@@ -147,15 +218,27 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
         One heard over the phone is first read back, or offered as the one directory
         entry it nearly matches.
         """
+        repair = Repair.of(tracker)
+        if value is None and repair.checking:
+            return await self._repair_answered(repair, tracker, dispatcher)
         if value is None:
-            declined = {DECLINED: pending(tracker, "email")} if pending(tracker, "email") else {}
+            refused = pending(tracker, "email")
+            declined = (
+                {DECLINED: refused, REPAIR: repair.refused(refused).as_slot()} if refused else {}
+            )
             return {"email": None, "previous_email": None, heard_slot("email"): None, **declined}
         email = str(value).strip().lower()
         if not _EMAIL_SHAPE.match(email):
             return {"email": None}
         offered = email == tracker.get_slot("previous_email")
+        both_parts_confirmed = email == repair.confirmed_address
         try:
-            if was_spoken(tracker) and not offered and not confirmed(tracker, "email", email):
+            if (
+                was_spoken(tracker)
+                and not offered
+                and not both_parts_confirmed
+                and not confirmed(tracker, "email", email)
+            ):
                 return await self._before_use(email, tracker.get_slot(DECLINED), dispatcher)
             caller = await self.off_loop(lambda: self.backend.find_caller_by_email(email))
         except IncidentServiceError as error:
@@ -166,7 +249,51 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
             dispatcher.utter_message(response="utter_no_email", email=email)
             return {"email": None}
         await self._bind_calling_number(tracker, caller)
-        return {**accepted(tracker, "email", email), "previous_email": email}
+        ended = {REPAIR: None} if repair.as_slot() else {}
+        return {**accepted(tracker, "email", email), "previous_email": email, **ended}
+
+    async def _repair_answered(
+        self, repair: Repair, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> dict[str, Any]:
+        """Yes or no to one part of a refused address; with both parts confirmed, the
+        address is used without another read-back."""
+        yes = tracker.get_intent_of_latest_message() == "affirm"
+        close = None
+        if repair.step == CHECK_NAME and yes:
+            heard_domain = repair.heard.partition("@")[2]
+            known = await self.off_loop(lambda: self.known_domains())
+            close = close_known_domain(heard_domain, known)
+        moved = repair.answered(yes, close)
+        if moved.confirmed_address and not moved.step:
+            tracker.slots[REPAIR] = moved.as_slot()
+            used = await self.validate_email(moved.confirmed_address, dispatcher, tracker, {})
+            return {**used, REPAIR: None}
+        return {"email": None, REPAIR: moved.as_slot()}
+
+    def known_domains(self) -> list[str]:
+        """EMAIL_DOMAINS and the directory's domains; only EMAIL_DOMAINS when the
+        directory cannot be read."""
+        try:
+            return known_domains(self.backend.known_domains())
+        except IncidentServiceError as error:
+            logger.warning("Reading the directory's domains failed: %s", error)
+            return known_domains([])
+
+    def fallback(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """The address as heard, for the desk to confirm; other slots as each form says."""
+        if slot != "email":
+            return self.fallback_besides_email(slot, dispatcher, tracker)
+        heard = Repair.of(tracker).heard or tracker.get_slot(DECLINED) or ""
+        dispatcher.utter_message(response="utter_email_unconfirmed")
+        return {"email": UNCONFIRMED, REPAIR: Repair(heard=heard).as_slot()}
+
+    def fallback_besides_email(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """What a form's other slots carry on with; a form without others has none."""
+        raise NotImplementedError(f"{self.name()} has no fallback for {slot}")
 
     async def _before_use(
         self, email: str, declined: str | None, dispatcher: CollectingDispatcher
@@ -178,12 +305,18 @@ class EmailFormValidation(UsesIncidentBackend, FormValidationAction):
         directory = await self.off_loop(lambda: self.backend.addresses_like(email))
         if email in directory:
             return read_back("email", email)
-        suggestion = only_close_address(email, directory)
+        suggestion = only_close_address(email, directory) or await self._at_known_domain(email)
         suggestion = None if suggestion == declined else suggestion
         if suggestion or self.backend.registers_new_callers:
             return read_back("email", suggestion or email)
         dispatcher.utter_message(response="utter_no_email", email=email)
         return {"email": None, heard_slot("email"): None}
+
+    async def _at_known_domain(self, email: str) -> str | None:
+        """The address with its domain replaced by the known domain it is close to."""
+        name, _, domain = email.partition("@")
+        close = close_known_domain(domain, await self.off_loop(lambda: self.known_domains()))
+        return f"{name}@{close}" if close else None
 
     async def _bind_calling_number(self, tracker: Tracker, caller: Caller) -> None:
         number = attested_number(tracker)

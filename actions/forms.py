@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers
 from actions.email_form import EmailFormValidation
+from actions.email_repair import SLOT as REPAIR
 from actions.incidents import PRIORITIES
 from actions.latest_answer import (
     entity_text,
@@ -26,11 +27,14 @@ from actions.read_back import (
     accepted,
     answer_to_read_back,
     confirmed,
+    heard_slot,
     pending,
     read_back,
     was_uncertain,
 )
 
+# In place of a description the caller gave but the line could not understand.
+NOT_UNDERSTOOD = "The caller's answers to this question could not be understood by phone."
 # Titles implied by the request that opened the form.
 TITLE_OF_INTENT = {
     "password_reset": "Problem resetting password",
@@ -139,6 +143,30 @@ class ValidateOpenIncidentForm(EmailFormValidation):
             return read_back("priority", priority)
         return accepted(tracker, "priority", priority)
 
+    def fallback_besides_email(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """A medium priority, a note for the desk in place of words not understood, the
+        caller's own incident, and the read-back taken as it stands: the caller is
+        told, and the desk checks the details with them."""
+        response, value = FALLBACKS[slot]
+        dispatcher.utter_message(response=response)
+        return {slot: value, **({heard_slot(slot): None} if slot == "priority" else {})}
+
+
+# What a question of the incident form carries on with when its answers are not
+# understood, and what the caller hears then.
+PRIORITY_FALLBACK_RESPONSE = "utter_priority_fallback"
+CONFIRM_FALLBACK_RESPONSE = "utter_confirm_fallback"
+CARRY_ON_RESPONSE = "utter_carry_on"
+FALLBACKS: dict[str, tuple[str, Any]] = {
+    "priority": (PRIORITY_FALLBACK_RESPONSE, "medium"),
+    "problem_description": (CARRY_ON_RESPONSE, NOT_UNDERSTOOD),
+    "incident_title": (CARRY_ON_RESPONSE, "Problem reported by phone"),
+    "join_outage": (CARRY_ON_RESPONSE, False),
+    "confirm": (CONFIRM_FALLBACK_RESPONSE, True),
+}
+
 
 class ValidateIncidentStatusForm(EmailFormValidation):
     """Validates the slot of `incident_status_form`."""
@@ -164,8 +192,10 @@ class ActionCancelForm(Action):
         else:
             dispatcher.utter_message(response="utter_incident_creation_canceled")
         slots = domain.get("forms", {}).get(form, {}).get("required_slots", [])
+        # What the email question was in the middle of goes too.
+        repair = ("heard_email", "declined_email", REPAIR)
         return [
             ActiveLoop(None),
             SlotSet("requested_slot", None),
-            *(SlotSet(slot, None) for slot in slots),
+            *(SlotSet(slot, None) for slot in (*slots, *repair)),
         ]

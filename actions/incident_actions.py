@@ -11,6 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.email_repair import SLOT as REPAIR
+from actions.email_repair import UNCONFIRMED, Repair
 from actions.incidents import (
     TYPED,
     Caller,
@@ -58,6 +60,72 @@ class IncidentAction(UsesIncidentBackend, Action):
             raise IncidentServiceError(f"{mask_email(email)} left the directory")
         return caller
 
+    async def filed(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        *,
+        title: str,
+        description: str,
+        priority: str,
+        reported: Reported = TYPED,
+    ) -> Incident | None:
+        """The incident filed for the caller of the `email` slot; None, with the caller
+        told why, when it is only recorded or could not be filed.
+
+        When the address could not be confirmed, it is filed for the calling number's
+        directory entry, or for no one, with the address as heard for the desk.
+        """
+        email = tracker.get_slot("email")
+        unconfirmed = email == UNCONFIRMED
+        if unconfirmed:
+            description = f"{description}\n\n{address_to_confirm(tracker)}"
+        try:
+            incident = await self.off_loop(
+                lambda: self.backend.create_incident(
+                    self._caller_of_number(tracker)
+                    if unconfirmed
+                    else self._caller_to_file_for(email),
+                    title=title,
+                    description=with_calling_number(description, tracker),
+                    priority=priority,
+                    reported=replace(
+                        reported, call_sid=str(call_metadata(tracker).get("CallSid") or "")
+                    ),
+                )
+            )
+        except IncidentServiceError as error:
+            logger.error("Opening an incident for %s failed: %s", mask_email(email), error)
+            dispatcher.utter_message(response="utter_incident_service_unavailable")
+            return None
+        if incident.pending:
+            dispatcher.utter_message(response="utter_incident_recorded")
+            return None
+        logger.info("Opened %s for %s", incident.number, mask_email(email))
+        return incident
+
+    def _caller_of_number(self, tracker: Tracker) -> Caller:
+        """The directory entry with the calling number, attested or not (the incident
+        says which); no one when there is none or the directory cannot be read."""
+        number = calling_number(tracker)
+        try:
+            found = self.backend.find_caller_by_phone(number) if number else None
+        except IncidentServiceError as error:
+            logger.warning("Looking up the calling number failed: %s", error)
+            found = None
+        return found or NO_ONE
+
+    def _caller_to_file_for(self, email: str) -> Caller:
+        """The directory entry; only the address while the directory is unreachable.
+
+        The backend can then still record the incident and resolve the caller later.
+        """
+        try:
+            return self.caller(email)
+        except IncidentServiceError as error:
+            logger.warning("Filing for %s without a directory entry: %s", mask_email(email), error)
+            return Caller(sys_id="", email=email)
+
 
 class ActionOpenIncident(IncidentAction):
     """Opens the incident the caller confirmed, or says it was cancelled; texts its
@@ -76,6 +144,8 @@ class ActionOpenIncident(IncidentAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         reset = [SlotSet(slot, None) for slot in _FORM_SLOTS]
+        if tracker.get_slot(REPAIR) is not None:
+            reset.append(SlotSet(REPAIR, None))
         if not tracker.get_slot("confirm"):
             dispatcher.utter_message(response="utter_incident_creation_canceled")
             return reset
@@ -115,41 +185,6 @@ class ActionOpenIncident(IncidentAction):
         outages = await current_outages(self)
         return next((outage for outage in outages if outage.number == number), None)
 
-    async def filed(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        *,
-        title: str,
-        description: str,
-        priority: str,
-        reported: Reported = TYPED,
-    ) -> Incident | None:
-        """The incident filed for the caller of the `email` slot; None, with the caller
-        told why, when it is only recorded or could not be filed."""
-        email = tracker.get_slot("email")
-        try:
-            incident = await self.off_loop(
-                lambda: self.backend.create_incident(
-                    self._caller_to_file_for(email),
-                    title=title,
-                    description=with_calling_number(description, tracker),
-                    priority=priority,
-                    reported=replace(
-                        reported, call_sid=str(call_metadata(tracker).get("CallSid") or "")
-                    ),
-                )
-            )
-        except IncidentServiceError as error:
-            logger.error("Opening an incident for %s failed: %s", mask_email(email), error)
-            dispatcher.utter_message(response="utter_incident_service_unavailable")
-            return None
-        if incident.pending:
-            dispatcher.utter_message(response="utter_incident_recorded")
-            return None
-        logger.info("Opened %s for %s", incident.number, mask_email(email))
-        return incident
-
     async def _texted(self, tracker: Tracker, incident: Incident) -> bool:
         """Texts the incident number to the caller's own, verified, number."""
         texts = self._texts or configured_texts()
@@ -159,16 +194,20 @@ class ActionOpenIncident(IncidentAction):
         dialled = str(call_metadata(tracker).get("To") or "")
         return await self.off_loop(lambda: texts.send(to, dialled, incident.number, incident.title))
 
-    def _caller_to_file_for(self, email: str) -> Caller:
-        """The directory entry; only the address while the directory is unreachable.
 
-        The backend can then still record the incident and resolve the caller later.
-        """
-        try:
-            return self.caller(email)
-        except IncidentServiceError as error:
-            logger.warning("Filing for %s without a directory entry: %s", mask_email(email), error)
-            return Caller(sys_id="", email=email)
+# An incident for a caller whose address could not be confirmed nor found by number.
+NO_ONE = Caller(sys_id="", email="")
+
+
+def address_to_confirm(tracker: Tracker) -> str:
+    """The note for the desk on an incident whose caller's address was not confirmed."""
+    heard = Repair.of(tracker).heard
+    said = (
+        f"The line heard {heard}, which the caller did not confirm"
+        if heard
+        else ("The line could not make out any address")
+    )
+    return f"Email address not confirmed by phone. {said}: please confirm it with the caller."
 
 
 def with_calling_number(description: str, tracker: Tracker) -> str:

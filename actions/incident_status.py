@@ -11,9 +11,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.email_repair import SLOT as REPAIR
+from actions.email_repair import UNCONFIRMED
 from actions.handoff import reachable_number
 from actions.incident_actions import IncidentAction
-from actions.incidents import IncidentServiceError
+from actions.incidents import IncidentServiceError, Reported
 from actions.privacy import mask_email
 from actions.verification import may_hear_details
 
@@ -35,6 +37,8 @@ class ActionCheckIncidentStatus(IncidentAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         email = tracker.get_slot("email")
+        if email == UNCONFIRMED:
+            return await self._call_back(dispatcher, tracker)
         closed_too = asked_for_closed_incidents(tracker)
         try:
             caller = await self.off_loop(lambda: self.caller(email))
@@ -73,6 +77,29 @@ class ActionCheckIncidentStatus(IncidentAction):
         if older > 0:
             dispatcher.utter_message(response="utter_more_incidents", count=older)
         return [SlotSet("email", None)]
+
+    async def _call_back(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """Without a confirmed address no incident is read out: the desk is asked to
+        call the caller back, and the caller gets that request's number."""
+        incident = await self.filed(
+            dispatcher,
+            tracker,
+            title=CALL_BACK_TITLE,
+            description=CALL_BACK_DESCRIPTION,
+            priority="low",
+            reported=Reported(),
+        )
+        if incident is not None:
+            dispatcher.utter_message(
+                response="utter_status_call_back", incident_number=incident.number
+            )
+        return [SlotSet("email", None), SlotSet(REPAIR, None)]
+
+
+CALL_BACK_TITLE = "Call back about incident status"
+CALL_BACK_DESCRIPTION = "The caller asked for the status of their incidents by phone."
 
 
 def asked_for_closed_incidents(tracker: Tracker) -> bool:

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.email_form import EmailFormValidation
+from actions.email_repair import SLOT as REPAIR
 from actions.incident_actions import ActionOpenIncident
 from actions.incidents import Reported
 from actions.latest_answer import latest_text
@@ -21,6 +22,7 @@ RECORDING_URL_KEY = "recording_url"
 RECORDING_SECONDS_KEY = "recording_seconds"
 MESSAGE_TITLE = "Voice message for the help desk"
 MESSAGE_PRIORITY = "medium"
+NO_RECORDING = "The caller tried to leave a message, but no recording came through."
 
 
 class ValidateVoiceMessageForm(EmailFormValidation):
@@ -36,6 +38,13 @@ class ValidateVoiceMessageForm(EmailFormValidation):
             return {}
         recording = str(call_metadata(tracker).get(RECORDING_URL_KEY) or "")
         return {"voice_message": recording or latest_text(tracker) or None}
+
+    def fallback_besides_email(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """No recording came through: the message is filed saying so, for a call back."""
+        dispatcher.utter_message(response="utter_carry_on")
+        return {"voice_message": NO_RECORDING}
 
 
 class ActionFileVoiceMessage(ActionOpenIncident):
@@ -63,6 +72,8 @@ class ActionFileVoiceMessage(ActionOpenIncident):
             reported=Reported(recording_url=recorded),
         )
         reset = [SlotSet("voice_message", None), SlotSet("email", None)]
+        if tracker.get_slot(REPAIR) is not None:
+            reset.append(SlotSet(REPAIR, None))
         if incident is None:
             return reset
         dispatcher.utter_message(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from helpdesk.spoken_email import say_address_part
+
 # Twilio accepts up to 4,096 characters in one Say verb; shorter pieces also start sooner.
 SAY_LIMIT = 1000
 
@@ -16,8 +18,6 @@ _EMOJI = re.compile(
 _TICKET = re.compile(r"\b([A-Z]{2,5})(\d{5,10})\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _SPACES = re.compile(r"[ \t]+")
-_DIGIT = re.compile(r"\d")
-_SYMBOL_WORDS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -44,17 +44,9 @@ def spell_ticket(prefix: str, digits: str) -> str:
 
 
 def spell_email(address: str) -> str:
-    """`jo.doe7@example.com` -> `jo dot doe 7 at example dot com`: symbols as words,
-    digits one by one ("lee 4 5 6", never "lee four hundred fifty-six")."""
+    """`jo.doe7@example.com` -> `jo dot doe 7 at example dot com`."""
     local, _, domain = address.partition("@")
-
-    def words(part: str) -> str:
-        spaced = _DIGIT.sub(r" \g<0> ", part)
-        for symbol, word in _SYMBOL_WORDS.items():
-            spaced = spaced.replace(symbol, f" {word} ")
-        return _SPACES.sub(" ", spaced).strip()
-
-    return f"{words(local)} at {words(domain)}"
+    return f"{say_address_part(local)} at {say_address_part(domain)}"
 
 
 def split_for_say(text: str, limit: int = SAY_LIMIT) -> list[str]:

@@ -12,7 +12,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.spoken_email import find_spoken_email
+from helpdesk.spoken_email import find_spoken_email
 
 EMAIL_ENTITY = "email"
 

@@ -22,7 +22,7 @@ from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.log_utils import configure_structlog
 
-from components.spoken_email import find_spoken_email
+from helpdesk.spoken_email import find_spoken_email
 from tools.duckling_server import DucklingParser, running_duckling
 from tools.environment import PROJECT_ROOT
 

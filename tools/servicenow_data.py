@@ -117,7 +117,7 @@ class Tables:
 
 
 # ServiceNow's encoded-query operators that the assistant uses, longest first.
-_OPERATORS = ("STARTSWITH", "ENDSWITH", "LIKE", "=")
+_OPERATORS = ("ISNOTEMPTY", "STARTSWITH", "ENDSWITH", "LIKE", "=")
 Condition = tuple[str, str, str]
 
 
@@ -152,6 +152,8 @@ def _parse_query(encoded: str) -> tuple[list[list[Condition]], list[tuple[bool, 
 def _holds(row: dict[str, str], condition: Condition) -> bool:
     name, operator, value = condition
     field, value = row.get(name, "").lower(), value.lower()
+    if operator == "ISNOTEMPTY":
+        return field != ""
     if operator == "STARTSWITH":
         return field.startswith(value)
     if operator == "ENDSWITH":

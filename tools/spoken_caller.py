@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from components.spoken_email import find_spoken_email
+from helpdesk.spoken_email import find_spoken_email
 
 # Questions the assistant asks, by what they ask for (the voice variants in domain.yml).
 QUESTIONS = {

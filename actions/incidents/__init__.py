@@ -121,6 +121,13 @@ class IncidentBackend(Protocol):
         The candidates for "Did you mean ...?" when a misheard address is not found.
         """
 
+    def known_domains(self) -> list[str]:
+        """The domains of the directory's addresses, most used first.
+
+        A helpdesk serves an organisation: a heard domain close to one of these is
+        offered, and an address heard without its "at" is recovered.
+        """
+
     def find_caller_by_email(self, email: str) -> Caller | None:
         """The caller with this email address, or None when the directory lacks it."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import ClassVar
 
-from actions.directory import CANDIDATE_LIMIT, candidate_patterns
+from actions.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
 from actions.incidents import TYPED, Caller, Incident, IncidentState, MajorIncident, Reported
 from actions.incidents.sqlite import SQLiteFile
 
@@ -57,6 +57,16 @@ class EmbeddedIncidentStore(SQLiteFile):
             ).fetchall()
         return [row[0] for row in rows]
 
+    def known_domains(self) -> list[str]:
+        """The domains of addresses confirmed in earlier calls, most used first."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT lower(substr(email, instr(email, '@') + 1)) AS domain FROM callers"
+                " WHERE email LIKE '%@%' GROUP BY domain ORDER BY count(*) DESC, domain LIMIT ?",
+                (DOMAIN_LIMIT,),
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def find_caller_by_email(self, email: str) -> Caller | None:
         """Returns the caller, registering an unknown address as a new caller."""
         with self._connection() as connection:
@@ -99,12 +109,15 @@ class EmbeddedIncidentStore(SQLiteFile):
     ) -> Incident:
         """Stores a new incident in state New and returns it with its number."""
         opened_at = datetime.now(timezone.utc).replace(microsecond=0)
+        # No one known (an address the caller could not confirm): a caller without one.
+        known = caller if caller.sys_id else self.find_caller_by_email(caller.email)
+        assert known is not None  # this store registers every address it is given
         with self._connection() as connection:
             cursor = connection.execute(
                 "INSERT INTO incidents (caller_id, title, description, priority, state,"
                 " opened_at, work_notes, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    int(caller.sys_id),
+                    int(known.sys_id),
                     title,
                     description,
                     priority,

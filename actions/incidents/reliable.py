@@ -37,6 +37,9 @@ class ReliableServiceNow:
     def find_caller_by_email(self, email: str) -> Caller | None:
         return self._servicenow.find_caller_by_email(email)
 
+    def known_domains(self) -> list[str]:
+        return self._servicenow.known_domains()
+
     def addresses_like(self, email: str) -> list[str]:
         return self._servicenow.addresses_like(email)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from typing import Any
 
 import requests
 
-from actions.directory import CANDIDATE_LIMIT, candidate_patterns
+from actions.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
 from actions.incidents import (
     TYPED,
     Caller,
@@ -40,6 +41,9 @@ MAJOR_FIELDS = "sys_id,number,short_description"
 MAJOR_LIMIT = 5
 # How long a directory entry found is used before it is read again.
 DIRECTORY_SECONDS = 60.0
+# The organisation's domains change far more seldom; a sample of users shows them.
+DOMAIN_SECONDS = 3600.0
+DOMAIN_SAMPLE = 1000
 # Enough for "three most recent, and N more" without paging through a caller's history.
 LIST_LIMIT = 50
 # Statuses that refuse the record itself; 401 and 403 refuse the credentials, which a
@@ -55,6 +59,7 @@ class ServiceNowIncidents:
         self._session, self._oauth = servicenow_session(config)
         # A call looks its caller up at each question; the directory changes seldom.
         self._directory: TimedCache[Caller] = TimedCache(DIRECTORY_SECONDS)
+        self._domains: TimedCache[list[str]] = TimedCache(DOMAIN_SECONDS)
 
     registers_new_callers = False
 
@@ -64,6 +69,19 @@ class ServiceNowIncidents:
         if caller is not None:
             self._directory.put(key, caller)
         return caller
+
+    def known_domains(self) -> list[str]:
+        """The domains of a sample of the directory's users, most used first; read at
+        most once in DOMAIN_SECONDS."""
+        kept = self._domains.get("domains")
+        if kept is not None:
+            return kept
+        rows = self._rows("sys_user", "emailISNOTEMPTY", "email", DOMAIN_SAMPLE)
+        counts = Counter(str(row.get("email") or "").lower().partition("@")[2] for row in rows)
+        counts.pop("", None)
+        domains = [domain for domain, _ in counts.most_common(DOMAIN_LIMIT)]
+        self._domains.put("domains", domains)
+        return domains
 
     def addresses_like(self, email: str) -> list[str]:
         domain, start = (literal(part) for part in candidate_patterns(email))
@@ -104,7 +122,7 @@ class ServiceNowIncidents:
         reported: Reported = TYPED,
         correlation_id: str = "",
     ) -> Incident:
-        caller_id = caller.sys_id or self._sys_id_of(caller.email)
+        caller_id = caller.sys_id or (self._sys_id_of(caller.email) if caller.email else "")
         record = {
             "caller_id": caller_id,
             "short_description": title,

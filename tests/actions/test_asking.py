@@ -1,4 +1,4 @@
-"""Questions asked again and again offer a way out, then end; not understood asks again."""
+"""Questions asked again and again offer a way out, then a person; not understood asks again."""
 
 from __future__ import annotations
 
@@ -37,11 +37,13 @@ def test_asks_are_counted_since_the_form_last_asked_something_else() -> None:
         (2, "", ["utter_ask_priority"]),
         (3, "", ["utter_ask_priority", "utter_way_out"]),
         (3, "+15005550009", ["utter_ask_priority", "utter_way_out_with_person"]),
-        (5, "", ["utter_give_up"]),
+        # Without a person the form carries on before a fifth ask (CarriesOnWithoutAnswers);
+        # were it asked, the caller would hear the question, never a goodbye.
+        (5, "", ["utter_ask_priority", "utter_way_out"]),
         (5, "+15005550009", ["utter_transfer", None]),
     ],
 )
-async def test_the_third_ask_offers_a_way_out_and_the_fifth_ends_it(
+async def test_the_third_ask_offers_a_way_out_and_the_fifth_a_person(
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,

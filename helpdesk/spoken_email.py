@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
-from components.recogniser_habits import HEARD_AS_AT, undo_habits
-from components.spoken_numbers import is_number, is_number_word, read_number
+from helpdesk.recogniser_habits import HEARD_AS_AT, undo_habits
+from helpdesk.spelling import letters_said
+from helpdesk.spoken_numbers import is_number, is_number_word, read_number
 
 _WRITTEN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _TOKEN = re.compile(r"[^\s,;:!?]+")
@@ -44,6 +45,9 @@ _STOP = {
     "addresses", "a", "our",
 }  # fmt: skip
 _TLD = re.compile(r"^[a-z]{2,24}$")
+_DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_SYMBOL_WORDS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus"}
 _HEARD_LABELS = {"male": "mail", "g-mail": "gmail"}
 _HEARD_TOP_LEVEL = {"or": "org", "calm": "com", "comm": "com"}
 # "at" glued between a name and a domain with dashes: "mary-annet-contoso.co.uk".
@@ -68,8 +72,7 @@ def find_spoken_email(text: str) -> FoundEmail | None:
         address = _valid(written.group(0).strip(".'").lower())
         if address:
             return FoundEmail(address, written.start(), written.end())
-    heard = undo_habits(text)
-    tokens = [piece for match in _TOKEN.finditer(heard) for piece in _pieces(match)]
+    tokens = _tokens(text)
     # "at" as written first; then the words a recogniser writes for it ("Bob 2000 that
     # hotmail.com"), which only count when a whole valid address forms around them.
     for at_words in (_AT, HEARD_AS_AT):
@@ -79,6 +82,12 @@ def find_spoken_email(text: str) -> FoundEmail | None:
                 if found:
                     return found
     return None
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """The transcript's words with their positions, spelled letters and habits undone."""
+    heard = undo_habits(letters_said(text))
+    return [piece for match in _TOKEN.finditer(heard) for piece in _pieces(match)]
 
 
 def _pieces(match: re.Match[str]) -> list[tuple[str, int, int]]:
@@ -97,7 +106,9 @@ def _pieces(match: re.Match[str]) -> list[tuple[str, int, int]]:
             ("at", at, at + len(glued.group("at"))),
             *_dotted(glued.group("domain"), start + glued.start("domain")),
         ]
-    return _dotted(word, start)
+    # "example .com": a dot written against the next word is still a dot.
+    leading_dot = [(".", start - 1, start)] if match.group(0).startswith(".") and word else []
+    return leading_dot + _dotted(word, start)
 
 
 def _dotted(word: str, start: int) -> list[tuple[str, int, int]]:
@@ -149,8 +160,10 @@ def _may_precede(tokens: list[tuple[str, int, int]], index: int, at: int) -> boo
     after = tokens[index + 1][0] if index + 1 < at else ""
     if {before, after} & (_DOT | set(_SYMBOLS)):
         return True
-    # "b r i a n", "w e i eight": a letter inside a spelled-out run of letters and digits.
-    return len(word) == 1 and _spelled_piece(before) and _spelled_piece(after)
+    # "b r i a n", "w e i eight": a letter inside a spelled-out run of letters and digits,
+    # or starting one ("a b dot c d", "my email is a one b two").
+    starts_run = index == 0 or _spelled_piece(before) or before in _STOP
+    return len(word) == 1 and _spelled_piece(after) and starts_run
 
 
 def _spelled_piece(word: str) -> bool:
@@ -248,3 +261,86 @@ def _valid(address: str) -> str | None:
         return validate_email(address, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         return None
+
+
+def find_local_part(text: str) -> str | None:
+    """The part before the at, said alone: "j a n e dot d o e", "it's jane dot doe".
+
+    Words after an "at" are left out: the caller may say the domain again.
+    """
+    tokens = _tokens(text)
+    at = next((index for index, token in enumerate(tokens) if token[0] in _AT), len(tokens))
+    words = _local_part_words([*tokens[:at], ("at", 0, 0)], at)
+    local = _spell([word for word, _, _ in words])
+    address = _valid(f"{local}@example.com") if local else None
+    return address.partition("@")[0] if address else None
+
+
+def find_domain(text: str) -> str | None:
+    """The part after the at, said alone: "example dot com", "at g mail dot com"."""
+    tokens = _tokens(text)
+    at = next((index for index, token in enumerate(tokens) if token[0] in _AT), None)
+    if at is None:
+        said = [token for token in tokens if token[0] not in _STOP or token[0] in _DOT]
+        tokens, at = [("at", 0, 0), *said], 0
+    words, _ = _domain_words(tokens, at)
+    domain = _domain([word for word, _, _ in words]) if words else ""
+    address = _valid(f"x@{domain}") if domain else None
+    return address.partition("@")[2] if address else None
+
+
+# Words of a sentence, never of a name said alone: "I don't know", "what do you mean".
+_NOT_A_NAME = {
+    "know",
+    "not",
+    "don't",
+    "dont",
+    "remember",
+    "forgot",
+    "what",
+    "why",
+    "who",
+    "how",
+    "mean",
+    "have",
+    "none",
+    "nothing",
+    "said",
+    "say",
+    "repeat",
+    "again",
+    "wait",
+}
+_LONGEST_NAME_IN_WORDS = 8
+# What is left of "at" where a recogniser glued it to the domain: "lincolnedexample.com".
+_GLUED_AT_ENDINGS = ("at", "ed", "et", "add", "had", "it", "ad")
+
+
+def find_email_at_known_domain(text: str, domains: list[str], main: str | None) -> str | None:
+    """An address heard without its "at" that ends in a known domain
+    ("lincolnedexample.com"), or a name said alone completed with the `main` domain."""
+    if find_spoken_email(text) is not None:
+        return None
+    tokens = _tokens(text)
+    spelled = _spell([word for word, _, _ in tokens if word not in _STOP or word in _DOT])
+    for domain in domains:
+        if spelled.endswith(domain) and len(spelled) > len(domain):
+            local = spelled[: -len(domain)].rstrip(".")
+            glue = next((end for end in _GLUED_AT_ENDINGS if local.endswith(end)), "")
+            address = _valid(f"{local[: len(local) - len(glue)] or local}@{domain}")
+            if address:
+                return address
+    words = [word for word, _, _ in tokens]
+    if main is None or len(words) > _LONGEST_NAME_IN_WORDS or _NOT_A_NAME.intersection(words):
+        return None
+    name = find_local_part(text)
+    return _valid(f"{name}@{main}") if name else None
+
+
+def say_address_part(part: str) -> str:
+    """`jo.doe7` -> `jo dot doe 7`: symbols as words, digits one by one ("lee 4 5 6",
+    never "lee four hundred fifty-six"), as an address or a part of one is read back."""
+    spaced = _DIGIT.sub(r" \g<0> ", part)
+    for symbol, word in _SYMBOL_WORDS.items():
+        spaced = spaced.replace(symbol, f" {word} ")
+    return _SPACES.sub(" ", spaced).strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.spoken_email import find_spoken_email
+from helpdesk.spoken_email import find_spoken_email
 from tools.bench_nlu import load_cases
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.recogniser_habits import undo_habits
+from helpdesk.recogniser_habits import undo_habits
 
 
 @pytest.mark.parametrize(
