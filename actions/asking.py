@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceRev
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.email_repair import CHECKS, Repair
+from actions.email_repair import CHECKS, Repair, read_back_values
 from actions.email_repair import SLOT as EMAIL_REPAIR
 from actions.handoff import reachable_number
 from actions.read_back import heard_slot, pending
@@ -106,7 +106,8 @@ class CarriesOnWithoutAnswers(FormValidationAction, ABC):
             and pending(tracker, slot) is None
             and not (slot == "email" and Repair.of(tracker).checking)
         )
-        if waiting and asks_in_a_row(tracker, slot) >= GIVE_UP_AT - 1 and not reachable_number():
+        # The tracker a form's validation sees counts the question about to be asked.
+        if waiting and asks_in_a_row(tracker, slot) >= GIVE_UP_AT and not reachable_number():
             filled = self.fallback(slot, dispatcher, tracker)
             tracker.add_slots([SlotSet(name, value) for name, value in filled.items()])
             events += [SlotSet(name, value) for name, value in filled.items()]
@@ -132,7 +133,11 @@ class AskAgainAction(Action, ABC):
         if heard is not None:
             dispatcher.utter_message(response=f"utter_ask_heard_{self.slot}", **{self.slot: heard})
             return []
-        return ask(dispatcher, tracker, self.slot)
+        return ask(dispatcher, tracker, self.slot, **self.values(tracker))
+
+    def values(self, tracker: Tracker) -> dict[str, Any]:
+        """Values for the question's response besides the slots'."""
+        return {}
 
 
 class ActionAskPriority(AskAgainAction):
@@ -149,6 +154,9 @@ class ActionAskIncidentTitle(AskAgainAction):
 
 class ActionAskConfirm(AskAgainAction):
     slot = "confirm"
+
+    def values(self, tracker: Tracker) -> dict[str, Any]:
+        return read_back_values(tracker)
 
 
 class ActionNotUnderstood(Action):

@@ -25,6 +25,16 @@ CHECKS = (CHECK_NAME, CHECK_DOMAIN)
 UNCONFIRMED = "unconfirmed"
 
 
+# Who the incident is for in the read-back when the address could not be confirmed.
+FOR_CALLING_NUMBER = "the number you're calling from"
+
+
+def read_back_values(tracker: Tracker) -> dict[str, str]:
+    """The read-back's `{email}` when the address could not be confirmed, never
+    the word "unconfirmed"; nothing to change otherwise."""
+    return {"email": FOR_CALLING_NUMBER} if tracker.get_slot("email") == UNCONFIRMED else {}
+
+
 @dataclass(frozen=True)
 class Repair:
     """Where the repair of a refused address stands.

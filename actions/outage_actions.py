@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.email_repair import read_back_values
 from actions.incidents import MajorIncident
 from actions.incidents.factory import UsesIncidentBackend
 from actions.outages import matching_outage, outages_of, spoken_outages
@@ -66,7 +67,7 @@ class ActionAskJoinOutage(UsesIncidentBackend, Action):
         outage = await outage_sounding_like(self, tracker)
         if outage is None:
             # It ended since the form chose this question: a yes opens the incident.
-            dispatcher.utter_message(response="utter_ask_confirm")
+            dispatcher.utter_message(response="utter_ask_confirm", **read_back_values(tracker))
             return []
         dispatcher.utter_message(
             response="utter_ask_join_outage", outage=outage.title, outage_number=outage.number

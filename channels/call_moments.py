@@ -26,6 +26,18 @@ CALL_DONE_GOODBYE = "Thanks for calling. Goodbye."
 ANYTHING_ELSE_RESPONSE = "utter_anything_else"
 GREETING_INTENT = "greet"
 GREETING = "utter_greet"
+GREETINGS = {GREETING, "utter_greet_during_outage"}
+# What a greeting asks, without the introduction a caller heard once already.
+GREETING_QUESTION = "How can I help?"
+STILL_HERE = "I'm here."
+# Said before a question and never part of it: apologies and notes for the caller.
+LEAD_INS = {
+    "utter_default",
+    "utter_email_unconfirmed",
+    "utter_priority_fallback",
+    "utter_confirm_fallback",
+    "utter_carry_on",
+}
 WHISPER_LEAD = "Help desk call from the voice assistant."
 
 
@@ -66,7 +78,25 @@ async def after_silence(
     exchange = await last_exchange(agent.tracker_store, call.call_sid)
     if exchange.asked(ANYTHING_ELSE_RESPONSE):
         return hang_up(CALL_DONE_GOODBYE, settings, next_requests)
-    return render_turn(exchange.bot_turn, settings, next_requests, SILENCE_LEAD_IN)
+    return render_turn(the_question(exchange.bot_turn), settings, next_requests, SILENCE_LEAD_IN)
+
+
+def still_here(
+    exchange: LastExchange, settings: VoiceSettings, next_requests: NextRequests
+) -> VoiceResponse:
+    """ "Hello?" mid-call: the caller hears that someone is there, and the question."""
+    return render_turn(the_question(exchange.bot_turn), settings, next_requests, STILL_HERE)
+
+
+def the_question(bot_turn: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The last turn without what only led up to its question: no apology or note
+    again, and of a greeting only what it asks."""
+    question = [
+        {**message, "text": GREETING_QUESTION} if message.get("response") in GREETINGS else message
+        for message in bot_turn
+        if message.get("response") not in LEAD_INS
+    ]
+    return question or bot_turn
 
 
 def repeat_last(

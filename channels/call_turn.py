@@ -25,6 +25,13 @@ REPEAT_REQUESTS = {
     "say that again", "say again", "sorry", "pardon", "come again", "what", "what did you say",
     "i didn't catch that", "one more time",
 }  # fmt: skip
+# Whole utterances with which a caller checks that the line is still open.
+PRESENCE_CHECKS = {
+    "hello", "hello hello", "are you there", "are you still there",
+    "you there", "still there", "is anyone there", "is anybody there", "anyone there",
+    "anybody there", "hello are you there", "hello is anyone there", "hello anyone there",
+    "can you hear me", "hello can you hear me",
+}  # fmt: skip
 # Sounds that say "I'm thinking", not yes ("mm hmm" and "uh huh" are yes).
 HESITATIONS = {"hmm", "hm", "hmmm", "um", "umm", "uh", "er", "erm", "ah", "uhm"}
 # A call has far fewer turns; a larger counter in a URL is not ours.
@@ -81,6 +88,11 @@ class CallTurn:
         words = _WORD.findall(self.speech.lower())
         hesitated = bool(words) and set(words) <= HESITATIONS
         return self.digits == "*" or hesitated or " ".join(words) in REPEAT_REQUESTS
+
+    @property
+    def checks_presence(self) -> bool:
+        """Whether the caller only asked if anyone is there ("hello?"), mid-call."""
+        return not self.first and " ".join(_WORD.findall(self.speech.lower())) in PRESENCE_CHECKS
 
     @property
     def said(self) -> str:

@@ -23,6 +23,7 @@ from channels.call_moments import (
     apologise,
     greet,
     repeat_last,
+    still_here,
     whisper_to_agent,
 )
 from channels.call_recovery import (
@@ -198,6 +199,8 @@ class TwilioVoiceInput(InputChannel):
             text, metadata = RECORDED_ANSWER, {**metadata, **recording.metadata()}
         elif call.wants_repeat:
             return repeat_last(exchange, self.settings, self._next(call))
+        elif call.checks_presence and exchange.bot_turn:
+            return still_here(exchange, self.settings, self._next(call))
         elif call.digits and exchange.buttons:
             chosen = payload_for_digits(exchange.buttons, call.digits)
             if chosen is None:

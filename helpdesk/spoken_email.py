@@ -281,8 +281,10 @@ def find_domain(text: str) -> str | None:
     tokens = _tokens(text)
     at = next((index for index, token in enumerate(tokens) if token[0] in _AT), None)
     if at is None:
-        said = [token for token in tokens if token[0] not in _STOP or token[0] in _DOT]
-        tokens, at = [("at", 0, 0), *said], 0
+        # Words of the sentence before the domain: "um it's acme dot com".
+        first = next((i for i, token in enumerate(tokens) if token[0] not in _STOP), len(tokens))
+        first = first - 1 if first and _is_letter(tokens[first - 1][0]) else first
+        tokens, at = [("at", 0, 0), *tokens[first:]], 0
     words, _ = _domain_words(tokens, at)
     domain = _domain([word for word, _, _ in words]) if words else ""
     address = _valid(f"x@{domain}") if domain else None

@@ -26,6 +26,7 @@ class RunningStack:
     def __init__(
         self, state_dir: Path, services: str = "duckling,actions,rasa", **environ: str
     ) -> None:
+        self.state_dir = state_dir
         self.services = services
         self.rasa_port = free_port()
         self.metrics_port, self.action_metrics_port = free_port(), free_port()

@@ -29,18 +29,76 @@ def test_a_spoken_address_is_read_back_and_a_correction_replaces_it(
     assert phone.press("1").text == ASK_PRIORITY
 
 
-def test_no_asks_again_and_after_two_misses_the_caller_is_asked_to_spell(
+def test_a_refused_address_is_checked_in_parts_and_only_the_wrong_part_asked_again(
     stack: RunningStack,
 ) -> None:
     phone = asked_for_an_address(stack)
-    assert phone.say("zed dot cox at example dot com").text.startswith("I heard zed dot cox at")
-    assert phone.say("no").text == ASK_EMAIL
     assert phone.say("said dot cocks at example dot com").text.startswith("I heard said dot")
-    spell = phone.say("no").text
-    assert spell.startswith("Let's try it letter by letter. Please spell your email address")
-    assert "say person to talk to a colleague" in spell
-    heard = phone.say("z e d dot c o x at example dot com")
+    assert phone.say("no").text == (
+        "Let's check it in two parts. Is the part before the at, said dot cocks, right? "
+        f"{YES_OR_NO}"
+    )
+    assert phone.say("no").text == f"And is it at example dot com? {YES_OR_NO}"
+    spell = phone.say("yes").text
+    assert spell.startswith("Please spell the part that comes before at example dot com")
+    heard = phone.say("zulu echo delta dot c o x")
     assert heard.text.startswith("I heard zed dot cox at example dot com. Is that right?")
+    assert phone.say("yes").text == ASK_PRIORITY
+
+
+def test_a_confirmed_name_stays_and_only_the_domain_is_asked_again(stack: RunningStack) -> None:
+    phone = asked_for_an_address(stack)
+    assert phone.say("jo dot march at lit dot org").text.startswith("I heard jo dot march")
+    assert phone.say("no").text.startswith("Let's check it in two parts.")
+    assert phone.say("yes").text == "What comes after the at? For example, gmail dot com."
+    heard = phone.say("little women dot org")
+    assert heard.text.startswith("I heard jo dot march at littlewomen dot org.")
+    assert phone.say("yes").text == ASK_PRIORITY
+
+
+def test_a_refused_name_is_spelled_again_and_the_same_reading_said_so(
+    stack: RunningStack,
+) -> None:
+    phone = asked_for_an_address(stack)
+    phone.say("amy dot march at lit dot org")
+    phone.say("no")  # the whole, then each part:
+    assert phone.say("no").text == f"And is it at lit dot org? {YES_OR_NO}"
+    phone.say("yes")
+    assert phone.say("a m y dot m a r c h").text == (
+        f"I heard the same as before, amy dot march at lit dot org. Is that right? {YES_OR_NO}"
+    )
+    assert phone.say("no").text.startswith("Please spell the part that comes before at lit dot")
+    heard = phone.say("a as in apple m y dot m a r s h")
+    assert heard.text.startswith("I heard amy dot marsh at lit dot org. Is that right?")
+    assert phone.say("yes").text == ASK_PRIORITY
+
+
+def test_the_same_wrong_reading_is_never_read_back_as_new(stack: RunningStack) -> None:
+    phone = asked_for_an_address(stack)
+    phone.say("meg at lit dot org")
+    phone.say("no")
+    phone.say("no")
+    assert phone.say("no").text == ASK_EMAIL  # neither part was right
+    assert phone.say("meg at lit dot org").text == (
+        f"I heard the same as before, meg at lit dot org. Is that right? {YES_OR_NO}"
+    )
+
+
+def test_an_address_heard_without_its_at_ends_in_a_known_domain(stack: RunningStack) -> None:
+    asked_for_an_address(stack).say_address("beth dot march at example dot com")
+    phone = asked_for_an_address(stack)
+    heard = phone.say("Lincolnedexample.com")
+    assert heard.text == f"I heard lincoln at example dot com. Is that right? {YES_OR_NO}"
+
+
+def test_a_domain_heard_close_to_a_known_one_is_offered(stack: RunningStack) -> None:
+    asked_for_an_address(stack).say_address("wile dot coyote at acme dot com")
+    phone = asked_for_an_address(stack)
+    assert phone.say("road dot runner at acne dot com").text == (
+        "I can't find road dot runner at acne dot com. "
+        f"Did you mean road dot runner at acme dot com? {YES_OR_NO}"
+    )
+    assert phone.say("yes").text == ASK_PRIORITY
 
 
 def test_a_misheard_address_close_to_a_known_caller_is_offered_as_that_caller(
@@ -77,3 +135,12 @@ def test_hmm_at_a_read_back_is_no_yes(stack: RunningStack) -> None:
     assert read_back.text.startswith("I heard hugo dot hmm at example dot com.")
     assert phone.say("Hmm.").text == read_back.text
     assert phone.say("yes").text == ASK_PRIORITY
+
+
+def test_hello_mid_call_gets_the_question_never_the_greeting(stack: RunningStack) -> None:
+    phone = asked_for_an_address(stack)
+    assert phone.say("Hello?").text == f"I'm here. {ASK_EMAIL}"
+    assert phone.stay_silent().text == f"Sorry, I didn't hear anything. {ASK_EMAIL}"
+    missed = phone.say("purple monkey dishwasher")
+    assert missed.text.startswith("Sorry, I didn't catch that.")
+    assert phone.stay_silent().text == f"Sorry, I didn't hear anything. {ASK_EMAIL}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk.events import FollowupAction, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.asking import ActionAskPriority, ActionNotUnderstood, asks_in_a_row
+from actions.asking import GIVE_UP_AT, ActionAskPriority, ActionNotUnderstood, asks_in_a_row
+from actions.forms import ValidateOpenIncidentForm
+from actions.incidents.embedded import EmbeddedIncidentStore
 from tests.actions.conftest import make_tracker, responses
 
 
@@ -71,3 +73,37 @@ async def test_not_understood_outside_a_form_forgets_the_words(
 ) -> None:
     events = await ActionNotUnderstood().run(dispatcher, make_tracker(), domain)
     assert events == [UserUtteranceReverted()]
+
+
+@pytest.mark.parametrize(("handoff", "carries_on"), [("", True), ("+15005550009", False)])
+async def test_a_question_that_keeps_failing_carries_on_unless_a_person_can_take_over(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    handoff: str,
+    carries_on: bool,
+) -> None:
+    monkeypatch.setenv("HANDOFF_PHONE_NUMBER", handoff)
+    slots = {"requested_slot": "priority", "email": "kim@example.com"}
+    tracker = make_tracker(
+        slots, events=asked("priority", GIVE_UP_AT), active_loop="open_incident_form"
+    )
+    events = await ValidateOpenIncidentForm(store).run(dispatcher, tracker, domain)
+    assert (SlotSet("priority", "medium") in events) is carries_on
+    assert responses(dispatcher) == (["utter_priority_fallback"] if carries_on else [])
+
+
+async def test_a_question_asked_fewer_times_is_asked_again(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HANDOFF_PHONE_NUMBER", "")
+    slots = {"requested_slot": "priority", "email": "kim@example.com"}
+    tracker = make_tracker(
+        slots, events=asked("priority", GIVE_UP_AT - 1), active_loop="open_incident_form"
+    )
+    events = await ValidateOpenIncidentForm(store).run(dispatcher, tracker, domain)
+    assert SlotSet("priority", "medium") not in events and dispatcher.messages == []

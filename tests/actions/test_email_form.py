@@ -298,3 +298,63 @@ async def test_no_to_a_suggestion_is_remembered_and_it_is_not_offered_again(
     slots = await form.validate_email("jane.do@example.com", dispatcher, again, domain)
     assert slots == {"email": None, "heard_email": None}
     assert responses(dispatcher) == ["utter_no_email"]
+
+
+async def test_with_one_configured_domain_a_name_is_enough(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EMAIL_DOMAINS", "example.com")
+    await ActionAskEmail(store).run(dispatcher, make_tracker(), domain)
+    assert responses(dispatcher) == ["utter_ask_email_at_domain"]
+    assert dispatcher.messages[0]["email_domain_said"] == "example dot com"
+
+
+async def test_a_name_alone_is_completed_with_the_configured_domain(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EMAIL_DOMAINS", "example.com")
+    tracker = make_tracker({"requested_slot": "email"}, text="jane dot doe", metadata=SPOKEN)
+    form = ValidateOpenIncidentForm(store)
+    assert await form.extract_email(dispatcher, tracker, domain) == {
+        "email": "jane.doe@example.com"
+    }
+
+
+async def test_the_answer_to_a_part_makes_the_address_with_the_confirmed_part(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    repair = {"step": "ask_domain", "name": "jane.doe", "heard": "jane.doe@acne.com"}
+    tracker = make_tracker(
+        {"requested_slot": "email", "email_repair": repair}, text="acme dot com", metadata=SPOKEN
+    )
+    form = ValidateOpenIncidentForm(store)
+    assert await form.extract_email(dispatcher, tracker, domain) == {"email": "jane.doe@acme.com"}
+
+
+async def test_the_part_asked_about_is_read_out_as_words(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    repair = {"step": "check_name", "offer": "jane.do", "heard": "jane.do@acne.com"}
+    await ActionAskEmail(store).run(dispatcher, make_tracker({"email_repair": repair}), domain)
+    assert responses(dispatcher) == ["utter_ask_email_name_right"]
+    assert dispatcher.messages[0]["email_name_said"] == "jane dot do"
+
+
+async def test_a_known_close_domain_is_offered_once_the_name_is_confirmed(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    store.find_caller_by_email("wile.coyote@acme.com")
+    repair = {"step": "check_name", "offer": "jane.do", "heard": "jane.do@acne.com"}
+    tracker = make_tracker({"requested_slot": "email", "email_repair": repair}, intent="affirm")
+    form = ValidateOpenIncidentForm(store)
+    slots = await form.validate_email(None, dispatcher, tracker, domain)
+    assert slots["email_repair"]["step"] == "check_domain"
+    assert (
+        slots["email_repair"]["offer"] == "acme.com" and slots["email_repair"]["name"] == "jane.do"
+    )

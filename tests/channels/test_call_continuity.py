@@ -52,7 +52,7 @@ def test_a_turn_that_fails_or_says_nothing_gets_an_apology_and_the_question_agai
 
 def test_the_fallback_route_apologises_and_listens_at_the_same_turn(voice: VoiceServer) -> None:
     phone = call(voice)
-    failed = phone.line.speech("hello")
+    failed = phone.line.speech("my printer is broken")
     fields = phone.line.fallback(failed, f"https://voice.example.com{WEBHOOK_PATH}?turn=4", "11200")
     reply = phone.post(FALLBACK_PATH, fields)
     heard = parse_twiml(reply.text, FALLBACK_PATH)
@@ -103,7 +103,7 @@ def test_without_a_fallback_url_an_overrun_is_twilios_application_error(
     phone.start()
     try:
         with pytest.raises(ApplicationError):
-            phone.say("hello")
+            phone.say("my printer is broken")
     finally:
         release.set()
 

@@ -93,3 +93,17 @@ def test_keys_carry_no_confidence() -> None:
 )
 def test_a_lone_hesitation_hears_the_prompt_again(speech: str, repeat: bool) -> None:
     assert turn({"turn": "3"}, SpeechResult=speech).wants_repeat is repeat
+
+
+@pytest.mark.parametrize(
+    ("speech", "checks"),
+    [
+        ("Hello?", True),
+        ("Are you there?", True),
+        ("hello, is anyone there?", True),
+        ("Hello, my email is broken", False),
+        ("hi I need a password reset", False),
+    ],
+)
+def test_hello_mid_call_only_checks_that_someone_is_there(speech: str, checks: bool) -> None:
+    assert turn({"turn": "2"}, SpeechResult=speech).checks_presence is checks

@@ -72,10 +72,11 @@ def test_a_first_turn_that_is_not_understood_gets_one_apology(voice: VoiceServer
     assert heard.said == ["Sorry, I didn't catch that. Could you say it another way?"]
 
 
-def test_silence_repeats_the_prompt_then_says_goodbye_and_hangs_up(voice: VoiceServer) -> None:
+def test_silence_repeats_the_question_then_says_goodbye_and_hangs_up(voice: VoiceServer) -> None:
     phone = call(voice)
-    greeting = phone.start().text
-    assert phone.stay_silent().text == f"Sorry, I didn't hear anything. {greeting}"
+    assert phone.start().text.endswith("How can I help?")
+    # Of the greeting only its question: the caller heard the introduction already.
+    assert phone.stay_silent().text == "Sorry, I didn't hear anything. How can I help?"
     goodbye = phone.stay_silent()
     assert goodbye.hung_up
     assert "I'll hang up now" in goodbye.text
@@ -110,7 +111,7 @@ def test_messages_without_text_do_not_break_the_call(voice: VoiceServer) -> None
     recorded(voice, {"custom": {"card": "x"}}, {"image": "https://example.com/a.png"})
     phone = call(voice)
     phone.start()
-    heard = phone.say("hello")
+    heard = phone.say("my printer is broken")
     assert heard.said == [] and heard.answer_url is not None
 
 
@@ -204,7 +205,7 @@ def test_a_slow_turn_gets_an_apology_before_twilio_gives_up(voice: VoiceServer) 
     voice.handler = slow
     phone = call(voice)
     greeting = phone.start().text
-    heard = phone.say("hello")
+    heard = phone.say("my printer is broken")
     release.set()
     assert heard.text == f"Sorry, I had a problem with that. {greeting}"
     assert finished.wait(timeout=10), "the slow turn was cancelled instead of completed"
@@ -250,7 +251,7 @@ def test_logs_name_the_call_and_latency_but_not_the_caller(
     caplog.set_level("INFO")
     phone = call(voice)
     phone.start()
-    phone.say("hello")
+    phone.say("my printer is broken")
     assert f"call {phone.call_sid} turn 1 (webhook speech) answered in" in caplog.text
     assert CALLER not in caplog.text
 

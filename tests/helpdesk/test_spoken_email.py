@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.spoken_email import find_spoken_email
+from helpdesk.spoken_email import (
+    find_domain,
+    find_email_at_known_domain,
+    find_local_part,
+    find_spoken_email,
+    say_address_part,
+)
 from tools.bench_nlu import load_cases
 
 
@@ -111,3 +117,75 @@ def test_words_heard_as_at_make_no_address_without_a_domain(words: str) -> None:
 def test_oh_is_a_letter_alone_and_a_zero_among_digits() -> None:
     assert find_spoken_email("bob oh seven at x dot com").address == "bob07@x.com"  # type: ignore[union-attr]
     assert find_spoken_email("oh dot brien at x dot ie").address == "o.brien@x.ie"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "address"),
+    [
+        ("a b dot c d at example dot com", "ab.cd@example.com"),
+        ("a one b two at example dot com", "a1b2@example.com"),
+        ("my email is a b c at x dot org", "abc@x.org"),
+        ("abraham dot lincoln at example .com", "abraham.lincoln@example.com"),
+        ("juliet alpha november echo at example dot com", "jane@example.com"),
+        ("t as in tom o m at example dot com", "tom@example.com"),
+    ],
+)
+def test_letters_said_as_callers_say_them(spoken: str, address: str) -> None:
+    found = find_spoken_email(spoken)
+    assert found is not None and found.address == address
+
+
+def test_a_leading_a_of_the_sentence_is_still_dropped() -> None:
+    found = find_spoken_email("my email addresses a kim at example dot com")
+    assert found is not None and found.address == "kim@example.com"
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("j a n e dot d o e", "jane.doe"),
+        ("it's jane dot doe", "jane.doe"),
+        ("double t o m", "ttom"),
+        ("alpha bravo charlie dot delta", "abc.d"),
+        ("jane dot doe at acme dot com", "jane.doe"),
+        ("no", None),
+    ],
+)
+def test_the_part_before_the_at_said_alone(said: str, name: str | None) -> None:
+    assert find_local_part(said) == name
+
+
+@pytest.mark.parametrize(
+    ("said", "domain"),
+    [
+        ("example dot com", "example.com"),
+        ("at g mail dot com", "gmail.com"),
+        ("um it's acme dot co dot uk thanks", "acme.co.uk"),
+        ("e x a m p l e dot com", "example.com"),
+        ("acme", None),
+    ],
+)
+def test_the_part_after_the_at_said_alone(said: str, domain: str | None) -> None:
+    assert find_domain(said) == domain
+
+
+@pytest.mark.parametrize(
+    ("said", "main", "address"),
+    [
+        ("Lincolnedexample.com", None, "lincoln@example.com"),
+        ("abraham dot lincoln example dot com", None, "abraham.lincoln@example.com"),
+        ("jane dot doe", "example.com", "jane.doe@example.com"),
+        ("jane dot doe", None, None),
+        ("I don't know", "example.com", None),
+        ("what do you mean", "example.com", None),
+        ("jane at elsewhere dot org", "example.com", None),  # a whole address is no name
+    ],
+)
+def test_an_address_completed_with_a_known_domain(
+    said: str, main: str | None, address: str | None
+) -> None:
+    assert find_email_at_known_domain(said, ["example.com", "acme.com"], main) == address
+
+
+def test_parts_are_read_back_as_words() -> None:
+    assert say_address_part("kim.lee_4-5") == "kim dot lee underscore 4 dash 5"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.incidents import IncidentBackend, IncidentState
+from actions.incidents import Caller, IncidentBackend, IncidentState
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
@@ -60,3 +60,14 @@ def test_an_opened_incident_is_listed_first_as_opened(backend: IncidentBackend) 
 
 def test_an_unknown_number_finds_no_caller(backend: IncidentBackend) -> None:
     assert backend.find_caller_by_phone("+19999999999") is None
+
+
+def test_the_directory_knows_its_callers_domains(backend: IncidentBackend) -> None:
+    backend.find_caller_by_email(CALLER)  # the embedded store learns it on first use
+    assert backend.known_domains()[0] == "example.com"
+
+
+def test_an_incident_for_no_one_known_is_filed_all_the_same(backend: IncidentBackend) -> None:
+    """A caller whose address could not be confirmed nor found by number."""
+    opened = backend.create_incident(Caller(sys_id="", email=""), "Laptop", "no boot", "high")
+    assert re.fullmatch(r"INC\d{7}", opened.number) and not opened.pending
