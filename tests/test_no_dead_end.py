@@ -66,7 +66,7 @@ def test_an_address_never_understood_still_ends_in_an_incident(no_person: Runnin
 
 def test_an_address_refused_again_and_again_is_noted_as_heard(no_person: RunningStack) -> None:
     phone = calling(no_person, "+15005550124", "my email is broken")
-    for attempt in range(4):
+    for _ in range(4):
         assert phone.say("bob at x dot com").text.startswith("I heard")
         phone.say("no")
         phone.say("no")  # the part before the at
