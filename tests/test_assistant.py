@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import urllib.request
 
+import pytest
+
 from tests.running_stack import RunningStack
 
 
@@ -66,3 +68,10 @@ def test_a_conversation_survives_a_restart(stack: RunningStack) -> None:
     stack.stop()
     stack.start()
     assert stack.say(caller, "it's pat@example.com") == ["What is the priority of this issue?"]
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_blank_text_on_the_rest_channel_is_answered(stack: RunningStack, text: str) -> None:
+    assert stack.say(f"blank-{len(text)}", text) == [
+        "Sorry, I didn't get that. Could you rephrase?"
+    ]
