@@ -188,20 +188,21 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
             return {}
         if said and requested != "email" and said_besides(tracker, answers.names_email):
             return {"email": said}
-        if requested != "email" or said:
+        if requested != "email":
             return {}
         repair = Repair.of(tracker)
-        if repair.checking:
+        text = latest_text(tracker)
+        if repair.checking and not said:
             # Yes or no to one part: `validate_email` moves the repair on.
             intent = tracker.get_intent_of_latest_message()
             return {"email": None} if intent in {"affirm", "deny"} else {}
-        text = latest_text(tracker)
-        if repair.step == ASK_NAME:
-            name = find_local_part(text)
-            return {"email": repair.with_part(name)} if name else {}
-        if repair.step == ASK_DOMAIN:
-            domain = find_domain(text)
-            return {"email": repair.with_part(domain)} if domain else {}
+        if repair.step in {ASK_NAME, ASK_DOMAIN}:
+            # Asked for one part, a spelled "s a m" is no address "s at m": the part
+            # first, a whole address only when no part can be read.
+            part = find_local_part(text) if repair.step == ASK_NAME else find_domain(text)
+            return {"email": repair.with_part(part)} if part else {}
+        if said:
+            return {}
         known = await self.off_loop(lambda: self.known_domains())
         completed = find_email_at_known_domain(text, known, main_domain())
         return {"email": completed} if completed else {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from helpdesk.spoken_email import find_spoken_email
+from helpdesk.spoken_email import find_domain, find_local_part, find_spoken_email
 
 # Questions the assistant asks, by what they ask for (the voice variants in domain.yml).
 QUESTIONS = {
@@ -28,6 +28,11 @@ _OFFERED_ADDRESS = re.compile(
     r" (?P<address>[^?]+? at [^?]+?)(?:\. Is that right\?|\?|\. Is that your email address\?)",
     re.IGNORECASE,
 )
+# One part of the address, checked or asked for on its own (actions/email_repair.py).
+_NAME_CHECKED = re.compile(r"Is the part before the at, (?P<name>[^?]+?), right\?")
+_DOMAIN_CHECKED = re.compile(r"And is it at (?P<domain>[^?]+?)\?")
+NAME_ASKED = "spell the part that comes before at"
+DOMAIN_ASKED = "What comes after the at?"
 _OFFERED_PRIORITY = re.compile(r"I heard (?P<priority>low|medium|high) priority\. Is that right\?")
 _MENU = re.compile(r"Say (?P<choices>[^.?]+?), or press [\d, or]+\.")
 _SYMBOL_WORDS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus"}
@@ -60,6 +65,17 @@ class Caller:
         if offered:
             found = find_spoken_email(offered)
             return "yes" if found and found.address == self.address else "no"
+        local, _, domain = self.address.partition("@")
+        name = _last(_NAME_CHECKED, prompt, "name")
+        if name:
+            return "yes" if find_local_part(name) == local else "no"
+        checked_domain = _last(_DOMAIN_CHECKED, prompt, "domain")
+        if checked_domain:
+            return "yes" if find_domain(checked_domain) == domain else "no"
+        if NAME_ASKED in prompt and local:
+            return spelled_part(local)
+        if DOMAIN_ASKED in prompt and domain:
+            return domain.replace(".", " dot ")
         priority = _last(_OFFERED_PRIORITY, prompt, "priority")
         if priority:
             return "yes" if priority in self.answers.get("priority", "").lower() else "no"
@@ -96,8 +112,12 @@ def asked(prompt: str) -> str | None:
 def spelled(address: str) -> str:
     """An address as a caller spells it: the name letter by letter, the domain in words."""
     local, _, domain = address.partition("@")
-    letters = " ".join(_SYMBOL_WORDS.get(character, character) for character in local)
-    return f"{letters} at {domain.replace('.', ' dot ')}"
+    return f"{spelled_part(local)} at {domain.replace('.', ' dot ')}"
+
+
+def spelled_part(part: str) -> str:
+    """Letter by letter, symbols as words: `o.brien` -> `o dot b r i e n`."""
+    return " ".join(_SYMBOL_WORDS.get(character, character) for character in part)
 
 
 def _last(pattern: re.Pattern[str], text: str, group: str) -> str | None:

@@ -358,3 +358,19 @@ async def test_a_known_close_domain_is_offered_once_the_name_is_confirmed(
     assert (
         slots["email_repair"]["offer"] == "acme.com" and slots["email_repair"]["name"] == "jane.do"
     )
+
+
+async def test_a_spelled_name_is_no_address_when_only_the_name_was_asked(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Whisper writes "s a m" as "S. A. M.", which the NLU reads as "s at m"."""
+    repair = {"step": "ask_name", "domain": "fabrikam.com", "heard": "m.ng@fabrikam.com"}
+    entity = {"entity": "email", "value": "s@m.ng", "start": 0, "end": 17}
+    tracker = make_tracker(
+        {"requested_slot": "email", "email_repair": repair},
+        text="S. A. M. dot N. G.",
+        entities=[entity],
+        metadata=SPOKEN,
+    )
+    form = ValidateOpenIncidentForm(store)
+    assert await form.extract_email(dispatcher, tracker, domain) == {"email": "sam.ng@fabrikam.com"}

@@ -35,6 +35,15 @@ def kim() -> Caller:
             "k i m l e e 4 5 6 at gmail dot com",
         ),
         (f"Sorry, I didn't catch that. Could you say it another way? {PRIORITY_MENU}", "$2"),
+        ("Let's check it in two parts. Is the part before the at, kimlee 4 5 6, right?", "yes"),
+        ("Let's check it in two parts. Is the part before the at, tim lee, right?", "no"),
+        ("And is it at gmail dot com? Say Yes or No.", "yes"),
+        ("And is it at g mail dot org? Say Yes or No.", "no"),
+        (
+            "Please spell the part that comes before at gmail dot com, letter by letter.",
+            "k i m l e e 4 5 6",
+        ),
+        ("What comes after the at? For example, gmail dot com.", "gmail dot com"),
         ("Thanks for calling. Goodbye.", None),
     ],
 )
