@@ -32,7 +32,7 @@ help:
 	@echo "make chaos  whole calls through faults: killed services, outages, locks, retries"
 	@echo "make soak   40 concurrent callers for 2 minutes (SOAK_CALLERS, SOAK_MINUTES)"
 	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
-	@echo "make e2e-spoken  whole calls through a neural voice, the phone band and Whisper"
+	@echo "make e2e-spoken  whole calls down two phone lines in software, with and without a directory"
 	@echo "parts of make test: make lint, ship-check, validate, train, unit, test-stories, test-holdout, fuzz, chaos"
 	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
 
@@ -68,18 +68,36 @@ e2e: $(MODEL)
 	$(PY) -m tools.stack --free-ports --services servicenow,duckling,actions,rasa -- \
 	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml
 
-# The Bespoken tests and tests/spoken_calls.yml down a phone line in software: a neural
-# voice, 8 kHz mu-law, Whisper. Prints word error rates and how many calls completed.
+# The second phone line's voice, from Debian.
+ESPEAK := /usr/bin/espeak-ng
+$(ESPEAK):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's espeak-ng for the second phone line of make e2e-spoken"; \
+	  apt-get update -qq >/dev/null && apt-get install -y -qq espeak-ng >/dev/null; \
+	else echo "Install espeak-ng (apt-get install espeak-ng) for make e2e-spoken" >&2; exit 1; fi
+
+# The Bespoken tests and tests/spoken_calls.yml down two phone lines in software (a neural
+# voice and Whisper with hints; espeak-ng, noise, lost frames and greedy decoding), each on
+# the ServiceNow test instance (a directory) and on the embedded store (none). Prints word
+# error rates, completion per line and mode, and how each address was obtained.
 SPOKEN_STATE := results/e2e-spoken
-e2e-spoken: $(MODEL)
+SPOKEN_LINES := clean noisy
+SPOKEN_MODES := servicenow embedded
+e2e-spoken: $(MODEL) $(ESPEAK)
 	rm -rf $(SPOKEN_STATE)
-	TRACKER_STORE_DB=$(SPOKEN_STATE)/tracker.db INCIDENT_DB_PATH=$(SPOKEN_STATE)/incidents.db \
-	OUTBOX_DB_PATH=$(SPOKEN_STATE)/outbox.db SERVICENOW_TEST_USERS=tests/data/directory.tsv \
-	HANDOFF_PHONE_NUMBER=+15005550199 \
-	$(PY) -m tools.stack --free-ports --quiet --log $(SPOKEN_STATE)/services.log \
-	  --services servicenow,duckling,actions,rasa -- \
-	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml tests/spoken_calls.yml \
-	  --spoken $(SPOKEN_STATE)/audio
+	@for line in $(SPOKEN_LINES); do for mode in $(SPOKEN_MODES); do \
+	  state=$(SPOKEN_STATE)/$$line-$$mode; services=duckling,actions,rasa; mkdir -p $$state; \
+	  if [ $$mode = servicenow ]; then services=servicenow,$$services; fi; \
+	  echo "== e2e-spoken: $$line line, $$mode mode"; \
+	  TRACKER_STORE_DB=$$state/tracker.db INCIDENT_DB_PATH=$$state/incidents.db \
+	  OUTBOX_DB_PATH=$$state/outbox.db SERVICENOW_TEST_USERS=tests/data/directory.tsv \
+	  HANDOFF_PHONE_NUMBER=+15005550199 \
+	  $(PY) -m tools.stack --free-ports --quiet --log $$state/services.log --services $$services -- \
+	    $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml tests/spoken_calls.yml \
+	    --spoken $$state/audio --line $$line --mode $$mode --summary $$state/summary.json \
+	    > $$state.log 2>&1 || true; tail -n 4 $$state.log; \
+	done; done
+	$(PY) -m tools.spoken_table $(SPOKEN_STATE)
 
 FUZZ_STATE := results/fuzz
 fuzz: $(MODEL)

@@ -66,6 +66,8 @@ class SimulatedCall:
         # How a transfer ends when the assistant dials a person.
         self.transfer_outcome = "completed"
         self.last = Heard()
+        # What the caller heard at each turn of the call, in order.
+        self.transcript: list[str] = []
         self._validator = RequestValidator(auth_token)
         self._http = requests.Session()
 
@@ -167,6 +169,7 @@ class SimulatedCall:
             heard = following
         heard.said[:0] = said
         self.last = heard
+        self.transcript.append(heard.text)
         return self.last
 
     def _fetch(self, url: str, fields: dict[str, str]) -> Heard:

