@@ -97,7 +97,9 @@ class ActionAskEmail(UsesIncidentBackend, Action):
             return ask(dispatcher, tracker, "email", response="utter_ask_use_previous_email")
         known = await self.off_loop(lambda: self._caller_on_the_line(tracker))
         if known is None:
-            if asks_in_a_row(tracker, "email") >= OFFER_WAY_OUT_AT:
+            # Neither part of a refused address was right: saying it again would meet
+            # the same mistake, so it is spelled.
+            if asks_in_a_row(tracker, "email") >= OFFER_WAY_OUT_AT or repair.heard:
                 return ask(dispatcher, tracker, "email", response=SPELLING_RESPONSE)
             domain = main_domain()
             if domain:
@@ -135,7 +137,9 @@ class ActionAskEmail(UsesIncidentBackend, Action):
             values = _part_values("email_domain", repair.domain)
             return ask(dispatcher, tracker, "email", response="utter_ask_email_name", **values)
         values = _part_values("email_name", repair.name)
-        return ask(dispatcher, tracker, "email", response="utter_ask_email_domain", **values)
+        spell = asks_in_a_row(tracker, "email") >= OFFER_WAY_OUT_AT
+        response = "utter_ask_email_domain_spelled" if spell else "utter_ask_email_domain"
+        return ask(dispatcher, tracker, "email", response=response, **values)
 
     def _caller_on_the_line(self, tracker: Tracker) -> str | None:
         # Read out only to a caller whose number its carrier vouched for.

@@ -53,8 +53,9 @@ TYPED_CONFIDENCE = 0.92
 DEFAULT_CALLER = "+15005550006"
 # The assistant's yes-or-no menus offer yes as key 1.
 KEY_FOR_YES = "$1"
-# Turns a spoken step may take beyond the script: read-backs, repeats, spelling.
-MAX_REPAIRS = 6
+# Turns a spoken step may take beyond the script: read-backs, repeats, part-by-part
+# repair and spelling (the dialogue itself ends every repair within about as many).
+MAX_REPAIRS = 16
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from helpdesk.spelling import NATO
 from helpdesk.spoken_email import find_domain, find_local_part, find_spoken_email
 
 # Questions the assistant asks, by what they ask for (the voice variants in domain.yml).
@@ -33,9 +34,13 @@ _NAME_CHECKED = re.compile(r"Is the part before the at, (?P<name>[^?]+?), right\
 _DOMAIN_CHECKED = re.compile(r"And is it at (?P<domain>[^?]+?)\?")
 NAME_ASKED = "spell the part that comes before at"
 DOMAIN_ASKED = "What comes after the at?"
+DOMAIN_SPELLING_ASKED = "spell the part after the at"
 _OFFERED_PRIORITY = re.compile(r"I heard (?P<priority>low|medium|high) priority\. Is that right\?")
 _MENU = re.compile(r"Say (?P<choices>[^.?]+?), or press [\d, or]+\.")
 _SYMBOL_WORDS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus"}
+# The spelling alphabet a caller falls back on, one word per letter (the first of
+# helpdesk.spelling's variants: "alpha", not "alfa").
+_ALPHABET = {letter: word for word, letter in reversed(NATO.items())}
 
 
 @dataclass
@@ -45,6 +50,13 @@ class Caller:
     answers: dict[str, str] = field(default_factory=dict)
     address: str = ""
     last_line: str = ""
+    # How often the caller was asked to spell so far: a caller who spelled once and was
+    # misheard spells with the spelling alphabet ("kilo india mike").
+    spellings: int = 0
+
+    def _spell(self, part: str) -> str:
+        self.spellings += 1
+        return spelled_part(part, alphabet=self.spellings > 1)
 
     def said(self, line: str, after: str) -> None:
         """Remembers a scripted line as the caller's answer to the question it followed."""
@@ -73,14 +85,16 @@ class Caller:
         if checked_domain:
             return "yes" if find_domain(checked_domain) == domain else "no"
         if NAME_ASKED in prompt and local:
-            return spelled_part(local)
+            return self._spell(local)
+        if DOMAIN_SPELLING_ASKED in prompt and domain:
+            return self._spell(domain)
         if DOMAIN_ASKED in prompt and domain:
             return domain.replace(".", " dot ")
         priority = _last(_OFFERED_PRIORITY, prompt, "priority")
         if priority:
             return "yes" if priority in self.answers.get("priority", "").lower() else "no"
         if "spell your email address" in prompt and self.address:
-            return spelled(self.address)
+            return f"{self._spell(local)} at {domain.replace('.', ' dot ')}"
         question = asked(prompt)
         if question is None and NOT_UNDERSTOOD in prompt:
             return self.last_line or None
@@ -109,15 +123,19 @@ def asked(prompt: str) -> str | None:
     return kind if position >= 0 else None
 
 
-def spelled(address: str) -> str:
-    """An address as a caller spells it: the name letter by letter, the domain in words."""
-    local, _, domain = address.partition("@")
-    return f"{spelled_part(local)} at {domain.replace('.', ' dot ')}"
-
-
-def spelled_part(part: str) -> str:
-    """Letter by letter, symbols as words: `o.brien` -> `o dot b r i e n`."""
-    return " ".join(_SYMBOL_WORDS.get(character, character) for character in part)
+def spelled_part(part: str, alphabet: bool = False) -> str:
+    """As a caller spells: `o.brien` -> `o dot b r i e n`, a letter said twice as "double
+    e", symbols as words; with `alphabet`, letters as the spelling alphabet's words."""
+    words: list[str] = []
+    index = 0
+    while index < len(part):
+        character = part[index]
+        twice = index + 1 < len(part) and part[index + 1] == character and character.isalpha()
+        said = _ALPHABET.get(character, character) if alphabet else character
+        said = _SYMBOL_WORDS.get(character, said)
+        words.append(f"double {said}" if twice and not alphabet else said)
+        index += 2 if twice and not alphabet else 1
+    return " ".join(words)
 
 
 def _last(pattern: re.Pattern[str], text: str, group: str) -> str | None:

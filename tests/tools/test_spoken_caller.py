@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.spoken_caller import Caller, asked, menu_key, spelled
+from tools.spoken_caller import Caller, asked, menu_key
 
 ASK_EMAIL = "What is your email address?"
 PRIORITY_MENU = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
@@ -32,7 +32,7 @@ def kim() -> Caller:
         ),
         (
             "Let's try it letter by letter. Please spell your email address.",
-            "k i m l e e 4 5 6 at gmail dot com",
+            "k i m l double e 4 5 6 at gmail dot com",
         ),
         (f"Sorry, I didn't catch that. Could you say it another way? {PRIORITY_MENU}", "$2"),
         ("Let's check it in two parts. Is the part before the at, kimlee 4 5 6, right?", "yes"),
@@ -41,7 +41,7 @@ def kim() -> Caller:
         ("And is it at g mail dot org? Say Yes or No.", "no"),
         (
             "Please spell the part that comes before at gmail dot com, letter by letter.",
-            "k i m l e e 4 5 6",
+            "k i m l double e 4 5 6",
         ),
         ("What comes after the at? For example, gmail dot com.", "gmail dot com"),
         ("Thanks for calling. Goodbye.", None),
@@ -70,7 +70,17 @@ def test_a_menu_answer_becomes_its_key_and_yes_no_menus_too() -> None:
     assert menu_key("What else can I do?", "yes") is None
 
 
-def test_an_address_is_spelled_letter_by_letter_with_the_domain_in_words() -> None:
-    assert spelled("mary-ann_2@contoso.co.uk") == (
-        "m a r y dash a n n underscore 2 at contoso dot co dot uk"
+def test_an_address_is_spelled_letter_by_letter_then_with_the_spelling_alphabet() -> None:
+    caller = Caller()
+    caller.said("mary dash ann underscore two at contoso dot co dot uk", ASK_EMAIL)
+    spell = "Let's try it letter by letter. Please spell your email address."
+    assert caller.reply(spell) == "m a r y dash a double n underscore 2 at contoso dot co dot uk"
+    assert caller.reply(spell) == (
+        "mike alpha romeo yankee dash alpha november november underscore 2 at contoso dot co dot uk"
+    )
+
+
+def test_the_part_after_the_at_is_spelled_when_asked_to() -> None:
+    assert kim().reply("Please spell the part after the at, letter by letter.") == (
+        "g m a i l dot c o m"
     )
