@@ -69,21 +69,21 @@ e2e: $(MODEL)
 	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml
 
 # The second phone line's voice, from Debian.
-ESPEAK := /usr/bin/espeak-ng
-$(ESPEAK):
+FLITE := /usr/bin/flite
+$(FLITE):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's espeak-ng for the second phone line of make e2e-spoken"; \
-	  apt-get update -qq >/dev/null && apt-get install -y -qq espeak-ng >/dev/null; \
-	else echo "Install espeak-ng (apt-get install espeak-ng) for make e2e-spoken" >&2; exit 1; fi
+	  echo "Installing Debian's flite for the second phone line of make e2e-spoken"; \
+	  apt-get update -qq >/dev/null && apt-get install -y -qq flite >/dev/null; \
+	else echo "Install flite (apt-get install flite) for make e2e-spoken" >&2; exit 1; fi
 
 # The Bespoken tests and tests/spoken_calls.yml down two phone lines in software (a neural
-# voice and Whisper with hints; espeak-ng, noise, lost frames and greedy decoding), each on
+# voice and Whisper with hints; Flite, noise, lost frames and greedy decoding), each on
 # the ServiceNow test instance (a directory) and on the embedded store (none). Prints word
 # error rates, completion per line and mode, and how each address was obtained.
 SPOKEN_STATE := results/e2e-spoken
 SPOKEN_LINES := clean noisy
 SPOKEN_MODES := servicenow embedded
-e2e-spoken: $(MODEL) $(ESPEAK)
+e2e-spoken: $(MODEL) $(FLITE)
 	rm -rf $(SPOKEN_STATE)
 	@for line in $(SPOKEN_LINES); do for mode in $(SPOKEN_MODES); do \
 	  state=$(SPOKEN_STATE)/$$line-$$mode; services=duckling,actions,rasa; mkdir -p $$state; \

@@ -138,7 +138,7 @@ class ActionAskEmail(UsesIncidentBackend, Action):
             return ask(dispatcher, tracker, "email", response="utter_ask_email_name", **values)
         values = _part_values("email_name", repair.name)
         spell = asks_in_a_row(tracker, "email") >= OFFER_WAY_OUT_AT
-        response = "utter_ask_email_domain_spelled" if spell else "utter_ask_email_domain"
+        response = DOMAIN_SPELLING_RESPONSE if spell else DOMAIN_RESPONSE
         return ask(dispatcher, tracker, "email", response=response, **values)
 
     def _caller_on_the_line(self, tracker: Tracker) -> str | None:
@@ -155,6 +155,8 @@ class ActionAskEmail(UsesIncidentBackend, Action):
 
 
 SPELLING_RESPONSE = "utter_ask_email_spelled"
+DOMAIN_RESPONSE = "utter_ask_email_domain"
+DOMAIN_SPELLING_RESPONSE = "utter_ask_email_domain_spelled"
 
 
 def _part_values(name: str, part: str) -> dict[str, str]:

@@ -62,6 +62,9 @@ def render_turn(
     transfer: str | None = None
     # A question may ask for more time to answer (a description) than a menu needs.
     speech_timeout = settings.speech_timeout
+    # A question may bring words of its own for the recogniser (a spelling question:
+    # "dot", "double", the spelling alphabet).
+    question_hints: list[str] = []
     for message in messages:
         if message.get("text"):
             sentences.append(speakable(str(message["text"])))
@@ -74,6 +77,8 @@ def render_turn(
             transfer = str(custom["transfer"]) if custom.get("transfer") else None
             if str(custom.get("speech_timeout", "")).isdigit():
                 speech_timeout = str(custom["speech_timeout"])
+            if isinstance(custom.get("hints"), list):
+                question_hints = [str(hint) for hint in custom["hints"]]
         if hangup or transfer:
             # The call ends or moves on here: whatever the dialogue says next is unheard.
             break
@@ -112,7 +117,9 @@ def render_turn(
         timeout=settings.input_timeout,
         barge_in=settings.barge_in,
         profanity_filter=settings.profanity_filter,
-        hints=gather_hints([str(b.get("title", "")) for b in buttons], settings.hints),
+        hints=gather_hints(
+            [*(str(b.get("title", "")) for b in buttons), *question_hints], settings.hints
+        ),
         # With ten or more choices a key alone is no answer: the caller ends with #.
         num_digits=1 if 0 < len(buttons) <= 9 else None,
     )
@@ -142,7 +149,8 @@ def recording_of_message(action_url: str) -> Record:
 
 
 def gather_hints(titles: list[str], configured: tuple[str, ...]) -> str | None:
-    """Button titles, then configured hints, within Twilio's limits.
+    """Button titles and the question's own hints, then configured hints, within
+    Twilio's limits.
 
     Hints are comma-separated, so a comma inside a title would make two hints of it.
     """

@@ -26,10 +26,17 @@ _DOTTED = (
 _COUNTRY = r"(?<=dot )[a-z]-[a-z]"
 _SPELLED = re.compile(rf"(?<![\w.-])(?:(?i:{_DASHED})|{_DOTTED}|(?i:{_COUNTRY}))\.?(?![\w-])")
 _JOINERS = re.compile(r"[.-]")
+# Dashed letters with a dot between runs: "B-E-S-P-O-K-E-N.I-O" (bespoken dot io); only
+# the dashes go, the dot stays a dot.
+_DASHED_RUNS = re.compile(
+    r"(?<![\w.-])(?:[a-z]|\d+)(?:-(?:[a-z]|\d+)){2,}(?:\.(?:[a-z]|\d+)(?:-(?:[a-z]|\d+))*)+(?![\w-])",
+    re.IGNORECASE,
+)
 # Words a recogniser writes for "at" when it merges into the next word.
 HEARD_AS_AT = {"that", "of", "a", "add", "had", "it", "ad", "et", "in"}
 
 
 def undo_habits(text: str) -> str:
     """The transcript with spelled letters apart again: "K-I-M at" -> "K I M at"."""
+    text = _DASHED_RUNS.sub(lambda match: match.group(0).replace("-", " ").lower(), text)
     return _SPELLED.sub(lambda match: _JOINERS.sub(" ", match.group(0)), text)

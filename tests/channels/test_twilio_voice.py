@@ -264,3 +264,15 @@ def test_the_health_endpoint_answers(voice: VoiceServer) -> None:
 def test_switching_validation_off_is_logged_loudly(caplog: pytest.LogCaptureFixture) -> None:
     TwilioVoiceInput(VoiceSettings(validate_signature=False))
     assert "TWILIO SIGNATURE VALIDATION IS OFF" in caplog.text
+
+
+def test_a_question_brings_its_own_hints_for_the_recogniser(voice: VoiceServer) -> None:
+    spell = {"text": "Please spell it.", "custom": {"speech_timeout": 3, "hints": ["dot", "alpha"]}}
+    recorded(voice, spell)
+    phone = call(voice)
+    phone.start()
+    raw = phone.post(phone.last.answer_url or "", phone.call_fields({"SpeechResult": "x"})).text
+    gather = ElementTree.fromstring(raw).find("Gather")
+    assert gather is not None
+    assert gather.get("hints") == "dot, alpha, outlook"
+    assert gather.get("speechTimeout") == "3"

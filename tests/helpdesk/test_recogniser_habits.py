@@ -27,3 +27,8 @@ def test_spelled_letters_are_apart_again(heard: str, undone: str) -> None:
 )
 def test_words_and_domains_are_kept(kept: str) -> None:
     assert undo_habits(kept) == kept
+
+
+def test_dashed_letters_with_a_dot_between_runs_keep_the_dot() -> None:
+    assert undo_habits("B-E-S-P-O-K-E-N.I-O.") == "b e s p o k e n.i o."
+    assert undo_habits("mary-ann at bt.co.uk") == "mary-ann at bt.co.uk"

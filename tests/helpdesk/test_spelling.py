@@ -27,3 +27,15 @@ def test_spelled_letters_become_letters(said: str, letters: str) -> None:
 @pytest.mark.parametrize("said", ["mike dot jones", "oscar at example dot com", "golf clubs"])
 def test_a_spelling_word_alone_stays_a_word(said: str) -> None:
     assert letters_said(said) == said
+
+
+@pytest.mark.parametrize(
+    ("heard", "letters"),
+    [
+        ("Foxtrot alphabravo Romeo", "f a b r"),  # glued by the recogniser
+        ("oscar dot bravo romeo nia echo november", "o dot b r i e n"),  # "india" misheard
+    ],
+)
+def test_the_spelling_alphabet_as_recognisers_write_it(heard: str, letters: str) -> None:
+    spelled = letters_said(heard)
+    assert len(spelled) == len(heard) and spelled.split() == letters.split()
