@@ -9,7 +9,7 @@ Two lines, so that a fix tuned to one voice and recogniser is caught on the othe
 - `noisy`: Debian's Flite with its female US voice "slt" (statistical parametric
   synthesis, unlike Piper's male neural voice), a line with background noise, lost
   20 ms frames and level changes (seeded, so a run reproduces), and the recogniser
-  decoding greedily without hints.
+  decoding greedily (still with the hints: a deployment always sends them).
 
 Everything comes from wheels and Debian packages: nothing is downloaded at run time.
 A <Gather>'s `language` picks Whisper's language.
@@ -98,7 +98,7 @@ LINES = {
         "flite-slt",
         LineConditions(noise_snr_db=30.0, frame_loss=0.01, level_steps_db=(0.0, -6.0, 4.0)),
         beam_size=1,
-        uses_hints=False,
+        uses_hints=True,
     ),
 }
 
