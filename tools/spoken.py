@@ -84,21 +84,20 @@ class LineConditions:
 
 @dataclass(frozen=True)
 class LineSpec:
-    """One phone line: who speaks, what the network does, how the recogniser decodes."""
+    """One phone line: who speaks, what the network does, how the recogniser decodes
+    (biased towards the <Gather>'s hints on every line, as Twilio's is)."""
 
     voice: str  # "piper-joe" or "flite-slt"
     conditions: LineConditions
     beam_size: int
-    uses_hints: bool
 
 
 LINES = {
-    "clean": LineSpec("piper-joe", LineConditions(), beam_size=BEAM_SIZE, uses_hints=True),
+    "clean": LineSpec("piper-joe", LineConditions(), beam_size=BEAM_SIZE),
     "noisy": LineSpec(
         "flite-slt",
         LineConditions(noise_snr_db=30.0, frame_loss=0.01, level_steps_db=(0.0, -6.0, 4.0)),
         beam_size=1,
-        uses_hints=True,
     ),
 }
 
@@ -191,7 +190,7 @@ class PhoneLine:
             np.concatenate([silence, samples, silence]),
             language=whisper_language(language),
             beam_size=self.spec.beam_size,
-            hotwords=(hints.replace(",", " ") or None) if self.spec.uses_hints else None,
+            hotwords=hints.replace(",", " ") or None,
             condition_on_previous_text=False,
             without_timestamps=True,
         )
