@@ -246,7 +246,7 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
                 and not both_parts_confirmed
                 and not confirmed(tracker, "email", email)
             ):
-                return await self._before_use(email, tracker.get_slot(DECLINED), dispatcher)
+                return await self._before_use(email, tracker, dispatcher)
             caller = await self.off_loop(lambda: self.backend.find_caller_by_email(email))
         except IncidentServiceError as error:
             logger.error("Looking up %s failed: %s", mask_email(email), error)
@@ -303,12 +303,14 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
         raise NotImplementedError(f"{self.name()} has no fallback for {slot}")
 
     async def _before_use(
-        self, email: str, declined: str | None, dispatcher: CollectingDispatcher
+        self, email: str, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> dict[str, Any]:
-        """A heard address: read back, offered as the entry it nearly matches, or refused.
+        """A heard address: read back, offered as the entry it nearly matches, or not
+        found and repaired part by part.
 
         An entry the caller already said no to is not offered again.
         """
+        declined = tracker.get_slot(DECLINED)
         directory = await self.off_loop(lambda: self.backend.addresses_like(email))
         if email in directory:
             return read_back("email", email)
@@ -316,8 +318,11 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
         suggestion = None if suggestion == declined else suggestion
         if suggestion or self.backend.registers_new_callers:
             return read_back("email", suggestion or email)
-        dispatcher.utter_message(response="utter_no_email", email=email)
-        return {"email": None, heard_slot("email"): None}
+        # Not in the directory: one part of it is likely misheard, so the parts are
+        # checked as after a no to a read-back.
+        dispatcher.utter_message(response="utter_no_email_yet", email=email)
+        repair = Repair.of(tracker).refused(email).as_slot()
+        return {"email": None, heard_slot("email"): None, REPAIR: repair}
 
     async def _at_known_domain(self, email: str) -> str | None:
         """The address with its domain replaced by the known domain it is close to."""

@@ -14,7 +14,7 @@ import re
 # Letters spelled one by one: "J.P.K.", "i.e.", "K-I-M"; and runs of three or more short
 # pieces joined by dashes, with a slip or a number in them: "DA-L-O-V-E", "b-o-b-200".
 # Words such as "mary-ann" or "co-op" and domains such as "bt.co.uk" stay as they are.
-_DASHED = r"(?:[a-z]{1,2}|\d+)(?:-(?:[a-z]{1,2}|\d+)){2,}"
+_DASHED = r"(?:[a-z]{1,2}|\d+|double)(?:-(?:[a-z]{1,2}|\d+|double)){2,}"
 # Dotted letters are spelled when a recogniser wrote them so: capitals ("J.P.K."), a
 # final full stop ("i.e."), or after "dot" ("dot i.e"); "j.p.k" is an address's name.
 _DOTTED = (

@@ -36,6 +36,7 @@ NAME_ASKED = "spell the part that comes before at"
 DOMAIN_ASKED = "What comes after the at?"
 DOMAIN_SPELLING_ASKED = "spell the part after the at"
 _OFFERED_PRIORITY = re.compile(r"I heard (?P<priority>low|medium|high) priority\. Is that right\?")
+ALPHABET_AFTER = 2
 _MENU = re.compile(r"Say (?P<choices>[^.?]+?), or press [\d, or]+\.")
 _SYMBOL_WORDS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus"}
 # The spelling alphabet a caller falls back on, one word per letter (the first of
@@ -50,13 +51,13 @@ class Caller:
     answers: dict[str, str] = field(default_factory=dict)
     address: str = ""
     last_line: str = ""
-    # How often the caller was asked to spell so far: a caller who spelled once and was
-    # misheard spells with the spelling alphabet ("kilo india mike").
+    # How often the caller was asked to spell so far: a caller misheard twice spells
+    # with the spelling alphabet ("kilo india mike").
     spellings: int = 0
 
     def _spell(self, part: str) -> str:
         self.spellings += 1
-        return spelled_part(part, alphabet=self.spellings > 1)
+        return spelled_part(part, alphabet=self.spellings > ALPHABET_AFTER)
 
     def said(self, line: str, after: str) -> None:
         """Remembers a scripted line as the caller's answer to the question it followed."""

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.email_form import ActionAskEmail
+from actions.email_repair import CHECK_NAME, Repair
 from actions.forms import ValidateIncidentStatusForm, ValidateOpenIncidentForm
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
@@ -182,7 +183,7 @@ async def test_a_misheard_address_close_to_one_entry_is_offered_as_that_entry(
     assert dispatcher.messages[0]["suggestion"] == "jane.doe@example.com"
 
 
-async def test_an_address_close_to_no_entry_is_refused_without_naming_anyone(
+async def test_an_address_close_to_no_entry_is_checked_in_parts_without_naming_anyone(
     servicenow_backend: ServiceNowIncidents,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
@@ -190,8 +191,12 @@ async def test_an_address_close_to_no_entry_is_refused_without_naming_anyone(
     tracker = make_tracker({"requested_slot": "email"}, metadata=SPOKEN)
     form = ValidateIncidentStatusForm(servicenow_backend)
     slots = await form.validate_email("kim.lee@example.com", dispatcher, tracker, domain)
-    assert slots == {"email": None, "heard_email": None}
-    assert responses(dispatcher) == ["utter_no_email"]
+    assert slots == {
+        "email": None,
+        "heard_email": None,
+        "email_repair": Repair(CHECK_NAME, offer="kim.lee", heard="kim.lee@example.com").as_slot(),
+    }
+    assert responses(dispatcher) == ["utter_no_email_yet"]
     assert "jane" not in str(dispatcher.messages)
 
 
@@ -296,8 +301,8 @@ async def test_no_to_a_suggestion_is_remembered_and_it_is_not_offered_again(
     assert declined["declined_email"] == "jane.doe@example.com"
     again = make_tracker({"requested_slot": "email", **declined}, metadata=SPOKEN)
     slots = await form.validate_email("jane.do@example.com", dispatcher, again, domain)
-    assert slots == {"email": None, "heard_email": None}
-    assert responses(dispatcher) == ["utter_no_email"]
+    assert "declined_email" not in slots and slots["email"] is None
+    assert responses(dispatcher) == ["utter_no_email_yet"]
 
 
 async def test_with_one_configured_domain_a_name_is_enough(

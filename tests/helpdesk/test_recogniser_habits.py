@@ -32,3 +32,7 @@ def test_words_and_domains_are_kept(kept: str) -> None:
 def test_dashed_letters_with_a_dot_between_runs_keep_the_dot() -> None:
     assert undo_habits("B-E-S-P-O-K-E-N.I-O.") == "b e s p o k e n.i o."
     assert undo_habits("mary-ann at bt.co.uk") == "mary-ann at bt.co.uk"
+
+
+def test_double_inside_dashed_letters_stays_a_word() -> None:
+    assert undo_habits("K-I-M-L-double-E-4-5-6") == "K I M L double E 4 5 6"
