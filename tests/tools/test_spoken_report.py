@@ -40,6 +40,9 @@ def test_what_a_caller_left_with() -> None:
     assert SpokenCall("c", heard=["Please call again later. Goodbye."]).left_with == "nothing"
 
 
+MODES = ("servicenow", "embedded")
+
+
 def summary(line: str, mode: str, completed: int) -> dict[str, object]:
     return {
         "line": line,
@@ -54,17 +57,26 @@ def summary(line: str, mode: str, completed: int) -> dict[str, object]:
     }
 
 
-def test_the_gate_holds_on_every_line_and_mode(tmp_path: Path) -> None:
-    runs = [summary(line, mode, 19) for line in ("clean", "noisy") for mode in ("a", "b")]
+def write(folder: Path, runs: list[dict[str, object]]) -> None:
     for run in runs:
-        folder = tmp_path / f"{run['line']}-{run['mode']}"
-        folder.mkdir()
-        (folder / "summary.json").write_text(json.dumps(run))
+        (folder / f"{run['line']}-{run['mode']}").mkdir(exist_ok=True)
+        (folder / f"{run['line']}-{run['mode']}" / "summary.json").write_text(json.dumps(run))
+
+
+def test_the_gate_holds_no_one_left_with_nothing_and_gated_completion(tmp_path: Path) -> None:
+    runs = [summary(line, mode, 19) for line in ("clean", "noisy") for mode in MODES]
+    for run in runs:
+        run["left_with_nothing"] = 0
+    runs[3]["completed"] = 10  # noisy/embedded: printed, not gated on completion
+    write(tmp_path, runs)
     assert main([str(tmp_path)]) == 0
-    assert "19/20 (95%)" in table(runs)
-    runs[3]["completed"] = 17
-    (tmp_path / "noisy-b" / "summary.json").write_text(json.dumps(runs[3]))
-    assert below_gate(runs) == ["noisy/b"] and main([str(tmp_path)]) == 1
+    assert "19/20 (95%)" in table(runs) and "10/20 (50%)" in table(runs)
+    runs[0]["completed"] = 17  # clean/servicenow is gated
+    assert below_gate(runs) == ["clean/servicenow"]
+    runs[0]["completed"] = 19
+    runs[3]["left_with_nothing"] = 1  # on every line and mode, nobody is sent away
+    write(tmp_path, runs)
+    assert below_gate(runs) == ["noisy/embedded"] and main([str(tmp_path)]) == 1
 
 
 def test_a_run_that_wrote_no_figures_fails_the_gate(tmp_path: Path) -> None:
