@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceRev
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.categories import category_of
 from actions.email_repair import CHECKS, Repair, read_back_values
 from actions.email_repair import SLOT as EMAIL_REPAIR
 from actions.handoff import reachable_number
@@ -141,7 +142,20 @@ class AskAgainAction(Action, ABC):
 
 
 class ActionAskPriority(AskAgainAction):
+    """How urgent: a security problem (a virus, phishing) comes with what to do now and
+    high priority suggested."""
+
     slot = "priority"
+
+    def values(self, tracker: Tracker) -> dict[str, Any]:
+        described = (
+            f"{tracker.get_slot('incident_title')}. {tracker.get_slot('problem_description')}"
+        )
+        kind = category_of(described)
+        return {"response": SECURITY_PRIORITY_RESPONSE} if kind and kind.security else {}
+
+
+SECURITY_PRIORITY_RESPONSE = "utter_ask_priority_security"
 
 
 class ActionAskProblemDescription(AskAgainAction):

@@ -22,6 +22,7 @@ from actions.latest_answer import (
     said_besides,
 )
 from actions.metrics import OUTAGE_OFFERS
+from actions.opener import described_problem, short_title, without_lead_in
 from actions.outage_actions import outage_sounding_like
 from actions.read_back import (
     accepted,
@@ -67,17 +68,17 @@ class ValidateOpenIncidentForm(EmailFormValidation):
     async def extract_problem_description(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        mentioned = [entity_text(tracker, entity) for entity in latest_entities(tracker)]
-        said_with_request = answers.description_said_with_request(latest_text(tracker), mentioned)
         return free_text(
-            tracker, "problem_description", said_with_request, answers.names_description
+            tracker, "problem_description", opening_description(tracker), answers.names_description
         )
 
     async def extract_incident_title(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         implied = TITLE_OF_INTENT.get(str(tracker.get_intent_of_latest_message()))
-        return free_text(tracker, "incident_title", implied, answers.names_title)
+        described = opening_description(tracker)
+        title = implied or (short_title(described) if described else None)
+        return free_text(tracker, "incident_title", title, answers.names_title)
 
     async def extract_join_outage(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -166,6 +167,21 @@ FALLBACKS: dict[str, tuple[str, Any]] = {
     "join_outage": (CARRY_ON_RESPONSE, False),
     "confirm": (CONFIRM_FALLBACK_RESPONSE, True),
 }
+
+
+def opening_description(tracker: Tracker) -> str | None:
+    """The problem the caller described in the words that opened the form: a clause
+    after the request ("open a ticket for jo at x dot com, outlook crashes on start"),
+    or the opener itself ("my vpn keeps dropping"). A request to reset a password is the
+    original example's own flow: it describes nothing, and the caller is asked."""
+    text = without_lead_in(latest_text(tracker))
+    mentioned = [entity_text(tracker, entity) for entity in latest_entities(tracker)]
+    with_request = answers.description_said_with_request(text, mentioned)
+    if with_request or tracker.get_intent_of_latest_message() == "password_reset":
+        return with_request
+    for part in mentioned:
+        text = text.replace(part, " ")
+    return described_problem(text)
 
 
 class ValidateIncidentStatusForm(EmailFormValidation):

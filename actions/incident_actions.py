@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.categories import routing_of
 from actions.email_repair import SLOT as REPAIR
 from actions.email_repair import UNCONFIRMED, Repair
 from actions.incidents import (
@@ -80,6 +81,8 @@ class IncidentAction(UsesIncidentBackend, Action):
         unconfirmed = email == UNCONFIRMED
         if unconfirmed:
             description = f"{description}\n\n{address_to_confirm(tracker)}"
+        call_sid = str(call_metadata(tracker).get("CallSid") or "")
+        routed = replace(reported, call_sid=call_sid, **routing_of(f"{title}. {description}"))
         try:
             incident = await self.off_loop(
                 lambda: self.backend.create_incident(
@@ -89,9 +92,7 @@ class IncidentAction(UsesIncidentBackend, Action):
                     title=title,
                     description=with_calling_number(description, tracker),
                     priority=priority,
-                    reported=replace(
-                        reported, call_sid=str(call_metadata(tracker).get("CallSid") or "")
-                    ),
+                    reported=routed,
                 )
             )
         except IncidentServiceError as error:

@@ -23,6 +23,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.log_utils import configure_structlog
 
 from helpdesk.spoken_email import find_spoken_email
+from tools.bench_openers import figures as figures_of_openers
+from tools.bench_openers import load_openers, report
 from tools.duckling_server import DucklingParser, running_duckling
 from tools.environment import PROJECT_ROOT
 
@@ -100,6 +102,10 @@ def main() -> int:
         heard_intent_accuracy = share(
             [p["intent"]["name"] for p in parse(heard_intents)], heard_intents
         )
+        openers = load_openers()
+        opener_intents = [
+            p["intent"]["name"] for p in parse([(opener.text, "") for opener in openers])
+        ]
 
     print(f"Spoken email addresses: {len(cases)} cases in {DATASET.name}")
     print(f"  {'':<32} {'clean text':>10} {'recognised':>11}")
@@ -115,6 +121,7 @@ def main() -> int:
     ]
     short += ["intent accuracy"] if intent_accuracy < INTENT_TARGET else []
     short += ["intent accuracy, recognised"] if heard_intent_accuracy < INTENT_TARGET else []
+    short += report(figures_of_openers(openers, opener_intents))
     if short:
         print(f"Below target: {', '.join(short)}", file=sys.stderr)
         return 1

@@ -63,12 +63,16 @@ class Incident:
 
 @dataclass(frozen=True)
 class Reported:
-    """How an incident came in: the phone call it was reported on, the caller's voice
-    message in Twilio, and the major incident it is part of (ServiceNow `sys_id`)."""
+    """How an incident came in and where it goes: the phone call it was reported on, the
+    caller's voice message in Twilio, the major incident it is part of (ServiceNow
+    `sys_id`), and ServiceNow's `category`, `subcategory` and `assignment_group`."""
 
     call_sid: str = ""
     recording_url: str = ""
     parent_sys_id: str = ""
+    category: str = ""
+    subcategory: str = ""
+    assignment_group: str = ""
 
     @property
     def contact_type(self) -> str:

@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS incidents (
     opened_at TEXT NOT NULL,
     work_notes TEXT NOT NULL DEFAULT '',
     major INTEGER NOT NULL DEFAULT 0,
-    parent_id INTEGER REFERENCES incidents (id)
+    parent_id INTEGER REFERENCES incidents (id),
+    category TEXT NOT NULL DEFAULT '',
+    subcategory TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS incidents_by_caller ON incidents (caller_id, id);
 """
@@ -42,6 +44,8 @@ class EmbeddedIncidentStore(SQLiteFile):
             "work_notes": "TEXT NOT NULL DEFAULT ''",
             "major": "INTEGER NOT NULL DEFAULT 0",
             "parent_id": "INTEGER REFERENCES incidents (id)",
+            "category": "TEXT NOT NULL DEFAULT ''",
+            "subcategory": "TEXT NOT NULL DEFAULT ''",
         }
     }
     registers_new_callers = True
@@ -115,7 +119,8 @@ class EmbeddedIncidentStore(SQLiteFile):
         with self._connection() as connection:
             cursor = connection.execute(
                 "INSERT INTO incidents (caller_id, title, description, priority, state,"
-                " opened_at, work_notes, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " opened_at, work_notes, parent_id, category, subcategory)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     int(known.sys_id),
                     title,
@@ -125,6 +130,8 @@ class EmbeddedIncidentStore(SQLiteFile):
                     opened_at.isoformat(),
                     reported.work_notes,
                     int(reported.parent_sys_id) if reported.parent_sys_id.isdigit() else None,
+                    reported.category,
+                    reported.subcategory,
                 ),
             )
             incident_id = cursor.lastrowid

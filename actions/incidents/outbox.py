@@ -31,7 +31,10 @@ CREATE TABLE IF NOT EXISTS pending (
     dead_reason TEXT NOT NULL DEFAULT '',
     call_sid TEXT NOT NULL DEFAULT '',
     recording_url TEXT NOT NULL DEFAULT '',
-    parent_sys_id TEXT NOT NULL DEFAULT ''
+    parent_sys_id TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL DEFAULT '',
+    subcategory TEXT NOT NULL DEFAULT '',
+    assignment_group TEXT NOT NULL DEFAULT ''
 );
 """
 # Columns added since the first outbox files were written, with their definitions.
@@ -41,6 +44,9 @@ _ADDED_COLUMNS = {
     "call_sid": "TEXT NOT NULL DEFAULT ''",
     "recording_url": "TEXT NOT NULL DEFAULT ''",
     "parent_sys_id": "TEXT NOT NULL DEFAULT ''",
+    "category": "TEXT NOT NULL DEFAULT ''",
+    "subcategory": "TEXT NOT NULL DEFAULT ''",
+    "assignment_group": "TEXT NOT NULL DEFAULT ''",
 }
 RETRY_FIRST_SECONDS = 30.0
 RETRY_LONGEST_SECONDS = 3600.0
@@ -100,8 +106,9 @@ class Outbox(SQLiteFile):
         with self._connection() as connection:
             connection.execute(
                 "INSERT INTO pending (correlation_id, caller_sys_id, caller_email, title,"
-                " description, priority, recorded_at, call_sid, recording_url, parent_sys_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " description, priority, recorded_at, call_sid, recording_url, parent_sys_id,"
+                " category, subcategory, assignment_group)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     incident.correlation_id,
                     incident.caller.sys_id,
@@ -113,6 +120,9 @@ class Outbox(SQLiteFile):
                     incident.reported.call_sid,
                     incident.reported.recording_url,
                     incident.reported.parent_sys_id,
+                    incident.reported.category,
+                    incident.reported.subcategory,
+                    incident.reported.assignment_group,
                 ),
             )
 
@@ -206,7 +216,7 @@ def _incidents(rows: list[tuple]) -> list[PendingIncident]:
             description=row[4],
             priority=row[5],
             recorded_at=datetime.fromisoformat(row[6]),
-            reported=Reported(call_sid=row[10], recording_url=row[11], parent_sys_id=row[12]),
+            reported=Reported(*row[10:16]),
         )
         for row in rows
     ]

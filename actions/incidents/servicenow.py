@@ -136,6 +136,12 @@ class ServiceNowIncidents:
             record["work_notes"] = reported.work_notes
         if reported.parent_sys_id:
             record["parent_incident"] = reported.parent_sys_id
+        routing = {
+            "category": reported.category,
+            "subcategory": reported.subcategory,
+            "assignment_group": reported.assignment_group,
+        }
+        record.update({field: value for field, value in routing.items() if value})
         created = self._request("POST", "incident", json=record)
         if not isinstance(created, dict) or not created.get("number"):
             raise IncidentServiceError("ServiceNow created an incident without a number")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from actions.incidents import IncidentState
+from actions.incidents import IncidentState, Reported
 from actions.incidents.embedded import EmbeddedIncidentStore
 
 
@@ -46,3 +47,15 @@ def test_incidents_survive_a_restart(tmp_path: Path) -> None:
     caller_again = after.find_caller_by_email("jane.doe@example.com")
     assert caller_again is not None
     assert after.list_incidents(caller_again) == [opened]
+
+
+def test_an_incident_keeps_its_category(tmp_path: Path) -> None:
+    store = EmbeddedIncidentStore(tmp_path / "incidents.db")
+    caller = store.find_caller_by_email("jo@example.com")
+    assert caller is not None
+    store.create_incident(
+        caller, "VPN", "drops", "low", Reported(category="network", subcategory="vpn")
+    )
+    with sqlite3.connect(tmp_path / "incidents.db") as connection:
+        kept = connection.execute("SELECT category, subcategory FROM incidents").fetchall()
+    assert kept == [("network", "vpn")]

@@ -214,7 +214,7 @@ def test_an_outbox_written_before_dead_letters_is_upgraded(tmp_path: Path) -> No
     assert upgraded.dead_letters() == []
 
 
-def test_the_call_its_message_and_its_outage_survive_the_outbox(
+def test_the_call_its_message_its_outage_and_its_routing_survive_the_outbox(
     servicenow: ServiceNowTestServer, reliable: ReliableServiceNow
 ) -> None:
     caller = jane(reliable)
@@ -224,10 +224,12 @@ def test_the_call_its_message_and_its_outage_survive_the_outbox(
         "Phone in outage",
         "d",
         "low",
-        Reported("CA" + "2" * 32, RECORDING, "f" * 32),
+        Reported("CA" + "2" * 32, RECORDING, "f" * 32, "hardware", "", "Desktop Support"),
     )
     servicenow.faults.down = False
     assert reliable.deliver_pending(now=LATER) == 1
     [row] = filed(servicenow, "Phone in outage")
     assert row["contact_type"] == "phone" and "CA" + "2" * 32 in row["work_notes"]
     assert RECORDING in row["work_notes"] and row["parent_incident"] == "f" * 32
+    assert (row["category"], row["assignment_group"]) == ("hardware", "Desktop Support")
+    assert "subcategory" not in row  # none known: ServiceNow keeps its own default

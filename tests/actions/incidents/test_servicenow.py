@@ -235,3 +235,18 @@ def test_a_caller_found_is_not_asked_for_again_within_a_minute(
     assert servicenow_backend.find_caller_by_phone("+15005550011") == by_phone
     with pytest.raises(IncidentServiceError):
         servicenow_backend.find_caller_by_email("abraham.lincoln@example.com")
+
+
+def test_an_incident_carries_its_category_and_team(
+    servicenow: ServiceNowTestServer, servicenow_backend: ServiceNowIncidents
+) -> None:
+    caller = servicenow_backend.find_caller_by_email("jane.doe@example.com")
+    assert caller is not None
+    routed = Reported(category="network", subcategory="vpn", assignment_group="Network Team")
+    opened = servicenow_backend.create_incident(caller, "VPN", "drops", "low", routed)
+    [stored] = servicenow.tables.query("incident", f"number={opened.number}")
+    assert (stored["category"], stored["subcategory"], stored["assignment_group"]) == (
+        "network",
+        "vpn",
+        "Network Team",
+    )
