@@ -22,6 +22,7 @@ from actions.categories import category_of
 from actions.email_repair import CHECKS, Repair, read_back_values
 from actions.email_repair import SLOT as EMAIL_REPAIR
 from actions.handoff import reachable_number
+from actions.opener import is_vague
 from actions.read_back import heard_slot, pending
 
 OFFER_WAY_OUT_AT = 3
@@ -159,7 +160,25 @@ SECURITY_PRIORITY_RESPONSE = "utter_ask_priority_security"
 
 
 class ActionAskProblemDescription(AskAgainAction):
+    """What the problem is: after a vague opener, the one focused question "What's not
+    working?"."""
+
     slot = "problem_description"
+
+    def values(self, tracker: Tracker) -> dict[str, Any]:
+        opener = next(
+            (
+                str(event.get("text") or "")
+                for event in reversed(tracker.events)
+                if event.get("event") == "user"
+                and (event.get("parse_data") or {}).get("intent", {}).get("name") == "open_incident"
+            ),
+            "",
+        )
+        return {"response": WHATS_NOT_WORKING_RESPONSE} if is_vague(opener) else {}
+
+
+WHATS_NOT_WORKING_RESPONSE = "utter_ask_whats_not_working"
 
 
 class ActionAskIncidentTitle(AskAgainAction):

@@ -33,7 +33,7 @@ _SYMPTOM = re.compile(
 )
 # Words of a request for an incident, which describe nothing.
 _REQUEST = re.compile(
-    r"^(?:i (?:want|need|would like|'d like) to |can you |please |could you )?"
+    r"\b(?:i (?:want|need|would like|'d like) to |can you |please |could you )?"
     r"(?:open|create|raise|log|file|submit|report) (?:an? |the )?(?:incident|ticket|issue|problem|"
     r"case|request)\b",
     re.IGNORECASE,
@@ -56,6 +56,13 @@ def without_lead_in(opener: str) -> str:
     """The opener without the greeting and fillers in front: "hi, um, my vpn ..." ->
     "my vpn ..."."""
     return _LEAD_IN.sub("", opener.strip()).strip(" ,.")
+
+
+def is_vague(opener: str) -> bool:
+    """Whether the opener says something is wrong without saying what ("my stuff isn't
+    working", "I have an issue"), rather than asking for an incident or describing."""
+    text = without_lead_in(opener)
+    return bool(text) and not _REQUEST.search(text) and described_problem(text) is None
 
 
 def described_problem(opener: str) -> str | None:
