@@ -56,12 +56,18 @@ def main_domain(environ: Mapping[str, str] = os.environ) -> str | None:
 
 
 def close_known_domain(domain: str, known: list[str]) -> str | None:
-    """The one known domain a heard domain is close to, if it is not itself known."""
+    """The one known domain a heard domain is close to, if it is not itself known.
+
+    Only with the same top-level domain: "dot com" is heard right where "acme" is not,
+    and "example dot net" is no mishearing of "example dot ie".
+    """
     if domain in known:
         return None
     close = [
         other
         for other in known
-        if closeness(domain, other) >= CLOSE_DOMAIN and abs(len(domain) - len(other)) <= 1
+        if closeness(domain, other) >= CLOSE_DOMAIN
+        and abs(len(domain) - len(other)) <= 1
+        and other.rpartition(".")[2] == domain.rpartition(".")[2]
     ]
     return close[0] if len(close) == 1 else None

@@ -42,7 +42,10 @@ def test_a_name_alone_belongs_only_to_a_single_configured_domain() -> None:
         ("acme.com", None),  # known itself
         ("contoso.com", None),  # like nothing known
         ("acne.org", None),  # two labels misheard: too far
+        ("example.net", None),  # example.ie is known, but a top-level domain is heard right
     ],
 )
 def test_a_domain_close_to_one_known_is_offered(heard: str, offered: str | None) -> None:
-    assert close_known_domain(heard, ["acme.com", "example.com", "gmail.com"]) == offered
+    assert close_known_domain(heard, ["acme.com", "example.com", "gmail.com", "example.ie"]) == (
+        offered
+    )
