@@ -88,7 +88,9 @@ class Caller:
         if NAME_ASKED in prompt and local:
             return self._spell(local)
         if DOMAIN_SPELLING_ASKED in prompt and domain:
-            return self._spell(domain)
+            # People spell the name of a domain and say its ending: "... dot com".
+            name, _, ending = domain.rpartition(".")
+            return f"{self._spell(name)} dot {ending}"
         if DOMAIN_ASKED in prompt and domain:
             return domain.replace(".", " dot ")
         priority = _last(_OFFERED_PRIORITY, prompt, "priority")

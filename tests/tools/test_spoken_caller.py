@@ -81,7 +81,7 @@ def test_an_address_is_spelled_letter_by_letter_then_with_the_spelling_alphabet(
     )
 
 
-def test_the_part_after_the_at_is_spelled_when_asked_to() -> None:
+def test_the_name_of_the_domain_is_spelled_and_its_ending_said() -> None:
     assert kim().reply("Please spell the part after the at, letter by letter.") == (
-        "g m a i l dot c o m"
+        "g m a i l dot com"
     )
