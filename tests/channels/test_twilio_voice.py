@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import threading
 import xml.etree.ElementTree as ElementTree
+from typing import Any
 
 import pytest
 import requests
@@ -167,13 +168,19 @@ async def _ask_priority(voice: VoiceServer, call_sid: str) -> None:
     await voice.agent.tracker_store.save(tracker)
 
 
-def test_buttons_become_a_spoken_menu_with_hints(voice: VoiceServer) -> None:
-    recorded(voice, {"text": "How urgent is this?", "buttons": PRIORITY_MENU})
+def gather_for(voice: VoiceServer, message: dict[str, Any]) -> ElementTree.Element:
+    """The <Gather> that asks with `message`, as Twilio fetches it after an answer."""
+    recorded(voice, message)
     phone = call(voice)
     phone.start()
     raw = phone.post(phone.last.answer_url or "", phone.call_fields({"SpeechResult": "x"})).text
     gather = ElementTree.fromstring(raw).find("Gather")
     assert gather is not None
+    return gather
+
+
+def test_buttons_become_a_spoken_menu_with_hints(voice: VoiceServer) -> None:
+    gather = gather_for(voice, {"text": "How urgent is this?", "buttons": PRIORITY_MENU})
     assert gather.get("input") == "speech dtmf"
     assert gather.get("hints") == "low, medium, high, outlook"
     assert gather.get("numDigits") == "1"
@@ -268,11 +275,6 @@ def test_switching_validation_off_is_logged_loudly(caplog: pytest.LogCaptureFixt
 
 def test_a_question_brings_its_own_hints_for_the_recogniser(voice: VoiceServer) -> None:
     spell = {"text": "Please spell it.", "custom": {"speech_timeout": 3, "hints": ["dot", "alpha"]}}
-    recorded(voice, spell)
-    phone = call(voice)
-    phone.start()
-    raw = phone.post(phone.last.answer_url or "", phone.call_fields({"SpeechResult": "x"})).text
-    gather = ElementTree.fromstring(raw).find("Gather")
-    assert gather is not None
+    gather = gather_for(voice, spell)
     assert gather.get("hints") == "dot, alpha, outlook"
     assert gather.get("speechTimeout") == "3"
