@@ -55,7 +55,7 @@ DEFAULT_CALLER = "+15005550006"
 KEY_FOR_YES = "$1"
 # Turns a spoken step may take beyond the script: read-backs, repeats, part-by-part
 # repair and spelling (the dialogue itself ends every repair within about as many).
-MAX_REPAIRS = 16
+MAX_REPAIRS = 12
 
 
 @dataclass
