@@ -19,10 +19,8 @@ RUN pip install -r requirements.txt -c constraints.txt
 
 COPY --chown=rasa:rasa config.yml domain.yml credentials.yml endpoints.yml stores.py retention.py ./
 COPY --chown=rasa:rasa channels/ channels/
-# The channel shares the actions' log masking, log format and metrics port.
-COPY --chown=rasa:rasa actions/__init__.py actions/privacy.py actions/log_format.py \
-    actions/metrics_port.py actions/
 COPY --chown=rasa:rasa components/ components/
+# Shared with the action server: log masking and format, the metrics port, speech text.
 COPY --chown=rasa:rasa helpdesk/ helpdesk/
 COPY --chown=rasa:rasa tools/ tools/
 COPY --chown=rasa:rasa data/ data/

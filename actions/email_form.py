@@ -39,7 +39,6 @@ from actions.incidents import Caller, IncidentServiceError
 from actions.incidents.factory import UsesIncidentBackend
 from actions.known_domains import close_known_domain, known_domains, main_domain
 from actions.latest_answer import entity_value, latest_text, said_besides
-from actions.privacy import mask_email
 from actions.read_back import (
     accepted,
     answer_to_read_back,
@@ -50,6 +49,7 @@ from actions.read_back import (
     was_spoken,
 )
 from actions.verification import attested_number, calling_number, verification_required
+from helpdesk.privacy import mask_email
 from helpdesk.spoken_email import (
     find_domain,
     find_email_at_known_domain,

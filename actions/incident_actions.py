@@ -25,7 +25,6 @@ from actions.incidents import (
 )
 from actions.incidents.factory import UsesIncidentBackend
 from actions.outage_actions import current_outages
-from actions.privacy import mask_email
 from actions.sms import IncidentTexts, configured_texts
 from actions.verification import (
     attested_number,
@@ -33,6 +32,7 @@ from actions.verification import (
     calling_number,
     verification_required,
 )
+from helpdesk.privacy import mask_email
 
 logger = logging.getLogger(__name__)
 

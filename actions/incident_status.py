@@ -16,8 +16,8 @@ from actions.email_repair import UNCONFIRMED
 from actions.handoff import reachable_number
 from actions.incident_actions import IncidentAction
 from actions.incidents import IncidentServiceError, Reported
-from actions.privacy import mask_email
 from actions.verification import may_hear_details
+from helpdesk.privacy import mask_email
 
 logger = logging.getLogger(__name__)
 

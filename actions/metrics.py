@@ -14,7 +14,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.log_format import set_logging_call
+from helpdesk.log_format import set_logging_call
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8)

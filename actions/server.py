@@ -21,11 +21,11 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.log_format import use_configured_log_format
 from actions.metrics import ActionMetrics
-from actions.metrics_port import serve_metrics
-from actions.privacy import mask_personal_data_in_logs
 from actions.verification import VerificationOffInProduction, verification_required, warn_when_off
+from helpdesk.log_format import use_configured_log_format
+from helpdesk.metrics_port import serve_metrics
+from helpdesk.privacy import mask_personal_data_in_logs
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from requests import RequestException
 from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
-from actions.privacy import mask_phone
+from helpdesk.privacy import mask_phone
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from actions.log_format import set_logging_call, use_configured_log_format
-from actions.metrics_port import serve_metrics
-from actions.privacy import mask_personal_data_in_logs
 from channels.call_history import last_exchange, turn_was_not_saved
 from channels.call_moments import (
     after_silence,
@@ -38,6 +35,9 @@ from channels.recording import RECORDED_ANSWER, Recording
 from channels.settings import VoiceSettings
 from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
+from helpdesk.log_format import set_logging_call, use_configured_log_format
+from helpdesk.metrics_port import serve_metrics
+from helpdesk.privacy import mask_personal_data_in_logs
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from actions.incidents import (
 from actions.incidents.outbox import Outbox, PendingIncident
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.metrics import OUTBOX_DEAD, OUTBOX_OLDEST_SECONDS, OUTBOX_WAITING
-from actions.privacy import mask_email
+from helpdesk.privacy import mask_email
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 
-from actions.log_format import JsonFormatter, set_logging_call, use_configured_log_format
+from helpdesk.log_format import JsonFormatter, set_logging_call, use_configured_log_format
 
 
 def record(message: str, **extra: object) -> logging.LogRecord:

@@ -1,0 +1,61 @@
+"""Layer rules, in the spirit of Rasa's test that keeps `rasa.shared` independent.
+
+`helpdesk` is what both servers share, so it imports none of the project's other
+packages; the Rasa server's channel and the action server's actions never import each
+other; and no shipped code imports the developer tooling in `tools/`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ("actions", "channels", "components", "helpdesk", "stores.py", "retention.py")
+
+
+def modules(*places: str) -> Iterator[Path]:
+    for place in places:
+        path = ROOT / place
+        yield from sorted(path.rglob("*.py")) if path.is_dir() else [path]
+
+
+def imported_packages(path: Path) -> set[str]:
+    """The top-level packages a module imports, at any depth of its code."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("places", "forbidden"),
+    [
+        (("helpdesk",), {"actions", "channels", "components", "tools", "tests"}),
+        (("channels",), {"actions"}),
+        (("actions",), {"channels"}),
+        (SHIPPED, {"tools", "tests"}),
+    ],
+    ids=["shared package", "channels", "actions", "shipped code"],
+)
+def test_a_layer_imports_only_what_it_may(places: tuple[str, ...], forbidden: set[str]) -> None:
+    breaking = {
+        str(path.relative_to(ROOT)): sorted(imported_packages(path) & forbidden)
+        for path in modules(*places)
+        if imported_packages(path) & forbidden
+    }
+    assert breaking == {}
+
+
+def test_the_rule_sees_an_import_where_it_is(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "def f():\n    from actions.privacy import mask_email\n    import tools.stack\n"
+    )
+    assert imported_packages(module) == {"actions", "tools"}
