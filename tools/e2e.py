@@ -30,7 +30,7 @@ from tools.call import CallEnded, SimulatedCall
 from tools.environment import load_environment
 from tools.spoken import LINES
 from tools.spoken_caller import Caller
-from tools.spoken_report import SpokenReport
+from tools.spoken_report import NOTHING, SpokenReport, left_with
 from tools.twiml import Heard
 
 _ENV_REFERENCE = re.compile(r"\$\{(\w+)\}")
@@ -56,6 +56,8 @@ KEY_FOR_YES = "$1"
 # Turns a spoken step may take beyond the script: read-backs, repeats, part-by-part
 # repair and spelling (the dialogue itself ends every repair within about as many).
 MAX_REPAIRS = 12
+# Turns a caller stays on the line after the script went wrong.
+FINISH_TURNS = 30
 
 
 @dataclass
@@ -198,7 +200,26 @@ def run_test(
         results.append(result)
         if result.problem:
             break
+    if repairs and results and results[-1].problem:
+        finish_call(call, caller, speech)
     return results
+
+
+def finish_call(call: SimulatedCall, caller: Caller, speech: Speech) -> None:
+    """After the script went wrong, the caller stays on the line as a person would,
+    answering what is asked, until the call ends or leaves them with an incident, a
+    person or a status: what the assistant does with a caller it did not understand."""
+    heard = call.last
+    for _ in range(FINISH_TURNS):
+        if heard.ended or left_with(call.transcript) != NOTHING:
+            return
+        reply = caller.reply(heard.text) or caller.last_line
+        if not reply:
+            return
+        try:
+            heard = _play(call, reply, speech)
+        except CallEnded:
+            return
 
 
 def same_answer(said: str, scripted: str) -> bool:

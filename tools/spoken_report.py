@@ -39,12 +39,42 @@ ADDRESS_PATHS = (
     ("known domain", "just your name is enough"),
     ("first try", "I heard"),
 )
-# What a caller can leave a call with.
+# What a caller can leave a call with, by what the assistant said (domain.yml's voice
+# responses): an incident number, a person, or the status of their incidents.
 _OUTCOMES = (
-    ("incident", ("incident number is", "Your request is incident", "as incident")),
+    (
+        "incident",
+        (
+            "incident number is",
+            "Your request is incident",
+            "with the help desk as incident",
+            "I've recorded your incident",
+        ),
+    ),
     ("person", ("putting you through to a colleague",)),
-    ("status", ("couldn't find any incidents", "opened on", "incidents")),
+    (
+        "status",
+        (
+            "couldn't find any incidents",
+            ", opened on ",
+            "is waiting to be filed",
+            "The number of incidents for",
+        ),
+    ),
 )
+
+
+NOTHING = "nothing"
+
+
+def left_with(heard: list[str]) -> str:
+    """What a call gave its caller, by all the assistant said: an incident, a person or
+    a status; NOTHING when none of them."""
+    said = " ".join(heard)
+    return next(
+        (kind for kind, phrases in _OUTCOMES if any(phrase in said for phrase in phrases)),
+        NOTHING,
+    )
 
 
 @dataclass
@@ -66,12 +96,7 @@ class SpokenCall:
 
     @property
     def left_with(self) -> str:
-        """An incident, a person or a status; "nothing" when the caller got none of them."""
-        said = " ".join(self.heard)
-        return next(
-            (kind for kind, phrases in _OUTCOMES if any(phrase in said for phrase in phrases)),
-            "nothing",
-        )
+        return left_with(self.heard)
 
     @property
     def word_error_rate(self) -> float:
@@ -147,7 +172,7 @@ class SpokenReport:
         """Calls that did not reach their goal and gave the caller no incident, no
         person and no status."""
         return [
-            call for call in self.calls if call.outcome == "failed" and call.left_with == "nothing"
+            call for call in self.calls if call.outcome == "failed" and call.left_with == NOTHING
         ]
 
     def save(self, path: Path) -> None:

@@ -38,6 +38,8 @@ def test_what_a_caller_left_with() -> None:
     assert SpokenCall("c", heard=["Done. Your incident number is I N C"]).left_with == "incident"
     assert SpokenCall("c", heard=["I couldn't find any incidents."]).left_with == "status"
     assert SpokenCall("c", heard=["Please call again later. Goodbye."]).left_with == "nothing"
+    greeting = "I can open an incident for you, or check on the incidents you already have."
+    assert SpokenCall("c", heard=[greeting, "Thanks for calling. Goodbye."]).left_with == "nothing"
 
 
 MODES = ("servicenow", "embedded")
