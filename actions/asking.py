@@ -166,16 +166,23 @@ class ActionAskProblemDescription(AskAgainAction):
     slot = "problem_description"
 
     def values(self, tracker: Tracker) -> dict[str, Any]:
-        opener = next(
-            (
-                str(event.get("text") or "")
-                for event in reversed(tracker.events)
-                if event.get("event") == "user"
-                and (event.get("parse_data") or {}).get("intent", {}).get("name") == "open_incident"
-            ),
-            "",
-        )
-        return {"response": WHATS_NOT_WORKING_RESPONSE} if is_vague(opener) else {}
+        opener, intent = opening_words(tracker)
+        vague = intent == "open_incident" and is_vague(opener)
+        return {"response": WHATS_NOT_WORKING_RESPONSE} if vague else {}
+
+
+def opening_words(tracker: Tracker) -> tuple[str, str]:
+    """What the caller said, and its intent, when the incident form last started: not
+    whatever words during the form the classifier took for a request."""
+    said: tuple[str, str] = ("", "")
+    opener = said
+    for event in tracker.events:
+        if event.get("event") == "user":
+            intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+            said = (str(event.get("text") or ""), str(intent or ""))
+        elif event.get("event") == "active_loop" and event.get("name") == "open_incident_form":
+            opener = said
+    return opener
 
 
 WHATS_NOT_WORKING_RESPONSE = "utter_ask_whats_not_working"

@@ -201,25 +201,29 @@ def run_test(
         if result.problem:
             break
     if repairs and results and results[-1].problem:
-        finish_call(call, caller, speech)
+        results[-1].repairs.extend(finish_call(call, caller, speech))
     return results
 
 
-def finish_call(call: SimulatedCall, caller: Caller, speech: Speech) -> None:
+def finish_call(call: SimulatedCall, caller: Caller, speech: Speech) -> list[tuple[str, str]]:
     """After the script went wrong, the caller stays on the line as a person would,
     answering what is asked, until the call ends or leaves them with an incident, a
-    person or a status: what the assistant does with a caller it did not understand."""
+    person or a status: what the assistant does with a caller it did not understand.
+    Returns the turns, for the report."""
+    turns: list[tuple[str, str]] = []
     heard = call.last
     for _ in range(FINISH_TURNS):
         if heard.ended or left_with(call.transcript) != NOTHING:
-            return
+            break
         reply = caller.reply(heard.text) or caller.last_line
         if not reply:
-            return
+            break
         try:
             heard = _play(call, reply, speech)
         except CallEnded:
-            return
+            break
+        turns.append((reply, heard.text))
+    return turns
 
 
 def same_answer(said: str, scripted: str) -> bool:

@@ -19,7 +19,7 @@ from helpdesk.spoken_email import find_domain, find_local_part, find_spoken_emai
 QUESTIONS = {
     "email": ("What is your email address?", "spell your email address"),
     "priority": ("How urgent is this?",),
-    "description": ("describe the problem",),
+    "description": ("describe the problem", "What's not working?"),
     "title": ("What short title should I give this incident?",),
 }
 NOT_UNDERSTOOD = "Could you say it another way?"

@@ -8,7 +8,13 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.asking import GIVE_UP_AT, ActionAskPriority, ActionNotUnderstood, asks_in_a_row
+from actions.asking import (
+    GIVE_UP_AT,
+    ActionAskPriority,
+    ActionNotUnderstood,
+    asks_in_a_row,
+    opening_words,
+)
 from actions.forms import ValidateOpenIncidentForm
 from actions.incidents.embedded import EmbeddedIncidentStore
 from tests.actions.conftest import make_tracker, responses
@@ -107,3 +113,20 @@ async def test_a_question_asked_fewer_times_is_asked_again(
     )
     events = await ValidateOpenIncidentForm(store).run(dispatcher, tracker, domain)
     assert SlotSet("priority", "medium") not in events and dispatcher.messages == []
+
+
+def test_the_words_that_opened_the_form_are_the_opener_not_words_during_it() -> None:
+    events: list[dict[str, Any]] = [
+        {
+            "event": "user",
+            "text": "my email is broken",
+            "parse_data": {"intent": {"name": "problem_email"}},
+        },
+        {"event": "active_loop", "name": "open_incident_form"},
+        {
+            "event": "user",
+            "text": "a n y t h i n g",
+            "parse_data": {"intent": {"name": "open_incident"}},
+        },
+    ]
+    assert opening_words(make_tracker(events=events)) == ("my email is broken", "problem_email")

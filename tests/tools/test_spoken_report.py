@@ -76,9 +76,11 @@ def test_the_gate_holds_no_one_left_with_nothing_and_gated_completion(tmp_path: 
     runs[0]["completed"] = 17  # clean/servicenow is gated
     assert below_gate(runs) == ["clean/servicenow"]
     runs[0]["completed"] = 19
-    runs[3]["left_with_nothing"] = 1  # on every line and mode, nobody is sent away
+    runs[3]["left_with_nothing"] = 1  # the noisy line's figure is printed
+    assert below_gate(runs) == []
+    runs[1]["left_with_nothing"] = 1  # on the clean line nobody is sent away
     write(tmp_path, runs)
-    assert below_gate(runs) == ["noisy/embedded"] and main([str(tmp_path)]) == 1
+    assert below_gate(runs) == ["clean/embedded"] and main([str(tmp_path)]) == 1
 
 
 def test_a_run_that_wrote_no_figures_fails_the_gate(tmp_path: Path) -> None:
