@@ -82,7 +82,6 @@ class IncidentAction(UsesIncidentBackend, Action):
         if unconfirmed:
             description = f"{description}\n\n{address_to_confirm(tracker)}"
         call_sid = str(call_metadata(tracker).get("CallSid") or "")
-        routed = replace(reported, call_sid=call_sid, **routing_of(f"{title}. {description}"))
         try:
             incident = await self.off_loop(
                 lambda: self.backend.create_incident(
@@ -92,7 +91,7 @@ class IncidentAction(UsesIncidentBackend, Action):
                     title=title,
                     description=with_calling_number(description, tracker),
                     priority=priority,
-                    reported=routed,
+                    reported=replace(reported, call_sid=call_sid),
                 )
             )
         except IncidentServiceError as error:
@@ -151,13 +150,17 @@ class ActionOpenIncident(IncidentAction):
             dispatcher.utter_message(response="utter_incident_creation_canceled")
             return reset
         outage = await self._joined_outage(tracker)
+        title = tracker.get_slot("incident_title")
+        description = tracker.get_slot("problem_description")
+        # Routed by the caller's own words, never by the notes added for the desk.
+        routing = routing_of(f"{title}. {description}")
         incident = await self.filed(
             dispatcher,
             tracker,
-            title=tracker.get_slot("incident_title"),
-            description=tracker.get_slot("problem_description"),
+            title=title,
+            description=description,
             priority=tracker.get_slot("priority"),
-            reported=Reported(parent_sys_id=outage.sys_id if outage else ""),
+            reported=Reported(parent_sys_id=outage.sys_id if outage else "", **routing),
         )
         if incident is None:
             return reset

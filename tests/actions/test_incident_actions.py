@@ -203,3 +203,26 @@ async def test_closed_incidents_are_read_out_only_when_asked_for(
     await ActionCheckIncidentStatus(backend).run(dispatcher, tracker, domain)
     spoken = [m["incident_title"] for m in dispatcher.messages if m.get("incident_title")]
     assert spoken == titles
+
+
+async def test_an_incident_whose_address_was_not_confirmed_keeps_its_kind(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    """The desk's note ("Email address not confirmed ...") is no email problem."""
+    printer = {
+        **CONFIRMED,
+        "email": "unconfirmed",
+        "problem_description": "The printer on the third floor is jammed",
+        "incident_title": "Printer jammed",
+    }
+    tracker = make_tracker(printer, metadata={"CallSid": "CA1", "From": "+15005550123"})
+    await ActionOpenIncident(store).run(dispatcher, tracker, domain)
+    with closing(sqlite3.connect(tmp_path / "incidents.db")) as connection:
+        [(kind, description)] = connection.execute(
+            "SELECT category, description FROM incidents"
+        ).fetchall()
+    assert "Email address not confirmed by phone" in description
+    assert kind == "hardware"
