@@ -110,9 +110,12 @@ class CarriesOnWithoutAnswers(FormValidationAction, ABC):
         )
         # The tracker a form's validation sees counts the question about to be asked.
         if waiting and asks_in_a_row(tracker, slot) >= GIVE_UP_AT and not reachable_number():
-            filled = self.fallback(slot, dispatcher, tracker)
-            tracker.add_slots([SlotSet(name, value) for name, value in filled.items()])
-            events += [SlotSet(name, value) for name, value in filled.items()]
+            filled = [
+                SlotSet(name, value)
+                for name, value in self.fallback(slot, dispatcher, tracker).items()
+            ]
+            tracker.add_slots(filled)
+            events += filled
         return events
 
 
