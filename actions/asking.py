@@ -2,10 +2,12 @@
 
 The third time in a row a question is asked, the caller also hears how to stop (or
 reach a person, when a transfer number is configured). No question repeats forever and
-none ends the call: when the fourth answer in a row still fills nothing, the call goes
-on to a person while the desk is open, and otherwise the form carries on with what it
-has (the address as heard, a medium priority, ...), said to the caller and noted for
-the desk. What is not understood during a form gets the question again, and so counts.
+none ends the call: when the fourth answer in a row still fills nothing, the form
+carries on with what it has (the address as heard, a medium priority, ...), said to the
+caller and noted for the desk, with a person still offered while the desk is open. Only
+where carrying on would give the caller nothing of what they asked for (no address was
+heard at all, or their incidents' status needs one) is the call put through instead.
+What is not understood during a form gets the question again, and so counts.
 """
 
 from __future__ import annotations
@@ -84,9 +86,11 @@ def ask(
 class CarriesOnWithoutAnswers(FormValidationAction, ABC):
     """A form's validation that never lets a question end the call.
 
-    When the answer to a question asked four times in a row still fills nothing, and no
-    person can take the call, the slot gets its fallback (`fallback`) and the form goes
-    on with the next question in the same turn.
+    When the answer to a question asked four times in a row still fills nothing, the
+    slot gets its fallback (`fallback`) and the form goes on with the next question in
+    the same turn, unless a person can take the call and the fallback would not serve
+    the caller (`needs_a_person`). A caller who carries on hears that a person is
+    still there for them.
     """
 
     @abstractmethod
@@ -95,6 +99,11 @@ class CarriesOnWithoutAnswers(FormValidationAction, ABC):
     ) -> dict[str, Any]:
         """The slots to set for `slot` when its question gave up, after telling the
         caller what happens instead."""
+
+    def needs_a_person(self, slot: str, tracker: Tracker) -> bool:
+        """Whether a caller whose answers for `slot` kept failing is better served by a
+        person (when one can take the call) than by the fallback."""
+        return False
 
     async def _extract_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -109,14 +118,21 @@ class CarriesOnWithoutAnswers(FormValidationAction, ABC):
             and not (slot == "email" and Repair.of(tracker).checking)
         )
         # The tracker a form's validation sees counts the question about to be asked.
-        if waiting and asks_in_a_row(tracker, slot) >= GIVE_UP_AT and not reachable_number():
-            filled = [
-                SlotSet(name, value)
-                for name, value in self.fallback(slot, dispatcher, tracker).items()
-            ]
-            tracker.add_slots(filled)
-            events += filled
-        return events
+        if not waiting or asks_in_a_row(tracker, slot) < GIVE_UP_AT:
+            return events
+        person = reachable_number()
+        if person and self.needs_a_person(slot, tracker):
+            return events
+        filled = [
+            SlotSet(name, value) for name, value in self.fallback(slot, dispatcher, tracker).items()
+        ]
+        if person:
+            dispatcher.utter_message(response=PERSON_INSTEAD_RESPONSE)
+        tracker.add_slots(filled)
+        return events + filled
+
+
+PERSON_INSTEAD_RESPONSE = "utter_person_instead"
 
 
 class AskAgainAction(Action, ABC):

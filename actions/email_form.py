@@ -25,7 +25,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers
 from actions.asking import OFFER_WAY_OUT_AT, CarriesOnWithoutAnswers, ask, asks_in_a_row
-from actions.directory import only_close_address
 from actions.email_repair import (
     ASK_DOMAIN,
     ASK_NAME,
@@ -36,6 +35,7 @@ from actions.email_repair import (
 )
 from actions.email_repair import SLOT as REPAIR
 from actions.incidents import Caller, IncidentServiceError
+from actions.incidents.directory import only_close_address
 from actions.incidents.factory import UsesIncidentBackend
 from actions.known_domains import close_known_domain, known_domains, main_domain
 from actions.latest_answer import entity_value, latest_text, said_besides
@@ -167,6 +167,10 @@ def _part_values(name: str, part: str) -> dict[str, str]:
 class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormValidationAction):
     """Email handling shared by the forms: offers, read-backs, repair, the directory."""
 
+    # Whether the form's outcome (an incident, a message) can be filed with an address
+    # the desk confirms later; a status check tells nobody anything without one.
+    keeps_an_unconfirmed_address = True
+
     @abstractmethod
     def name(self) -> str:
         """The validation action's name, `validate_<form>`."""
@@ -295,6 +299,14 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
         heard = Repair.of(tracker).heard or tracker.get_slot(DECLINED) or ""
         dispatcher.utter_message(response="utter_email_unconfirmed")
         return {"email": UNCONFIRMED, REPAIR: Repair(heard=heard).as_slot()}
+
+    def needs_a_person(self, slot: str, tracker: Tracker) -> bool:
+        """An address is noted as heard only when something was heard, and only for a
+        form whose outcome can wait for the desk to confirm it."""
+        if slot != "email":
+            return False
+        heard = Repair.of(tracker).heard or tracker.get_slot(DECLINED)
+        return not (self.keeps_an_unconfirmed_address and heard)
 
     def fallback_besides_email(
         self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -187,6 +187,8 @@ def opening_description(tracker: Tracker) -> str | None:
 class ValidateIncidentStatusForm(EmailFormValidation):
     """Validates the slot of `incident_status_form`."""
 
+    keeps_an_unconfirmed_address = False
+
     def name(self) -> str:
         return "validate_incident_status_form"
 

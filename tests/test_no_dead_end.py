@@ -1,5 +1,6 @@
-"""Whole calls where answers never come through and no person can take the call: every
-caller still leaves with an incident number (the desk calls back), never a goodbye."""
+"""Whole calls where answers never come through: every caller still leaves with an
+incident number (the desk calls back), never a goodbye; with a person at the desk, the
+incident is still filed and the person offered."""
 
 from __future__ import annotations
 
@@ -102,3 +103,19 @@ def test_a_priority_never_understood_becomes_medium(no_person: RunningStack) -> 
         "I'll set the priority to medium for now. The help desk can change it. "
         "Please describe the problem in a sentence or two."
     )
+
+
+def test_with_a_person_at_the_desk_an_address_heard_wrong_still_files_and_offers_them(
+    stack: RunningStack,
+) -> None:
+    phone = calling(stack, "+15005550126", "my email is broken")
+    for _ in range(4):
+        phone.say("bob at x dot com")
+        phone.say("no")
+        phone.say("no")  # the part before the at
+        last = phone.say("no")  # the domain
+    person = "If you'd rather talk to a colleague, say person at any time."
+    assert last.text == f"{UNCONFIRMED} {person} {ASK_PRIORITY}" and last.dialed is None
+    phone.say("low")
+    phone.say("outlook shows no new mail")
+    assert phone.say("yes").text.startswith("Done. Your incident number is I N C")

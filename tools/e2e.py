@@ -166,6 +166,8 @@ def run_test(
     """
     homophones = config.get("homophones", {})
     caller = Caller()
+    expected_before = [" ".join(step.transcripts) for step in test.steps]
+    caller.means(list(zip([s.utterance for s in test.steps[1:]], expected_before, strict=False)))
     results: list[StepResult] = []
     position = 0
     while position < len(test.steps):
@@ -306,7 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report.start_call(test.name)
             results = run_test(test, call, config, report.caller_line, MAX_REPAIRS)
             transferred = call.last.dialed is not None
-            report.end_call(passed(test, results), transferred, call.transcript)
+            wanted = left_with([text for step in test.steps for text in step.transcripts])
+            report.end_call(passed(test, results), wanted, transferred, call.transcript)
         else:
             results = run_test(test, call, config)
         print_results(test, results)

@@ -21,6 +21,8 @@ QUESTIONS = {
     "priority": ("How urgent is this?",),
     "description": ("describe the problem", "What's not working?"),
     "title": ("What short title should I give this incident?",),
+    # The incident read back before it is filed.
+    "confirm": ("Shall I go ahead?", "incident called"),
 }
 NOT_UNDERSTOOD = "Could you say it another way?"
 # An address offered or read back, for a yes or no.
@@ -58,6 +60,16 @@ class Caller:
     def _spell(self, part: str) -> str:
         self.spellings += 1
         return spelled_part(part, alphabet=self.spellings > ALPHABET_AFTER)
+
+    def means(self, script: list[tuple[str, str]]) -> None:
+        """Learns, before the call, what the caller will answer each question their
+        script foresees (a line, and what the assistant is expected to have said before
+        it): a call that left the script early still gets the script's answers to the
+        questions after. The address is learnt as the script says it (`said`)."""
+        for line, after in script:
+            question = asked(after)
+            if question and question != "email" and not line.startswith("$"):
+                self.answers.setdefault(question, line)
 
     def said(self, line: str, after: str) -> None:
         """Remembers a scripted line as the caller's answer to the question it followed."""
@@ -118,9 +130,12 @@ def menu_key(prompt: str, answer: str) -> str | None:
 
 
 def asked(prompt: str) -> str | None:
-    """The last question in what the assistant said."""
+    """The last question in what the assistant said (or a script expects it to say, in
+    any case)."""
+    said = prompt.lower()
     positions = {
-        kind: max(prompt.rfind(phrase) for phrase in phrases) for kind, phrases in QUESTIONS.items()
+        kind: max(said.rfind(phrase.lower().rstrip("?")) for phrase in phrases)
+        for kind, phrases in QUESTIONS.items()
     }
     kind, position = max(positions.items(), key=lambda item: item[1])
     return kind if position >= 0 else None

@@ -11,7 +11,7 @@ from pathlib import Path
 from tools.spoken import PhoneLine, word_error_rate
 from tools.twiml import Heard
 
-# Calls that must reach their goal over the phone line for the gate to pass.
+# Calls that must leave their caller with what they called for, for the gate to pass.
 COMPLETION_TARGET = 0.9
 
 
@@ -77,14 +77,31 @@ def left_with(heard: list[str]) -> str:
     )
 
 
+def reached(wanted: str, got: str) -> bool:
+    """Whether a caller who called for `wanted` (an incident, a status, a person, or
+    NOTHING in particular) finished with `got`: what they called for, or a person who
+    can read out a status the line could not give."""
+    return got == wanted or (wanted, got) == ("status", "person")
+
+
 @dataclass
 class SpokenCall:
     name: str
     lines: list[SpokenLine] = field(default_factory=list)
-    # "completed" (the script's goal reached), "to a person" or "failed".
+    # "completed" (the caller left with what they called for), "to a person" or "failed".
     outcome: str = ""
+    # Whether every turn went as the script says, word for word.
+    as_scripted: bool = False
     # Everything the assistant said, in order.
     heard: list[str] = field(default_factory=list)
+
+    def end(self, as_scripted: bool, wanted: str, transferred: bool, heard: list[str]) -> None:
+        """Records how the call ended. It completes when it went as scripted or, by
+        another way, left the caller with what they called for (`wanted`; NOTHING for a
+        call that wanted nothing in particular, which completes only as scripted)."""
+        self.heard, self.as_scripted = heard, as_scripted
+        completed = as_scripted or (wanted != NOTHING and reached(wanted, self.left_with))
+        self.outcome = "completed" if completed else "to a person" if transferred else "failed"
 
     @property
     def address_path(self) -> str:
@@ -122,12 +139,8 @@ class SpokenReport:
     def start_call(self, name: str) -> None:
         self.calls.append(SpokenCall(name))
 
-    def end_call(self, completed: bool, transferred: bool, heard: list[str]) -> None:
-        """Records how the call ended: a failed call may still have reached a person."""
-        self.calls[-1].outcome = (
-            "completed" if completed else "to a person" if transferred else "failed"
-        )
-        self.calls[-1].heard = heard
+    def end_call(self, as_scripted: bool, wanted: str, transferred: bool, heard: list[str]) -> None:
+        self.calls[-1].end(as_scripted, wanted, transferred, heard)
 
     def caller_line(self, line: str, listening: Heard) -> tuple[str, float]:
         """Speaks the line to the <Gather> the caller is answering, with its hints."""
@@ -154,13 +167,15 @@ class SpokenReport:
         lines = [line for call in self.calls for line in call.lines]
         completed = sum(call.outcome == "completed" for call in self.calls)
         to_a_person = sum(call.outcome == "to a person" for call in self.calls)
+        as_scripted = sum(call.as_scripted for call in self.calls)
         completion = completed / max(len(self.calls), 1)
         print(
             f"Word error rate: {overall_word_error_rate(lines):.1%} over {len(lines)} caller lines"
         )
         print(
             f"Calls completed: {completed} of {len(self.calls)} ({completion:.0%}, target "
-            f"{COMPLETION_TARGET:.0%}); handed to a person instead: {to_a_person}"
+            f"{COMPLETION_TARGET:.0%}), {as_scripted} of them word for word as scripted; "
+            f"handed to a person instead: {to_a_person}"
         )
         paths = Counter(call.address_path for call in self.calls)
         print("Addresses obtained: " + ", ".join(f"{n} {path}" for path, n in paths.items()))
@@ -183,6 +198,7 @@ class SpokenReport:
             "mode": self.mode,
             "calls": len(self.calls),
             "completed": sum(call.outcome == "completed" for call in self.calls),
+            "as_scripted": sum(call.as_scripted for call in self.calls),
             "to_a_person": sum(call.outcome == "to a person" for call in self.calls),
             "left_with_nothing": len(self.left_with_nothing),
             "word_error_rate": overall_word_error_rate(lines),

@@ -15,7 +15,8 @@ from actions.asking import (
     asks_in_a_row,
     opening_words,
 )
-from actions.forms import ValidateOpenIncidentForm
+from actions.email_repair import UNCONFIRMED
+from actions.forms import ValidateIncidentStatusForm, ValidateOpenIncidentForm
 from actions.incidents.embedded import EmbeddedIncidentStore
 from tests.actions.conftest import make_tracker, responses
 
@@ -81,14 +82,20 @@ async def test_not_understood_outside_a_form_forgets_the_words(
     assert events == [UserUtteranceReverted()]
 
 
-@pytest.mark.parametrize(("handoff", "carries_on"), [("", True), ("+15005550009", False)])
-async def test_a_question_that_keeps_failing_carries_on_unless_a_person_can_take_over(
+@pytest.mark.parametrize(
+    ("handoff", "expected"),
+    [
+        ("", ["utter_priority_fallback"]),
+        ("+15005550009", ["utter_priority_fallback", "utter_person_instead"]),
+    ],
+)
+async def test_a_question_that_keeps_failing_carries_on_and_a_person_is_still_offered(
     store: EmbeddedIncidentStore,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
     handoff: str,
-    carries_on: bool,
+    expected: list[str],
 ) -> None:
     monkeypatch.setenv("HANDOFF_PHONE_NUMBER", handoff)
     slots = {"requested_slot": "priority", "email": "kim@example.com"}
@@ -96,8 +103,42 @@ async def test_a_question_that_keeps_failing_carries_on_unless_a_person_can_take
         slots, events=asked("priority", GIVE_UP_AT), active_loop="open_incident_form"
     )
     events = await ValidateOpenIncidentForm(store).run(dispatcher, tracker, domain)
-    assert (SlotSet("priority", "medium") in events) is carries_on
-    assert responses(dispatcher) == (["utter_priority_fallback"] if carries_on else [])
+    assert SlotSet("priority", "medium") in events
+    assert responses(dispatcher) == expected
+
+
+@pytest.mark.parametrize(
+    ("form", "heard", "carries_on"),
+    [
+        # Something was heard: the incident is filed with it, for the desk to confirm.
+        (ValidateOpenIncidentForm, "kim@exmple.com", True),
+        # Nothing like an address was ever heard: a person can do more.
+        (ValidateOpenIncidentForm, "", False),
+        # A status check says nothing to a caller it could not identify.
+        (ValidateIncidentStatusForm, "kim@exmple.com", False),
+    ],
+)
+async def test_an_address_that_keeps_failing_goes_to_a_person_only_where_that_serves_better(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    form: type[ValidateOpenIncidentForm | ValidateIncidentStatusForm],
+    heard: str,
+    carries_on: bool,
+) -> None:
+    monkeypatch.setenv("HANDOFF_PHONE_NUMBER", "+15005550009")
+    active_loop = (
+        "open_incident_form" if form is ValidateOpenIncidentForm else "incident_status_form"
+    )
+    # `heard`: the last reading of the address, which the caller said no to.
+    slots = {"requested_slot": "email", "declined_email": heard or None}
+    tracker = make_tracker(slots, events=asked("email", GIVE_UP_AT), active_loop=active_loop)
+    events = await form(store).run(dispatcher, tracker, domain)
+    assert (SlotSet("email", UNCONFIRMED) in events) is carries_on
+    assert responses(dispatcher) == (
+        ["utter_email_unconfirmed", "utter_person_instead"] if carries_on else []
+    )
 
 
 async def test_a_question_asked_fewer_times_is_asked_again(

@@ -85,3 +85,21 @@ def test_the_name_of_the_domain_is_spelled_and_its_ending_said() -> None:
     assert kim().reply("Please spell the part after the at, letter by letter.") == (
         "g m a i l dot com"
     )
+
+
+def test_a_call_that_left_its_script_early_still_gets_the_scripts_later_answers() -> None:
+    caller = Caller()
+    caller.means(
+        [
+            ("kim at x dot com", "what is your email address"),
+            ("yes", "I heard kim at x dot com. Is that right"),
+            ("high", "how urgent is this"),
+            ("the printer jams", "describe the problem"),
+            ("yes", "/incident called printer jams, with high priority/"),
+        ]
+    )
+    assert caller.address == ""  # the address is learnt as the script says it
+    unconfirmed = "I'll note it as I heard it. How urgent is this? Say low, medium, or high"
+    assert caller.reply(unconfirmed) == "high"
+    assert caller.reply("Please describe the problem in a sentence or two.") == "the printer jams"
+    assert caller.reply("I'll open an incident called Printer. Shall I go ahead?") == "yes"

@@ -42,6 +42,31 @@ def test_what_a_caller_left_with() -> None:
     assert SpokenCall("c", heard=[greeting, "Thanks for calling. Goodbye."]).left_with == "nothing"
 
 
+INCIDENT = "Done. Your incident number is I N C, 0 0 1, 0 0 0 1."
+PERSON = "I'm putting you through to a colleague now. Please hold."
+
+
+@pytest.mark.parametrize(
+    ("as_scripted", "wanted", "heard", "outcome"),
+    [
+        (True, "incident", [INCIDENT], "completed"),
+        # Off the script, yet filed: the caller left with what they called for.
+        (False, "incident", ["I couldn't get your email address right.", INCIDENT], "completed"),
+        (False, "incident", [PERSON], "to a person"),
+        (False, "status", [PERSON], "completed"),  # a person reads out the status
+        (False, "status", ["Thanks for calling. Goodbye."], "failed"),
+        # A call that wanted nothing in particular completes only as scripted.
+        (False, "nothing", ["You can say, open an incident."], "failed"),
+    ],
+)
+def test_a_call_completes_when_the_caller_leaves_with_what_they_called_for(
+    as_scripted: bool, wanted: str, heard: list[str], outcome: str
+) -> None:
+    call = SpokenCall("call")
+    call.end(as_scripted, wanted, heard[-1] == PERSON, heard)
+    assert call.outcome == outcome and call.as_scripted is as_scripted
+
+
 MODES = ("servicenow", "embedded")
 
 
