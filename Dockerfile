@@ -17,12 +17,12 @@ WORKDIR /app
 COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt
 
-COPY --chown=rasa:rasa config.yml domain.yml credentials.yml endpoints.yml stores.py retention.py ./
+COPY --chown=rasa:rasa config.yml domain.yml credentials.yml endpoints.yml ./
 COPY --chown=rasa:rasa channels/ channels/
 COPY --chown=rasa:rasa components/ components/
-# Shared with the action server: log masking and format, the metrics port, speech text.
+# Shared with the action server (log masking and format, the metrics port, speech
+# text), and helpdesk/rasa_server/: the entry point, stores and Rasa workarounds.
 COPY --chown=rasa:rasa helpdesk/ helpdesk/
-COPY --chown=rasa:rasa tools/ tools/
 COPY --chown=rasa:rasa data/ data/
 
 # The model that was tested, when the build context has one (the deploy workflow puts
@@ -33,13 +33,13 @@ USER rasa
 RUN if [ -f models/helpdesk.tar.gz ]; then echo "Shipping models/helpdesk.tar.gz as tested"; \
     elif [ "$REQUIRE_TESTED_MODEL" = true ]; then \
       echo "No tested model in models/helpdesk.tar.gz: refusing to train a new one" >&2; exit 1; \
-    else python -m tools.rasa_cli train --fixed-model-name helpdesk --out models --quiet; fi
+    else python -m helpdesk.rasa_server train --fixed-model-name helpdesk --out models --quiet; fi
 
 EXPOSE 5005
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5005/', timeout=4)"
-# `rasa` with skops imported before TensorFlow (see tools/rasa_cli.py); secrets come
+# `rasa` with skops imported before TensorFlow (see helpdesk/rasa_server/); secrets come
 # from the environment at run time, never from the image.
-ENTRYPOINT ["python", "-m", "tools.rasa_cli"]
+ENTRYPOINT ["python", "-m", "helpdesk.rasa_server"]
 CMD ["run", "--port", "5005", "--model", "models/helpdesk.tar.gz", \
      "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]

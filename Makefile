@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PYTHON_VERSION := $(shell cat .python-version)
 VENV := .venv
 PY := $(VENV)/bin/python
-RASA := $(PY) -m tools.rasa_cli
+RASA := $(PY) -m helpdesk.rasa_server
 INSTALLED := $(VENV)/.installed
 MODEL := models/helpdesk.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard components/*.py helpdesk/*.py)
@@ -149,10 +149,11 @@ call: $(INSTALLED)
 PHONE ?=
 EMAIL ?=
 forget: $(INSTALLED)
-	$(PY) -m tools.forget --phone "$(PHONE)" --email "$(EMAIL)"
+	$(PY) -m tools.with_environment helpdesk.rasa_server.forget --phone "$(PHONE)" --email "$(EMAIL)"
+	$(PY) -m tools.with_environment actions.operator.forget --phone "$(PHONE)" --email "$(EMAIL)"
 
 outage: $(INSTALLED)
-	$(PY) -m tools.outage --declare "$(DECLARE)" --end "$(END)"
+	$(PY) -m tools.with_environment actions.operator.outage --declare "$(DECLARE)" --end "$(END)"
 
 # Shipped files are checked statically: no Docker engine runs here.
 ship-check: $(INSTALLED)

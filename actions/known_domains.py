@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 
-from actions.directory import closeness
+from actions.incidents.directory import closeness
 
 # "acne.com" and "acme.com" are 0.88 alike, "exampel.com" and "example.com" 0.91; a
 # domain is offered, never used unasked, so a near miss costs the caller one "no".

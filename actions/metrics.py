@@ -1,4 +1,5 @@
-"""The action server's metrics: actions, ServiceNow calls and the outbox.
+"""The action server's metrics: actions and outage offers (ServiceNow calls and the
+outbox are counted in actions/incidents/metrics.py).
 
 Served on `ACTION_METRICS_PORT` (127.0.0.1 unless `METRICS_ADDRESS` says otherwise),
 in Prometheus' exposition format.
@@ -9,15 +10,15 @@ from __future__ import annotations
 import time
 
 import pluggy
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.incidents.metrics import LATENCY_BUCKETS
 from helpdesk.log_format import set_logging_call
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
-LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8)
 ACTION_SECONDS = Histogram(
     "helpdesk_action_seconds",
     "Time to run an action, by action",
@@ -27,25 +28,11 @@ ACTION_SECONDS = Histogram(
 ACTION_ERRORS = Counter(
     "helpdesk_action_errors_total", "Actions answered with an error", ["action"]
 )
-SERVICENOW_SECONDS = Histogram(
-    "helpdesk_servicenow_seconds",
-    "Time of a ServiceNow request, by method and table",
-    ["method", "table"],
-    buckets=LATENCY_BUCKETS,
-)
-SERVICENOW_ERRORS = Counter(
-    "helpdesk_servicenow_errors_total", "ServiceNow requests that failed, by status", ["status"]
-)
 OUTAGE_OFFERS = Counter(
     "helpdesk_outage_offers_total",
     "Callers offered to join a known outage, by answer (joined, declined)",
     ["answer"],
 )
-OUTBOX_WAITING = Gauge("helpdesk_outbox_waiting", "Recorded incidents waiting for ServiceNow")
-OUTBOX_OLDEST_SECONDS = Gauge(
-    "helpdesk_outbox_oldest_seconds", "Age of the oldest incident waiting for ServiceNow"
-)
-OUTBOX_DEAD = Gauge("helpdesk_outbox_dead_letters", "Recorded incidents ServiceNow refused")
 
 
 class ActionMetrics:

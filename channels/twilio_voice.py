@@ -14,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from channels.call_history import last_exchange, turn_was_not_saved
+from channels.call_history import last_exchange
 from channels.call_moments import (
     after_silence,
     apologise,
@@ -38,6 +38,7 @@ from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
 from helpdesk.log_format import set_logging_call, use_configured_log_format
 from helpdesk.metrics_port import serve_metrics
 from helpdesk.privacy import mask_personal_data_in_logs
+from helpdesk.rasa_server.conversation_tail import turn_was_not_saved
 
 logger = logging.getLogger(__name__)
 

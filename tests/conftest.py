@@ -9,16 +9,19 @@ from typing import Any
 
 import pytest
 
-# Before Rasa imports TensorFlow, or importing skops takes 8 s (see tools/rasa_cli.py).
-import skops.io  # noqa: F401
+# Before anything imports Rasa, as the server starts (see the module).
+# isort: split
+import helpdesk.rasa_server.startup_imports  # noqa: F401
+
+# isort: split
 import yaml
 from rasa.core.agent import Agent
 from rasa.utils.endpoints import EndpointConfig
 
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
+from helpdesk.rasa_server import speedups
 from tests.running_stack import ActionServer, RunningStack
-from tools import rasa_speedups
 from tools.duckling_server import running_duckling
 from tools.environment import load_environment
 from tools.servicenow_data import Faults, Tables, Tokens
@@ -29,7 +32,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # token, for one); a variable already set wins.
 load_environment()
 # The Rasa server of the tests runs with the same speed-ups as `make run`.
-rasa_speedups.install()
+speedups.install()
 
 
 @pytest.fixture(scope="session")

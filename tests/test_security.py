@@ -164,7 +164,7 @@ def test_rasa_refuses_to_start_with_the_development_token_on_a_public_url() -> N
         "TWILIO_PUBLIC_URL": "https://voice.example.com",
     }
     started = subprocess.run(
-        [sys.executable, "-m", "tools.rasa_cli", "run", "--port", str(free_port()),
+        [sys.executable, "-m", "helpdesk.rasa_server", "run", "--port", str(free_port()),
          "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
          "--model", "models/helpdesk.tar.gz"],
         cwd=ROOT,

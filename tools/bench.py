@@ -103,7 +103,7 @@ def place_calls(url: str, token: str, callers: int, calls_each: int) -> Load:
 def rasa_server(environ: dict[str, str], credentials: str, endpoints: str) -> Service:
     port = free_port()
     command = [
-        sys.executable, "-m", "tools.rasa_cli", "run", "--port", str(port),
+        sys.executable, "-m", "helpdesk.rasa_server", "run", "--port", str(port),
         "--model", DEFAULT_MODEL, "--credentials", credentials, "--endpoints", endpoints,
     ]  # fmt: skip
     return Service("rasa", command, f"http://127.0.0.1:{port}/", environ=environ)
@@ -214,7 +214,8 @@ class Footprint:
 def tensorflow_import_megabytes() -> float:
     """What importing TensorFlow alone takes: Rasa 3.6 imports it at start (its
     featurizers, policies and training utilities do) even for a pipeline without it.
-    Without JAX, as the project's entry point imports it (tools/rasa_cli.py)."""
+    Without JAX, as the project's entry point imports it
+    (helpdesk/rasa_server/startup_imports.py)."""
     measured = subprocess.run(
         [sys.executable, "-c", "import sys; sys.modules['jax'] = None; "
          "import resource, tensorflow; "

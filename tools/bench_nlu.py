@@ -17,7 +17,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import skops.io  # noqa: F401  (before TensorFlow; see tools/rasa_cli.py)
+# isort: split
+import helpdesk.rasa_server.startup_imports  # noqa: F401  (before Rasa imports TensorFlow)
+
+# isort: split
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.log_utils import configure_structlog

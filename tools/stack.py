@@ -68,7 +68,7 @@ def prepare_storage(environ: dict[str, str]) -> None:
 def build_services(names: Sequence[str], environ: dict[str, str], model: str) -> list[Service]:
     """The commands for the chosen services, each run with this environment."""
     python = sys.executable
-    rasa = [python, "-m", "tools.rasa_cli"]
+    rasa = [python, "-m", "helpdesk.rasa_server"]
     duckling_url = environ["RASA_DUCKLING_HTTP_URL"]
     action_url = environ["ACTION_ENDPOINT_URL"]
     action_port = _port(action_url)

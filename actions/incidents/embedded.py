@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import ClassVar
 
-from actions.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
 from actions.incidents import TYPED, Caller, Incident, IncidentState, MajorIncident, Reported
+from actions.incidents.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
 from actions.incidents.sqlite import SQLiteFile
 
 _SCHEMA = """
@@ -172,6 +172,34 @@ class EmbeddedIncidentStore(SQLiteFile):
                 (IncidentState.RESOLVED, _incident_id(number), IncidentState.RESOLVED),
             )
         return ended.rowcount == 1
+
+    def forget_caller(self, email: str = "", phone: str = "") -> int:
+        """Deletes the directory entries with this address or number, their incidents,
+        and incidents whose text names the number (filed for no one, from that phone);
+        returns how many incidents went. Outages and other callers' incidents stay."""
+        email, phone = email.strip(), phone.strip()
+        mentions = f"%{_like_literal(phone)}%" if phone else None
+        with self._connection() as connection:
+            callers = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT id FROM callers WHERE (email = ? AND email != '')"
+                    " OR (phone = ? AND phone != '')",
+                    (email, phone),
+                )
+            ]
+            marks = ",".join("?" * len(callers))
+            doomed = [
+                row[0]
+                for row in connection.execute(
+                    f"SELECT id FROM incidents WHERE major = 0 AND (caller_id IN ({marks})"
+                    " OR description LIKE ? ESCAPE '\\' OR work_notes LIKE ? ESCAPE '\\')",
+                    (*callers, mentions, mentions),
+                )
+            ]
+            connection.executemany("DELETE FROM incidents WHERE id = ?", [(i,) for i in doomed])
+            connection.executemany("DELETE FROM callers WHERE id = ?", [(c,) for c in callers])
+        return len(doomed)
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         """The caller's incidents, newest first (nothing closes them in this store)."""

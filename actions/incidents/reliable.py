@@ -16,9 +16,9 @@ from actions.incidents import (
     MajorIncident,
     Reported,
 )
+from actions.incidents.metrics import OUTBOX_DEAD, OUTBOX_OLDEST_SECONDS, OUTBOX_WAITING
 from actions.incidents.outbox import Outbox, PendingIncident
 from actions.incidents.servicenow import ServiceNowIncidents
-from actions.metrics import OUTBOX_DEAD, OUTBOX_OLDEST_SECONDS, OUTBOX_WAITING
 from helpdesk.privacy import mask_email
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,6 @@ from typing import Any
 
 import requests
 
-from actions.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
 from actions.incidents import (
     TYPED,
     Caller,
@@ -19,6 +18,8 @@ from actions.incidents import (
     MajorIncident,
     Reported,
 )
+from actions.incidents.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
+from actions.incidents.metrics import SERVICENOW_ERRORS, SERVICENOW_SECONDS
 from actions.incidents.phones import e164, last_digits
 from actions.incidents.servicenow_config import ServiceNowConfig
 from actions.incidents.servicenow_records import (
@@ -30,7 +31,6 @@ from actions.incidents.servicenow_records import (
 )
 from actions.incidents.servicenow_session import servicenow_session
 from actions.incidents.timed_cache import TimedCache
-from actions.metrics import SERVICENOW_ERRORS, SERVICENOW_SECONDS
 
 logger = logging.getLogger(__name__)
 

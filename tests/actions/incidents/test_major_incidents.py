@@ -6,13 +6,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import pytest
-
 from actions.incidents import Caller, IncidentState, MajorIncident, Reported
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
-from tools import outage
 from tools.servicenow_server import ServiceNowTestServer
 
 CALLER = "jane.doe@example.com"
@@ -112,19 +109,3 @@ def test_a_servicenow_child_incident_names_its_parent(servicenow: ServiceNowTest
 
     [stored] = servicenow.tables.query("incident", f"number={child.number}")
     assert stored["parent_incident"] == parent["sys_id"]
-
-
-def test_make_outage_declares_lists_and_ends(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("INCIDENT_DB_PATH", str(tmp_path / "incidents.db"))
-    monkeypatch.setenv("SERVICENOW_INSTANCE_URL", "")
-
-    assert outage.main(["--declare", "Email is down"]) == 0
-    declared = capsys.readouterr().out
-    assert "Declared INC0010001: Email is down" in declared
-    assert "  INC0010001: Email is down" in declared
-    assert outage.main(["--end", "INC0010001"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["Ended INC0010001", "No open outages."]
-    with pytest.raises(SystemExit):
-        outage.main(["--end", "INC0010001"])

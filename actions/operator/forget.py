@@ -1,0 +1,47 @@
+"""`python -m actions.operator.forget --phone +1... --email ...`: deletes what the action
+server keeps of one caller.
+
+Run it where the action server runs (`docker compose exec action python -m
+actions.operator.forget ...`, or an ECS task of the action service). With ServiceNow,
+the outbox's entries for the address (incidents waiting to be filed) are deleted;
+incidents already in ServiceNow are the help desk's records and stay there. With the
+embedded store, the caller's directory entry and their incidents are deleted. The
+conversations are the Rasa server's: `python -m helpdesk.rasa_server.forget` there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from actions.incidents.embedded import EmbeddedIncidentStore
+from actions.incidents.factory import DEFAULT_INCIDENT_DB, DEFAULT_OUTBOX_DB
+from actions.incidents.outbox import Outbox
+from helpdesk.operator_command import require_servers_environment, run, store_path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--phone", default="", help="the calling number, E.164 (+14155550100)")
+    cli.add_argument("--email", default="", help="an email address the caller gave")
+    args = cli.parse_args(argv)
+    if not (args.phone or args.email):
+        cli.error("give --phone, --email or both")
+    require_servers_environment()
+    if os.environ.get("SERVICENOW_INSTANCE_URL", "").strip():
+        outbox = Outbox(store_path("OUTBOX_DB_PATH", DEFAULT_OUTBOX_DB, "outbox"))
+        waiting = outbox.forget(args.email) if args.email else 0
+        print(f"Deleted {waiting} incidents waiting in the outbox; filed ones stay in ServiceNow.")
+        return 0
+    store = EmbeddedIncidentStore(
+        store_path("INCIDENT_DB_PATH", DEFAULT_INCIDENT_DB, "embedded incident store")
+    )
+    incidents = store.forget_caller(email=args.email, phone=args.phone)
+    print(f"Deleted {incidents} incidents and the caller's directory entry.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))

@@ -1,0 +1,62 @@
+"""What the operators' commands share: they run inside the images, on the environment
+the servers have, and say what is wrong instead of reporting nothing done.
+
+On a developer's checkout a command gets example.env's development values for every
+unset variable (`make forget` does that). With TWILIO_ENVIRONMENT=production such a
+value (the development ACTION_SERVER_TOKEN, which every deployment replaces) means
+the command is not running with the servers' environment and would read stores that
+are not theirs: it is refused. A store file that is not there is named, never counted
+as empty.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+
+class OperatorError(Exception):
+    """A command cannot do what it was asked; the message says why and what to set."""
+
+
+# example.env's action server token (actions/server.py refuses it in production too).
+DEVELOPMENT_ACTION_TOKEN = "local-development-action-token"
+
+
+def in_production(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get("TWILIO_ENVIRONMENT", "").strip().lower() == "production"
+
+
+def require_servers_environment(environ: Mapping[str, str] = os.environ) -> None:
+    """Refuses example.env's development values in production."""
+    token = environ.get("ACTION_SERVER_TOKEN", "").strip()
+    if in_production(environ) and token in ("", DEVELOPMENT_ACTION_TOKEN):
+        raise OperatorError(
+            "TWILIO_ENVIRONMENT=production with example.env's development ACTION_SERVER_TOKEN: "
+            "this is not the servers' environment. Run the command in the server's container "
+            "(docker compose exec, or an ECS task of the service), where its stores are"
+        )
+
+
+def store_path(
+    variable: str, default: str, what: str, environ: Mapping[str, str] = os.environ
+) -> Path:
+    """The file of a store named by `variable` (`default` when unset), which must exist."""
+    path = Path(environ.get(variable, "").strip() or default)
+    if not path.is_file():
+        raise OperatorError(
+            f"No {what} at {path} ({variable}): run this where that server runs "
+            f"(docker compose exec, or an ECS task with its volume), or set {variable}"
+        )
+    return path
+
+
+def run(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None = None) -> int:
+    """Runs a command's `main`; an OperatorError is printed and exits with status 2."""
+    try:
+        return main(argv)
+    except OperatorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,45 @@
+"""`python -m helpdesk.rasa_server.forget --phone +1... --email ...`: deletes one
+caller's conversations from the tracker store the Rasa server is configured with.
+
+Run it where the Rasa server runs (`docker compose exec rasa python -m
+helpdesk.rasa_server.forget ...`, or an ECS task of the Rasa service): it reads
+`REDIS_URL` or `TRACKER_STORE_*` from there. The incidents and the outbox are the
+action server's: `python -m actions.operator.forget` there. Prints how many
+conversations went, never the caller's data itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from rasa.shared.core.domain import Domain
+
+from helpdesk.operator_command import require_servers_environment, run, store_path
+from helpdesk.rasa_server.retention import forget_caller
+from helpdesk.rasa_server.stores import (
+    DEFAULT_TRACKER_DB,
+    configured_tracker_store,
+    uses_sqlite_file,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--phone", default="", help="the calling number, E.164 (+14155550100)")
+    cli.add_argument("--email", default="", help="an email address the caller gave")
+    args = cli.parse_args(argv)
+    if not (args.phone or args.email):
+        cli.error("give --phone, --email or both")
+    require_servers_environment()
+    if uses_sqlite_file():
+        store_path("TRACKER_STORE_DB", DEFAULT_TRACKER_DB, "conversation store")
+    store = configured_tracker_store(Domain.empty())
+    conversations = forget_caller(store, phone=args.phone, email=args.email)
+    print(f"Deleted {len(conversations)} conversations.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))

@@ -1,0 +1,147 @@
+"""Each image runs from the files its Dockerfile copies, and nothing else of the checkout.
+
+The files named by each Dockerfile's `COPY` lines are laid out in an empty folder, and
+every entry point of that image is imported from there alone: the Rasa server with the
+channel of credentials.yml, the components of config.yml and the stores of
+endpoints.yml; the action server with every module rasa-sdk loads from `actions`; and
+each operator command. A module left behind fails here, not in production.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_IMAGE = "Dockerfile"
+ACTIONS_IMAGE = "Dockerfile.actions"
+# What the operators run in each image (docs/operations.md): `python -m <module>`.
+OPERATOR_COMMANDS = {
+    RASA_IMAGE: ["helpdesk.rasa_server.forget"],
+    ACTIONS_IMAGE: ["actions.operator.forget", "actions.operator.outage"],
+}
+
+
+def copied(dockerfile: str) -> list[tuple[list[str], str]]:
+    """The project files of each `COPY` line (sources, destination); not `--from` stages."""
+    lines: list[tuple[list[str], str]] = []
+    for line in (ROOT / dockerfile).read_text().splitlines():
+        words = line.split()
+        if not words or words[0] != "COPY" or any(w.startswith("--from") for w in words):
+            continue
+        paths = [word for word in words[1:] if not word.startswith("--")]
+        lines.append((paths[:-1], paths[-1]))
+    return lines
+
+
+def lay_out(dockerfile: str, folder: Path) -> None:
+    """The image's /app as the Dockerfile builds it (globs as Docker reads them)."""
+    for sources, destination in copied(dockerfile):
+        for source in sources:
+            for path in sorted(ROOT.glob(source)):
+                target = folder / destination
+                if path.is_dir():
+                    shutil.copytree(
+                        path,
+                        target / "" if destination.endswith("/") else target,
+                        dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"),
+                    )
+                else:
+                    target_file = target / path.name if destination.endswith("/") else target
+                    target_file.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(path, target_file)
+
+
+def entry_module(dockerfile: str) -> str:
+    """The module of the image's `ENTRYPOINT ["python", "-m", <module>, ...]`."""
+    for line in (ROOT / dockerfile).read_text().splitlines():
+        if line.startswith("ENTRYPOINT"):
+            words = yaml.safe_load(line.removeprefix("ENTRYPOINT"))
+            return str(words[words.index("-m") + 1])
+    raise AssertionError(f"{dockerfile} has no ENTRYPOINT")
+
+
+def rasa_server_modules() -> list[str]:
+    """The modules Rasa loads by name: channels, components, tracker and lock stores."""
+    channels = list(yaml.safe_load((ROOT / "credentials.yml").read_text()))
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    components = [step["name"] for step in pipeline if "." in step["name"]]
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    stores = [endpoints[kind]["type"] for kind in ("tracker_store", "lock_store")]
+    return [name.rpartition(".")[0] for name in [*channels, *components, *stores]]
+
+
+def action_modules(folder: Path) -> list[str]:
+    """Every module of the `actions` package, as rasa-sdk imports them at start."""
+    return [
+        ".".join(path.relative_to(folder).with_suffix("").parts).removesuffix(".__init__")
+        for path in sorted((folder / "actions").rglob("*.py"))
+    ]
+
+
+def imports_alone(folder: Path, modules: list[str]) -> str:
+    """Imports `modules` with `folder` as the working directory and no checkout on the
+    path; returns what failed, or ''."""
+    script = (
+        "import importlib, sys\n"
+        f"sys.path = [p for p in sys.path if p not in ('', {str(ROOT)!r})]\n"
+        f"sys.path.insert(0, {str(folder)!r})\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=300
+    )
+    return "" if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("dockerfile", [RASA_IMAGE, ACTIONS_IMAGE])
+def test_every_entry_point_of_an_image_imports_from_its_copied_files(
+    dockerfile: str, tmp_path: Path
+) -> None:
+    lay_out(dockerfile, tmp_path)
+    modules = [entry_module(dockerfile), *OPERATOR_COMMANDS[dockerfile]]
+    modules += rasa_server_modules() if dockerfile == RASA_IMAGE else action_modules(tmp_path)
+    assert imports_alone(tmp_path, modules) == ""
+
+
+@pytest.mark.parametrize("dockerfile", [RASA_IMAGE, ACTIONS_IMAGE])
+def test_no_image_copies_the_developer_tools(dockerfile: str) -> None:
+    sources = [source for sources, _ in copied(dockerfile) for source in sources]
+    assert not [source for source in sources if source.rstrip("/") in {"tools", "tests"}]
+
+
+def test_an_import_missing_from_the_copied_files_is_seen(tmp_path: Path) -> None:
+    (tmp_path / "lonely.py").write_text("import tools.stack\n")
+    assert "No module named 'tools'" in imports_alone(tmp_path, ["lonely"])
+
+
+@pytest.mark.parametrize("redis_url", ["", "redis://127.0.0.1:1/0"])
+def test_endpoints_yml_yields_the_projects_stores_never_rasas_in_memory_fallback(
+    redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa falls back to an in-memory tracker store, with only a warning, when the class
+    path of endpoints.yml does not import: conversations would be lost at a restart."""
+    from rasa.core.lock_store import LockStore, RedisLockStore
+    from rasa.core.tracker_store import InMemoryTrackerStore, create_tracker_store
+    from rasa.shared.core.domain import Domain
+    from rasa.utils.endpoints import read_endpoint_config
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("TRACKER_STORE_DB", str(tmp_path / "tracker.db"))
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "30")
+    endpoints = str(ROOT / "endpoints.yml")
+    tracker_store = create_tracker_store(
+        read_endpoint_config(endpoints, "tracker_store"), Domain.empty()
+    )
+    store = getattr(tracker_store, "_tracker_store", tracker_store)
+    assert not isinstance(store, InMemoryTrackerStore)
+    assert type(store).__name__ == ("RedisTrackerStore" if redis_url else "SQLTrackerStore")
+    locks = LockStore.create(read_endpoint_config(endpoints, "lock_store"))
+    assert isinstance(locks, RedisLockStore) is bool(redis_url)
