@@ -15,26 +15,13 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call forget outage observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit test-stories test-holdout clean
+.PHONY: help install train run shell call forget outage observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit integration test-stories test-holdout clean
 
+## this list: every target with a `## ` line above it, in the order of this file
 help:
-	@echo "make run    train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)"
-	@echo "make shell  talk to the assistant in the terminal"
-	@echo "make call   phone the running assistant (make run) from the terminal, as Twilio would"
-	@echo "make servicenow  a ServiceNow-compatible test instance on port 8081"
-	@echo "make forget PHONE=+1... EMAIL=...  delete one caller's conversations"
-	@echo "make outage DECLARE=\"Email is down\" | END=INC...  outages callers hear of (embedded store)"
-	@echo "make observe     Prometheus and Grafana against the compose stack (needs Docker)"
-	@echo "make bench       start-up time, memory and turn latency of the stack, over phone calls"
-	@echo "make bench-nlu   accuracy on spoken email addresses and held-out intents"
-	@echo "make transcripts the test data through the phone line, for make bench-nlu"
-	@echo "make fuzz   1,000 hostile signed Twilio webhooks against a local stack"
-	@echo "make chaos  whole calls through faults: killed services, outages, locks, retries"
-	@echo "make soak   40 concurrent callers for 2 minutes (SOAK_CALLERS, SOAK_MINUTES)"
-	@echo "make e2e    replay the Bespoken tests (tests/e2e.yml) against a local stack"
-	@echo "make e2e-spoken  whole calls down two phone lines in software, with and without a directory"
-	@echo "parts of make test: make lint, ship-check, validate, train, unit, test-stories, test-holdout, fuzz, chaos"
-	@echo "make test   lint, type-check, validate, train, unit and conversation tests"
+	@awk '/^## /{doc = doc (doc ? " " : "") substr($$0, 4); next} \
+	  /^[a-z][a-z0-9-]*:/ && doc {split($$0, t, ":"); printf "make %-12s %s\n", t[1], doc} \
+	  {doc = ""}' $(firstword $(MAKEFILE_LIST))
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt .python-version
 	@command -v python$(PYTHON_VERSION) >/dev/null || { \
@@ -44,6 +31,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt .python-vers
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+## the virtualenv with every dependency (the other targets do it when needed)
 install: $(INSTALLED)
 
 $(MODEL): $(INSTALLED) $(TRAINING_INPUTS)
@@ -51,16 +39,20 @@ $(MODEL): $(INSTALLED) $(TRAINING_INPUTS)
 	time $(RASA) train --fixed-model-name helpdesk --out models --quiet
 	@touch $@
 
+## the model, when its training data changed
 train: $(MODEL)
 
+## train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)
 run: $(MODEL)
 	$(PY) -m tools.stack
 
+## talk to the assistant in the terminal
 shell: $(MODEL)
 	$(PY) -m tools.stack --services duckling,actions -- \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 E2E_STATE := results/e2e
+## replay the Bespoken tests (tests/e2e.yml) against a local stack
 e2e: $(MODEL)
 	rm -rf $(E2E_STATE)
 	TRACKER_STORE_DB=$(E2E_STATE)/tracker.db INCIDENT_DB_PATH=$(E2E_STATE)/incidents.db \
@@ -83,6 +75,7 @@ $(FLITE):
 SPOKEN_STATE := results/e2e-spoken
 SPOKEN_LINES := clean noisy
 SPOKEN_MODES := servicenow embedded
+## whole calls down two phone lines in software, with and without a directory
 e2e-spoken: $(MODEL) $(FLITE)
 	rm -rf $(SPOKEN_STATE)
 	@for line in $(SPOKEN_LINES); do for mode in $(SPOKEN_MODES); do \
@@ -100,6 +93,7 @@ e2e-spoken: $(MODEL) $(FLITE)
 	$(PY) -m tools.spoken_table $(SPOKEN_STATE)
 
 FUZZ_STATE := results/fuzz
+## 1,000 hostile signed Twilio webhooks against a local stack
 fuzz: $(MODEL)
 	rm -rf $(FUZZ_STATE) && mkdir -p $(FUZZ_STATE)
 	TRACKER_STORE_DB=$(FUZZ_STATE)/tracker.db INCIDENT_DB_PATH=$(FUZZ_STATE)/incidents.db \
@@ -112,6 +106,7 @@ SOAK_STATE := results/soak
 # make soak SOAK_SERVICES=servicenow,duckling,actions,rasa SERVICENOW_TEST_LATENCY_MS=300
 SOAK_SERVICES ?= duckling,actions,rasa
 SERVICENOW_TEST_LATENCY_MS ?= 0
+## 40 concurrent callers for 2 minutes (SOAK_CALLERS, SOAK_MINUTES)
 soak: $(MODEL)
 	rm -rf $(SOAK_STATE) && mkdir -p $(SOAK_STATE)
 	TRACKER_STORE_DB=$(SOAK_STATE)/tracker.db INCIDENT_DB_PATH=$(SOAK_STATE)/incidents.db \
@@ -120,42 +115,52 @@ soak: $(MODEL)
 	$(PY) -m tools.stack --free-ports --quiet --log $(SOAK_STATE)/services.log \
 	  --services $(SOAK_SERVICES) -- $(PY) -m tools.soak
 
+## whole calls through faults: killed services, outages, locks, retries
 chaos: $(MODEL)
 	rm -rf results/chaos
 	$(PY) -m tools.chaos --state results/chaos
 
+## start-up time, memory and turn latency of the stack over phone calls, against Rasa's own channel
 bench: $(MODEL)
 	$(PY) -m tools.bench
 
+## accuracy on spoken email addresses, openers and held-out intents
 bench-nlu: $(MODEL)
 	$(PY) -m tools.bench_nlu
 
 # Regenerates tests/data/recognised_*.tsv: the test data as a phone recogniser hears it.
+## the test data through the phone line, for make bench-nlu
 transcripts: $(INSTALLED)
 	$(PY) -m tools.transcribe
 
 # Prometheus and Grafana against the compose stack (where Docker runs).
+## Prometheus and Grafana against the compose stack (needs Docker)
 observe:
 	docker compose --profile observe up -d prometheus grafana
 	@echo "Grafana: http://127.0.0.1:3000 (dashboard: Helpdesk voice line)"
 
+## a ServiceNow-compatible test instance on port 8081 (OUTAGE="..." seeds one)
 servicenow: $(INSTALLED)
 	$(PY) -m tools.servicenow_server --port 8081 --major-incident "$(OUTAGE)"
 
+## phone the running assistant (make run) from the terminal, as Twilio would
 call: $(INSTALLED)
 	$(PY) -m tools.call
 
 # Deletes one caller's conversations and outbox entries: make forget PHONE=+1... EMAIL=...
 PHONE ?=
 EMAIL ?=
+## PHONE=+1... EMAIL=...: delete one caller's conversations, outbox entries and embedded incidents
 forget: $(INSTALLED)
 	$(PY) -m tools.with_environment helpdesk.rasa_server.forget --phone "$(PHONE)" --email "$(EMAIL)"
 	$(PY) -m tools.with_environment actions.operator.forget --phone "$(PHONE)" --email "$(EMAIL)"
 
+## DECLARE="Email is down" | END=INC...: outages callers hear of (embedded store)
 outage: $(INSTALLED)
 	$(PY) -m tools.with_environment actions.operator.outage --declare "$(DECLARE)" --end "$(END)"
 
 # Shipped files are checked statically: no Docker engine runs here.
+## the Dockerfiles, compose file and workflows checked statically
 ship-check: $(INSTALLED)
 	@if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -177,28 +182,41 @@ ship-check: $(INSTALLED)
 	@for definition in .aws/task-definition-*.json; do $(PY) -m json.tool $$definition >/dev/null || exit 1; done
 	@echo "ECS task definitions: valid JSON"
 
+## ruff and mypy
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+## Rasa's data validation and the project's own checks of the data
 validate: $(INSTALLED)
 	$(PY) -m tools.validate_data
 
-unit: $(MODEL)
-	$(PY) -m pytest
+# The fast tier: no trained model, no Redis or Duckling, no whole stack.
+## the fast tests: no trained model, no servers, no stack
+unit: $(INSTALLED)
+	$(PY) -m pytest -m "not stack and not model and not servers"
 
+# Tests that load the trained model, start Redis or Duckling, or the whole stack (tests/stack/).
+## the tests that load the model, start Redis or Duckling, or the whole stack
+integration: $(MODEL)
+	$(PY) -m pytest -m "stack or model or servers"
+
+## the conversation tests (tests/test_stories.yml)
 test-stories: $(MODEL)
 	$(PY) -m tools.stack --free-ports --services duckling -- \
 	  $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/stories --quiet
 
+## intent accuracy on held-out phrasings
 test-holdout: $(MODEL)
 	$(PY) -m tools.stack --free-ports --services duckling -- \
 	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout --quiet
 	$(PY) -m tools.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
 
-test: lint ship-check validate train unit test-stories test-holdout bench-nlu fuzz chaos e2e e2e-spoken
+## what CI runs: the targets it names, in order; about 20 minutes
+test: lint ship-check validate train unit integration test-stories test-holdout bench-nlu fuzz chaos e2e e2e-spoken
 
+## models, results and Rasa caches removed
 clean:
 	rm -rf models/*.tar.gz results .rasa

@@ -13,6 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from helpdesk import environment as env
+from helpdesk import variables as names
+
 
 @dataclass(frozen=True)
 class Category:
@@ -105,9 +108,7 @@ def assignment_groups(environ: Mapping[str, str] = os.environ) -> dict[str, str]
     """SERVICENOW_ASSIGNMENT_GROUPS: `network=Network Team, hardware=Desktop Support`,
     the ServiceNow assignment group (name or sys_id) of each kind of problem."""
     groups: dict[str, str] = {}
-    for pair in environ.get("SERVICENOW_ASSIGNMENT_GROUPS", "").split(","):
-        if not pair.strip():
-            continue
+    for pair in env.items(names.SERVICENOW_ASSIGNMENT_GROUPS, environ):
         kind, _, group = (part.strip() for part in pair.partition("="))
         if kind not in KINDS or not group:
             raise InvalidAssignmentGroups(

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from helpdesk import environment as env
+from helpdesk import variables as names
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SPOKEN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _HOURS = re.compile(
@@ -42,8 +45,9 @@ class DeskHours:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> DeskHours | None:
         """The hours, or None when HANDOFF_HOURS is not set (always open)."""
-        hours = environ.get("HANDOFF_HOURS", "").strip()
-        return cls.parse(hours, environ.get("HANDOFF_HOLIDAYS", "")) if hours else None
+        hours = env.text(names.HANDOFF_HOURS, environ=environ)
+        holidays = env.text(names.HANDOFF_HOLIDAYS, environ=environ)
+        return cls.parse(hours, holidays) if hours else None
 
     @classmethod
     def parse(cls, hours: str, holidays: str = "") -> DeskHours:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -13,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.desk_hours import DeskHours, spoken_opening
+from helpdesk import environment as env
+from helpdesk import variables as names
 
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 
@@ -23,7 +24,7 @@ class InvalidTransferNumber(ValueError):
 
 def transfer_number() -> str:
     """HANDOFF_PHONE_NUMBER in E.164 (`+14155550100`), or empty when none is configured."""
-    number = os.environ.get("HANDOFF_PHONE_NUMBER", "").strip()
+    number = env.text(names.HANDOFF_PHONE_NUMBER)
     if number and not _E164.fullmatch(number):
         raise InvalidTransferNumber(
             f"HANDOFF_PHONE_NUMBER must be in E.164 form, like +14155550100 (got {number!r})."

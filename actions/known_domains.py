@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 
 from actions.incidents.directory import closeness
+from helpdesk import environment as env
+from helpdesk import variables as names
 
 # "acne.com" and "acme.com" are 0.88 alike, "exampel.com" and "example.com" 0.91; a
 # domain is offered, never used unasked, so a near miss costs the caller one "no".
@@ -26,7 +28,7 @@ class InvalidEmailDomains(ValueError):
 
 def configured_domains(environ: Mapping[str, str] = os.environ) -> list[str]:
     """EMAIL_DOMAINS, comma-separated (`example.com,example.org`), lowercased."""
-    domains = [d.strip().lower() for d in environ.get("EMAIL_DOMAINS", "").split(",") if d.strip()]
+    domains = [domain.lower() for domain in env.items(names.EMAIL_DOMAINS, environ)]
     wrong = [domain for domain in domains if not _DOMAIN.match(domain)]
     if wrong:
         raise InvalidEmailDomains(

@@ -4,7 +4,6 @@ problem sounds like one of them, so that they join it instead of filing a duplic
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 import time
@@ -12,6 +11,8 @@ import weakref
 from collections.abc import Callable
 
 from actions.incidents import IncidentBackend, IncidentServiceError, MajorIncident
+from helpdesk import environment as env
+from helpdesk import variables as names
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def outages_of(backend: IncidentBackend) -> KnownOutages:
     with _KNOWN_LOCK:
         outages = _KNOWN.get(backend)
         if outages is None:
-            refresh = float(os.environ.get("OUTAGE_REFRESH_SECONDS") or DEFAULT_REFRESH_SECONDS)
+            refresh = env.number(names.OUTAGE_REFRESH_SECONDS, DEFAULT_REFRESH_SECONDS, 0.0)
             outages = _KNOWN[backend] = KnownOutages(backend, refresh)
     return outages
 

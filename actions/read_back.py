@@ -14,6 +14,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from helpdesk import environment as env
+from helpdesk import variables as names
+
 # Set by the voice channel on every spoken answer: Twilio's `Confidence`, 0 to 1.
 CONFIDENCE_METADATA_KEY = "twilio_confidence"
 DEFAULT_CONFIDENCE_THRESHOLD = 0.5
@@ -37,7 +40,7 @@ def was_spoken(tracker: Tracker) -> bool:
 
 def confidence_threshold(environ: Mapping[str, str] = os.environ) -> float:
     """SPEECH_CONFIDENCE_THRESHOLD: below it, a spoken answer is read back."""
-    return float(environ.get("SPEECH_CONFIDENCE_THRESHOLD") or DEFAULT_CONFIDENCE_THRESHOLD)
+    return env.number(names.SPEECH_CONFIDENCE_THRESHOLD, DEFAULT_CONFIDENCE_THRESHOLD, 0.0, environ)
 
 
 def was_uncertain(tracker: Tracker) -> bool:

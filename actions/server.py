@@ -23,6 +23,8 @@ from sanic.response import HTTPResponse
 
 from actions.metrics import ActionMetrics
 from actions.verification import VerificationOffInProduction, verification_required, warn_when_off
+from helpdesk import environment as env
+from helpdesk import variables as names
 from helpdesk.log_format import use_configured_log_format
 from helpdesk.metrics_port import serve_metrics
 from helpdesk.privacy import mask_personal_data_in_logs
@@ -31,8 +33,6 @@ logger = logging.getLogger(__name__)
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 OPEN_PATHS = {"/health"}
-# The token example.env ships for `make run`; known to everyone, so never in production.
-DEVELOPMENT_TOKEN = "local-development-action-token"
 
 
 class InsecureActionServer(RuntimeError):
@@ -41,14 +41,13 @@ class InsecureActionServer(RuntimeError):
 
 def action_server_token(environ: Mapping[str, str] = os.environ) -> str:
     """ACTION_SERVER_TOKEN, refused when empty, or the development token in production."""
-    token = environ.get("ACTION_SERVER_TOKEN", "").strip()
+    token = env.text(names.ACTION_SERVER_TOKEN, environ=environ)
     if not token:
         raise InsecureActionServer(
             "ACTION_SERVER_TOKEN is not set: set the same secret for the Rasa server and the "
             "action server (example.env has a development token)."
         )
-    production = environ.get("TWILIO_ENVIRONMENT", "").strip().lower() == "production"
-    if production and token == DEVELOPMENT_TOKEN:
+    if env.in_production(environ) and token == env.DEVELOPMENT_ACTION_TOKEN:
         raise InsecureActionServer(
             "ACTION_SERVER_TOKEN is the development token from example.env; set a secret of "
             "your own for production (for example: openssl rand -hex 32)."
@@ -87,7 +86,7 @@ def main() -> None:
         sys.exit(f"The action server will not start: {error}")
     plugin_manager().register(RequireToken(token))
     plugin_manager().register(ActionMetrics())
-    serve_metrics("ACTION_METRICS_PORT")
+    serve_metrics(names.ACTION_METRICS_PORT)
     rasa_sdk_main.main()
 
 

@@ -21,11 +21,11 @@ from requests import RequestException
 from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
+from helpdesk import environment as env
+from helpdesk import variables as names
 from helpdesk.privacy import mask_phone
 
 logger = logging.getLogger(__name__)
-
-_TRUE = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,14 @@ class SmsSettings:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> SmsSettings | None:
         """The settings, or None unless TWILIO_SMS_CONFIRMATION is on."""
-        if environ.get("TWILIO_SMS_CONFIRMATION", "").strip().lower() not in _TRUE:
+        if not env.flag(names.TWILIO_SMS_CONFIRMATION, False, environ):
             return None
         return cls(
-            account_sid=environ.get("TWILIO_ACCOUNT_SID", ""),
-            key_sid=environ.get("TWILIO_API_KEY_SID", ""),
-            key_secret=environ.get("TWILIO_API_KEY_SECRET", ""),
-            sender=environ.get("TWILIO_SMS_FROM", ""),
-            api_base_url=environ.get("TWILIO_API_BASE_URL", ""),
+            account_sid=env.text(names.TWILIO_ACCOUNT_SID, environ=environ),
+            key_sid=env.text(names.TWILIO_API_KEY_SID, environ=environ),
+            key_secret=env.text(names.TWILIO_API_KEY_SECRET, environ=environ),
+            sender=env.text(names.TWILIO_SMS_FROM, environ=environ),
+            api_base_url=env.url(names.TWILIO_API_BASE_URL, environ=environ),
         )
 
 

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from rasa_sdk import Tracker
 
 from actions.incidents import Caller
+from helpdesk import environment as env
+from helpdesk import variables as names
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +31,8 @@ class VerificationOffInProduction(RuntimeError):
 
 def verification_required(environ: Mapping[str, str] = os.environ) -> bool:
     """On unless CALLER_VERIFICATION=off, which production refuses."""
-    off = environ.get("CALLER_VERIFICATION", "on").strip().lower() in {"off", "false", "0", "no"}
-    if off and environ.get("TWILIO_ENVIRONMENT", "").strip().lower() == "production":
+    off = not env.flag(names.CALLER_VERIFICATION, True, environ)
+    if off and env.in_production(environ):
         raise VerificationOffInProduction(
             "CALLER_VERIFICATION=off is refused with TWILIO_ENVIRONMENT=production: anyone "
             "who knows an address would hear its incidents."

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from rasa.shared.exceptions import InvalidConfigException
 
 from channels.voices import voice_problem
+from helpdesk import environment as env
+from helpdesk import variables as names
 
-_TRUE = {"1", "true", "yes", "on"}
 # The token example.env ships for local calls; known to everyone, so never public.
 DEVELOPMENT_AUTH_TOKEN = "local-development-token"
 # Twilio's connection overrides (fragment of a webhook URL) and their limits in ms.
@@ -27,15 +28,11 @@ DEFAULT_RECORDING_NOTICE = "This call may be recorded."
 
 
 def _recording_notice(value: str) -> str:
-    """CALL_RECORDING_NOTICE: true says the default sentence, other text is said as it is."""
-    value = value.strip()
-    if _flag(value, False):
+    """CALL_RECORDING_NOTICE: true says the default sentence, false or nothing says
+    nothing, other text is said as it is."""
+    if value.lower() in env.TRUE:
         return DEFAULT_RECORDING_NOTICE
-    return "" if value.lower() in {"", "false", "0", "no", "off"} else value
-
-
-def _flag(value: str | None, default: bool) -> bool:
-    return default if value is None or value == "" else value.strip().lower() in _TRUE
+    return "" if value.lower() in env.FALSE else value
 
 
 @dataclass(frozen=True)
@@ -66,32 +63,49 @@ class VoiceSettings:
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> VoiceSettings:
         """Reads `TWILIO_*` variables; see example.env for each one."""
         defaults = cls()
-        hints = environ.get("TWILIO_SPEECH_HINTS", "")
-        settings = cls(
-            auth_token=environ.get("TWILIO_AUTH_TOKEN", ""),
-            validate_signature=_flag(environ.get("TWILIO_VALIDATE_SIGNATURE"), True),
-            public_url=environ.get("TWILIO_PUBLIC_URL", "").rstrip("/"),
-            voice=environ.get("TWILIO_VOICE") or defaults.voice,
-            language=environ.get("TWILIO_LANGUAGE") or defaults.language,
-            # Set but empty means Twilio's default model, which allows speech_timeout=auto.
-            speech_model=environ.get("TWILIO_SPEECH_MODEL", defaults.speech_model),
-            speech_timeout=environ.get("TWILIO_SPEECH_TIMEOUT") or defaults.speech_timeout,
-            input_timeout=int(environ.get("TWILIO_INPUT_TIMEOUT") or defaults.input_timeout),
-            barge_in=_flag(environ.get("TWILIO_BARGE_IN"), defaults.barge_in),
-            profanity_filter=_flag(environ.get("TWILIO_PROFANITY_FILTER"), False),
-            hints=tuple(hint.strip() for hint in hints.split(",") if hint.strip()),
-            max_silences=int(environ.get("TWILIO_MAX_SILENCES") or defaults.max_silences),
-            turn_budget_seconds=float(
-                environ.get("TWILIO_TURN_BUDGET_SECONDS") or defaults.turn_budget_seconds
-            ),
-            dial_timeout=int(environ.get("TWILIO_DIAL_TIMEOUT") or defaults.dial_timeout),
-            connection_overrides=environ.get("TWILIO_CONNECTION_OVERRIDES", "").lstrip("#"),
-            production=environ.get("TWILIO_ENVIRONMENT", "").strip().lower() == "production",
-            recording_notice=_recording_notice(environ.get("CALL_RECORDING_NOTICE", "")),
-            proxies_trusted=bool(
-                environ.get("SANIC_PROXIES_COUNT") or environ.get("SANIC_FORWARDED_SECRET")
-            ),
-        )
+        try:
+            settings = cls(
+                auth_token=env.text(names.TWILIO_AUTH_TOKEN, environ=environ),
+                validate_signature=env.flag(names.TWILIO_VALIDATE_SIGNATURE, True, environ),
+                public_url=env.url(names.TWILIO_PUBLIC_URL, environ=environ),
+                voice=env.text(names.TWILIO_VOICE, defaults.voice, environ),
+                language=env.text(names.TWILIO_LANGUAGE, defaults.language, environ),
+                # Set but empty means Twilio's default model, which allows speech_timeout=auto.
+                speech_model=env.text(names.TWILIO_SPEECH_MODEL, environ=environ)
+                if names.TWILIO_SPEECH_MODEL in environ
+                else defaults.speech_model,
+                speech_timeout=env.text(
+                    names.TWILIO_SPEECH_TIMEOUT, defaults.speech_timeout, environ
+                ),
+                input_timeout=env.integer(
+                    names.TWILIO_INPUT_TIMEOUT, defaults.input_timeout, environ=environ
+                ),
+                barge_in=env.flag(names.TWILIO_BARGE_IN, defaults.barge_in, environ),
+                profanity_filter=env.flag(names.TWILIO_PROFANITY_FILTER, False, environ),
+                hints=tuple(env.items(names.TWILIO_SPEECH_HINTS, environ)),
+                max_silences=env.integer(
+                    names.TWILIO_MAX_SILENCES, defaults.max_silences, environ=environ
+                ),
+                turn_budget_seconds=env.number(
+                    names.TWILIO_TURN_BUDGET_SECONDS, defaults.turn_budget_seconds, environ=environ
+                ),
+                dial_timeout=env.integer(
+                    names.TWILIO_DIAL_TIMEOUT, defaults.dial_timeout, environ=environ
+                ),
+                connection_overrides=env.text(
+                    names.TWILIO_CONNECTION_OVERRIDES, environ=environ
+                ).lstrip("#"),
+                production=env.in_production(environ),
+                recording_notice=_recording_notice(
+                    env.text(names.CALL_RECORDING_NOTICE, environ=environ)
+                ),
+                proxies_trusted=bool(
+                    env.text(names.SANIC_PROXIES_COUNT, environ=environ)
+                    or env.text(names.SANIC_FORWARDED_SECRET, environ=environ)
+                ),
+            )
+        except env.InvalidSetting as error:
+            raise InvalidConfigException(str(error)) from error
         settings.check()
         return settings
 

@@ -35,6 +35,7 @@ from channels.recording import RECORDED_ANSWER, Recording
 from channels.settings import VoiceSettings
 from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
+from helpdesk import variables as names
 from helpdesk.log_format import set_logging_call, use_configured_log_format
 from helpdesk.metrics_port import serve_metrics
 from helpdesk.privacy import mask_personal_data_in_logs
@@ -64,7 +65,7 @@ class TwilioVoiceInput(InputChannel):
         """
         mask_personal_data_in_logs()
         use_configured_log_format()
-        serve_metrics("METRICS_PORT")
+        serve_metrics(names.METRICS_PORT)
         return cls(VoiceSettings.from_environment())
 
     def __init__(self, settings: VoiceSettings) -> None:

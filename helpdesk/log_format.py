@@ -15,6 +15,9 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any
 
+from helpdesk import environment as env
+from helpdesk import variables as names
+
 _CALL: ContextVar[tuple[str, int | None] | None] = ContextVar("call", default=None)
 # Attributes every LogRecord has; anything else passed in `extra` goes into the line.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -46,6 +49,6 @@ class JsonFormatter(logging.Formatter):
 
 def use_configured_log_format(environ: Mapping[str, str] = os.environ) -> None:
     """With LOG_FORMAT=json, every handler of the root logger writes JSON lines."""
-    if environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    if env.text(names.LOG_FORMAT, environ=environ).lower() == "json":
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonFormatter())

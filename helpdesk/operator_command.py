@@ -16,23 +16,18 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from helpdesk import environment as env
+from helpdesk import variables as names
+
 
 class OperatorError(Exception):
     """A command cannot do what it was asked; the message says why and what to set."""
 
 
-# example.env's action server token (actions/server.py refuses it in production too).
-DEVELOPMENT_ACTION_TOKEN = "local-development-action-token"
-
-
-def in_production(environ: Mapping[str, str] = os.environ) -> bool:
-    return environ.get("TWILIO_ENVIRONMENT", "").strip().lower() == "production"
-
-
 def require_servers_environment(environ: Mapping[str, str] = os.environ) -> None:
     """Refuses example.env's development values in production."""
-    token = environ.get("ACTION_SERVER_TOKEN", "").strip()
-    if in_production(environ) and token in ("", DEVELOPMENT_ACTION_TOKEN):
+    token = env.text(names.ACTION_SERVER_TOKEN, environ=environ)
+    if env.in_production(environ) and token in ("", env.DEVELOPMENT_ACTION_TOKEN):
         raise OperatorError(
             "TWILIO_ENVIRONMENT=production with example.env's development ACTION_SERVER_TOKEN: "
             "this is not the servers' environment. Run the command in the server's container "
@@ -44,7 +39,7 @@ def store_path(
     variable: str, default: str, what: str, environ: Mapping[str, str] = os.environ
 ) -> Path:
     """The file of a store named by `variable` (`default` when unset), which must exist."""
-    path = Path(environ.get(variable, "").strip() or default)
+    path = Path(env.text(variable, default, environ))
     if not path.is_file():
         raise OperatorError(
             f"No {what} at {path} ({variable}): run this where that server runs "

@@ -21,18 +21,36 @@ from rasa.utils.endpoints import EndpointConfig
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
 from helpdesk.rasa_server import speedups
-from tests.running_stack import ActionServer, RunningStack
+from tests.support.running_stack import ActionServer, RunningStack
 from tools.duckling_server import running_duckling
 from tools.environment import load_environment
 from tools.servicenow_data import Faults, Tables, Tokens
 from tools.servicenow_server import PASSWORD, USER, ServiceNowTestServer, running_servicenow
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STACK_TESTS = PROJECT_ROOT / "tests" / "stack"
 # Tests run with example.env's defaults, as `make run` does (the shared action server
 # token, for one); a variable already set wins.
 load_environment()
 # The Rasa server of the tests runs with the same speed-ups as `make run`.
 speedups.install()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tiers: tests under tests/stack/ are `stack` tests, and only they may start the
+    whole stack; tests that load the trained model are `model` tests. `make unit` runs
+    neither (nor `servers` tests, marked where they start Redis or Duckling)."""
+    misplaced = []
+    for item in items:
+        in_stack_folder = Path(item.path).is_relative_to(STACK_TESTS)
+        if in_stack_folder:
+            item.add_marker(pytest.mark.stack)
+        elif "stack" in getattr(item, "fixturenames", ()):
+            misplaced.append(item.nodeid)
+        if "trained_agent" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.model)
+    if misplaced:
+        raise pytest.UsageError(f"whole-stack tests belong in tests/stack/: {misplaced}")
 
 
 @pytest.fixture(scope="session")

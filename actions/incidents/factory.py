@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,12 +15,14 @@ from actions.incidents.outbox import RETRY_FIRST_SECONDS, Outbox
 from actions.incidents.reliable import OutboxWorker, ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
+from helpdesk import environment as env
+from helpdesk import variables as names
 
 DEFAULT_INCIDENT_DB = "var/incidents.db"
 DEFAULT_OUTBOX_DB = "var/outbox.db"
 # Backend calls block (requests, sqlite3); they run here, at most this many at once,
 # so that one slow ServiceNow answer does not stall every other caller's actions.
-BACKEND_THREADS = int(os.environ.get("BACKEND_THREADS") or 16)
+BACKEND_THREADS = env.integer(names.BACKEND_THREADS, 16, minimum=1)
 _BACKEND_POOL = ThreadPoolExecutor(BACKEND_THREADS, thread_name_prefix="incident-backend")
 Result = TypeVar("Result")
 
@@ -31,11 +32,11 @@ def incident_backend() -> IncidentBackend:
     """ServiceNow with an outbox if `SERVICENOW_INSTANCE_URL` is set, else the embedded store."""
     config = ServiceNowConfig.from_environment()
     if config is None:
-        return EmbeddedIncidentStore(Path(os.environ.get("INCIDENT_DB_PATH", DEFAULT_INCIDENT_DB)))
-    retry_seconds = float(os.environ.get("OUTBOX_RETRY_SECONDS") or RETRY_FIRST_SECONDS)
+        return EmbeddedIncidentStore(Path(env.text(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB)))
+    retry_seconds = env.positive(names.OUTBOX_RETRY_SECONDS, RETRY_FIRST_SECONDS)
     backend = ReliableServiceNow(
         ServiceNowIncidents(config),
-        Outbox(Path(os.environ.get("OUTBOX_DB_PATH", DEFAULT_OUTBOX_DB)), retry_seconds),
+        Outbox(Path(env.text(names.OUTBOX_DB_PATH, DEFAULT_OUTBOX_DB)), retry_seconds),
     )
     OutboxWorker(backend, retry_seconds).start()
     return backend

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from actions.incidents.phones import DEFAULT_REGION
+from helpdesk import environment as env
+from helpdesk import variables as names
 
 # Major incidents the major incident management plugin has accepted, not yet closed.
 DEFAULT_MAJOR_INCIDENT_QUERY = "major_incident_state=accepted^active=true"
@@ -35,20 +37,26 @@ class ServiceNowConfig:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> ServiceNowConfig | None:
         """The configuration, or None when `SERVICENOW_INSTANCE_URL` is not set."""
-        url = environ.get("SERVICENOW_INSTANCE_URL", "").strip().rstrip("/")
+        url = env.url(names.SERVICENOW_INSTANCE_URL, environ=environ)
         if not url:
             return None
+        defaults = cls(url)
         return cls(
             instance_url=url,
-            user=environ.get("SERVICENOW_USER", ""),
-            password=environ.get("SERVICENOW_PASSWORD", ""),
-            token=environ.get("SERVICENOW_TOKEN", ""),
-            client_id=environ.get("SERVICENOW_CLIENT_ID", ""),
-            client_secret=environ.get("SERVICENOW_CLIENT_SECRET", ""),
-            phone_region=environ.get("SERVICENOW_PHONE_REGION") or DEFAULT_REGION,
-            major_incident_query=environ.get("SERVICENOW_MAJOR_INCIDENT_QUERY")
-            or DEFAULT_MAJOR_INCIDENT_QUERY,
-            connect_timeout=float(environ.get("SERVICENOW_CONNECT_TIMEOUT") or 3.05),
-            read_timeout=float(environ.get("SERVICENOW_READ_TIMEOUT") or 10),
-            retries=int(environ.get("SERVICENOW_RETRIES") or 3),
+            user=env.text(names.SERVICENOW_USER, environ=environ),
+            password=env.text(names.SERVICENOW_PASSWORD, environ=environ),
+            token=env.text(names.SERVICENOW_TOKEN, environ=environ),
+            client_id=env.text(names.SERVICENOW_CLIENT_ID, environ=environ),
+            client_secret=env.text(names.SERVICENOW_CLIENT_SECRET, environ=environ),
+            phone_region=env.text(names.SERVICENOW_PHONE_REGION, DEFAULT_REGION, environ),
+            major_incident_query=env.text(
+                names.SERVICENOW_MAJOR_INCIDENT_QUERY, DEFAULT_MAJOR_INCIDENT_QUERY, environ
+            ),
+            connect_timeout=env.positive(
+                names.SERVICENOW_CONNECT_TIMEOUT, defaults.connect_timeout, environ
+            ),
+            read_timeout=env.positive(
+                names.SERVICENOW_READ_TIMEOUT, defaults.read_timeout, environ
+            ),
+            retries=env.integer(names.SERVICENOW_RETRIES, defaults.retries, 0, environ),
         )

@@ -12,13 +12,14 @@ conversations are the Rasa server's: `python -m helpdesk.rasa_server.forget` the
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.factory import DEFAULT_INCIDENT_DB, DEFAULT_OUTBOX_DB
 from actions.incidents.outbox import Outbox
+from helpdesk import environment as env
+from helpdesk import variables as names
 from helpdesk.operator_command import require_servers_environment, run, store_path
 
 
@@ -30,13 +31,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.phone or args.email):
         cli.error("give --phone, --email or both")
     require_servers_environment()
-    if os.environ.get("SERVICENOW_INSTANCE_URL", "").strip():
-        outbox = Outbox(store_path("OUTBOX_DB_PATH", DEFAULT_OUTBOX_DB, "outbox"))
+    if env.url(names.SERVICENOW_INSTANCE_URL):
+        outbox = Outbox(store_path(names.OUTBOX_DB_PATH, DEFAULT_OUTBOX_DB, "outbox"))
         waiting = outbox.forget(args.email) if args.email else 0
         print(f"Deleted {waiting} incidents waiting in the outbox; filed ones stay in ServiceNow.")
         return 0
     store = EmbeddedIncidentStore(
-        store_path("INCIDENT_DB_PATH", DEFAULT_INCIDENT_DB, "embedded incident store")
+        store_path(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB, "embedded incident store")
     )
     incidents = store.forget_caller(email=args.email, phone=args.phone)
     print(f"Deleted {incidents} incidents and the caller's directory entry.")

@@ -12,12 +12,13 @@ are ServiceNow's own (`SERVICENOW_MAJOR_INCIDENT_QUERY`); declare them there.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.factory import DEFAULT_INCIDENT_DB
+from helpdesk import environment as env
+from helpdesk import variables as names
 from helpdesk.operator_command import require_servers_environment, run, store_path
 
 DECLARED_BY = "it-operations@localhost"
@@ -28,11 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_argument("--declare", default="", metavar="TITLE", help='e.g. "Email is down"')
     cli.add_argument("--end", default="", metavar="NUMBER", help="e.g. INC0010004")
     args = cli.parse_args(argv)
-    if os.environ.get("SERVICENOW_INSTANCE_URL"):
+    if env.url(names.SERVICENOW_INSTANCE_URL):
         cli.error("ServiceNow is configured: declare and end major incidents in ServiceNow")
     require_servers_environment()
     store = EmbeddedIncidentStore(
-        store_path("INCIDENT_DB_PATH", DEFAULT_INCIDENT_DB, "embedded incident store")
+        store_path(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB, "embedded incident store")
     )
     if args.declare:
         declared = store.declare_major_incident(args.declare.strip(), DECLARED_BY)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from rasa.shared.core.domain import Domain
 
+from helpdesk import variables as names
 from helpdesk.operator_command import require_servers_environment, run, store_path
 from helpdesk.rasa_server.retention import forget_caller
 from helpdesk.rasa_server.stores import (
@@ -34,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.error("give --phone, --email or both")
     require_servers_environment()
     if uses_sqlite_file():
-        store_path("TRACKER_STORE_DB", DEFAULT_TRACKER_DB, "conversation store")
+        store_path(names.TRACKER_STORE_DB, DEFAULT_TRACKER_DB, "conversation store")
     store = configured_tracker_store(Domain.empty())
     conversations = forget_caller(store, phone=args.phone, email=args.email)
     print(f"Deleted {len(conversations)} conversations.")

@@ -20,6 +20,9 @@ from collections.abc import Iterable, Mapping
 import sqlalchemy as sa
 from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, TrackerStore
 
+from helpdesk import environment as env
+from helpdesk import variables as names
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 30
@@ -29,10 +32,7 @@ SECONDS_PER_DAY = 86400
 
 def retention_days(environ: Mapping[str, str] = os.environ) -> float:
     """CONVERSATION_RETENTION_DAYS: days a conversation is kept after its last turn."""
-    days = float(environ.get("CONVERSATION_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
-    if days <= 0:
-        raise ValueError("CONVERSATION_RETENTION_DAYS must be a positive number of days")
-    return days
+    return env.positive(names.CONVERSATION_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, environ)
 
 
 def purge_expired(store: SQLTrackerStore, days: float, now: float | None = None) -> int:

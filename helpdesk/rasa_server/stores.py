@@ -9,7 +9,6 @@ Rasa's with atomic changes (`atomic_redis_locks`).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,6 +18,8 @@ from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, TrackerS
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
+from helpdesk import environment as env
+from helpdesk import variables as names
 from helpdesk.rasa_server.atomic_redis_locks import AtomicRedisLockStore
 from helpdesk.rasa_server.retention import SECONDS_PER_DAY, PurgeWorker, retention_days
 
@@ -51,12 +52,13 @@ class TrackerStoreFromEnvironment:
 
 
 DEFAULT_TRACKER_DB = "var/tracker.db"
+REDIS_SCHEMES = ("redis", "rediss")
 
 
 def uses_sqlite_file() -> bool:
     """Whether the conversations are in a SQLite file (no Redis, the default dialect)."""
-    dialect = os.environ.get("TRACKER_STORE_DIALECT", "sqlite")
-    return not os.environ.get("REDIS_URL", "") and dialect == "sqlite"
+    dialect = env.text(names.TRACKER_STORE_DIALECT, "sqlite")
+    return not env.text(names.REDIS_URL) and dialect == "sqlite"
 
 
 def configured_tracker_store(
@@ -64,7 +66,7 @@ def configured_tracker_store(
 ) -> TrackerStore:
     """Redis when `REDIS_URL` is set, each tracker expiring after the retention period;
     else the SQL store of the `TRACKER_STORE_*` settings."""
-    redis_url = os.environ.get("REDIS_URL", "")
+    redis_url = env.url(names.REDIS_URL, schemes=REDIS_SCHEMES)
     if redis_url:
         return RedisTrackerStore(
             domain,
@@ -74,11 +76,11 @@ def configured_tracker_store(
         )
     return SQLTrackerStore(
         domain,
-        dialect=os.environ.get("TRACKER_STORE_DIALECT", "sqlite"),
-        host=os.environ.get("TRACKER_STORE_HOST") or None,
-        db=os.environ.get("TRACKER_STORE_DB", DEFAULT_TRACKER_DB),
-        username=os.environ.get("TRACKER_STORE_USER") or None,
-        password=os.environ.get("TRACKER_STORE_PASSWORD") or None,
+        dialect=env.text(names.TRACKER_STORE_DIALECT, "sqlite"),
+        host=env.text(names.TRACKER_STORE_HOST) or None,
+        db=env.text(names.TRACKER_STORE_DB, DEFAULT_TRACKER_DB),
+        username=env.text(names.TRACKER_STORE_USER) or None,
+        password=env.text(names.TRACKER_STORE_PASSWORD) or None,
         event_broker=event_broker,
     )
 
@@ -87,7 +89,7 @@ class LockStoreFromEnvironment:
     """Redis locks when `REDIS_URL` is set, so replicas take turns on a conversation."""
 
     def __new__(cls, endpoint_config: EndpointConfig | None = None) -> LockStore:
-        redis_url = os.environ.get("REDIS_URL", "")
+        redis_url = env.url(names.REDIS_URL, schemes=REDIS_SCHEMES)
         if redis_url:
             return AtomicRedisLockStore(**redis_settings(redis_url))
         return InMemoryLockStore()

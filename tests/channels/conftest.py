@@ -13,7 +13,7 @@ from rasa.core.agent import Agent
 
 from channels.settings import VoiceSettings
 from channels.twilio_voice import TwilioVoiceInput
-from tests.channels.voice_server import PUBLIC_URL, TOKEN, VoiceServer
+from tests.support.voice_server import PUBLIC_URL, TOKEN, VoiceServer
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from tests.channels.voice_server import VoiceServer, call, recorded, run_in_server
+from tests.support.voice_server import VoiceServer, call, recorded, run_in_server
 from tools.call import FALLBACK_PATH, WEBHOOK_PATH, ApplicationError
 from tools.twiml import parse_twiml
 

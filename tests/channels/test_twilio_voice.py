@@ -15,7 +15,7 @@ from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 
 from channels.settings import VoiceSettings
 from channels.twilio_voice import TwilioVoiceInput
-from tests.channels.voice_server import (
+from tests.support.voice_server import (
     CALLER,
     TOKEN,
     VoiceServer,

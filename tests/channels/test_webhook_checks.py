@@ -9,7 +9,7 @@ from sanic.request import RequestParameters
 from twilio.request_validator import RequestValidator
 
 from channels.settings import VoiceSettings
-from tests.channels.voice_server import (
+from tests.support.voice_server import (
     CALLER,
     PUBLIC_URL,
     TOKEN,

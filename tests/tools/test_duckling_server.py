@@ -13,6 +13,8 @@ import pytest
 
 from tools.duckling_server import DucklingHTTPServer, running_duckling
 
+pytestmark = pytest.mark.servers
+
 # 2023-11-14T22:13:20Z
 REFERENCE_TIME_MS = 1_700_000_000_000
 

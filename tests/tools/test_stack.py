@@ -6,6 +6,8 @@ import pytest
 
 from tools.runner_check import STOPS, leftover_services
 
+pytestmark = pytest.mark.servers
+
 
 @pytest.mark.parametrize("kind", sorted(STOPS))
 def test_no_service_outlives_the_runner(kind: str) -> None:

@@ -20,7 +20,7 @@ from helpdesk.rasa_server.retention import (
     retention_days,
 )
 from helpdesk.rasa_server.stores import configured_tracker_store
-from tests.redis_server import running_redis
+from tests.support.redis_server import running_redis
 
 DOMAIN = Domain.from_dict({"slots": {"email": {"type": "text", "mappings": []}}})
 NOW = time.time()
@@ -72,6 +72,7 @@ def test_forgetting_a_number_or_an_address_deletes_only_that_callers_calls(
     assert kept(sql_store) == ["CAb"]
 
 
+@pytest.mark.servers
 def test_redis_trackers_expire_and_can_be_forgotten(redis_store: RedisTrackerStore) -> None:
     assert redis_store.record_exp == 30 * SECONDS_PER_DAY
     save_call(redis_store, "CAa", "+15005550101", "a@example.com", age_days=0)
@@ -85,5 +86,5 @@ def test_redis_trackers_expire_and_can_be_forgotten(redis_store: RedisTrackerSto
 def test_the_retention_period_comes_from_the_environment() -> None:
     assert retention_days({}) == 30
     assert retention_days({"CONVERSATION_RETENTION_DAYS": "7"}) == 7
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="CONVERSATION_RETENTION_DAYS=0: must be above 0"):
         retention_days({"CONVERSATION_RETENTION_DAYS": "0"})

@@ -16,7 +16,7 @@ from helpdesk.rasa_server.stores import (
     TrackerStoreFromEnvironment,
     redis_settings,
 )
-from tests.redis_server import running_redis
+from tests.support.redis_server import running_redis
 
 
 def test_redis_urls_become_store_settings() -> None:
@@ -40,6 +40,7 @@ def test_without_redis_one_server_keeps_conversations_in_sqlite(
     assert isinstance(LockStoreFromEnvironment(), InMemoryLockStore)
 
 
+@pytest.mark.servers
 def test_with_redis_both_stores_are_shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with running_redis(tmp_path) as url:
         monkeypatch.setenv("REDIS_URL", url)

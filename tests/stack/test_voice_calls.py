@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.running_stack import HANDOFF_NUMBER, RunningStack
+from tests.support.running_stack import HANDOFF_NUMBER, RunningStack
 
 SPOKEN_TICKET = re.compile(r"I N C, (\d) (\d) (\d), (\d) (\d) (\d) (\d)")
 

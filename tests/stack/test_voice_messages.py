@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.running_stack import HANDOFF_NUMBER, RunningStack
+from tests.support.running_stack import HANDOFF_NUMBER, RunningStack
 from tools.call import SimulatedCall
 
 ASK_FOR_THE_MESSAGE = (

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.running_stack import ActionServer, RunningStack
+from tests.support.running_stack import ActionServer, RunningStack
 from tools.processes import free_port
 
 ASK_EMAIL = "What is your email address?"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.running_stack import RunningStack
+from tests.support.running_stack import RunningStack
 
 ASK_EMAIL = "What is your email address?"
 ASK_PRIORITY = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.running_stack import RunningStack
+from tests.support.running_stack import RunningStack
 from tools.load import Samples, scrape
 
 

@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from tests.running_stack import RunningStack
+from tests.support.running_stack import RunningStack
 
 
 def test_the_server_answers(stack: RunningStack) -> None:

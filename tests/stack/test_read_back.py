@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.running_stack import RunningStack
+from tests.support.running_stack import RunningStack
 from tools.call import SimulatedCall
 
 ASK_EMAIL = "What is your email address?"

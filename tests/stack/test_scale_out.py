@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from tests.redis_server import running_redis
-from tests.running_stack import TEST_AUTH_TOKEN, RunningStack
+from tests.support.redis_server import running_redis
+from tests.support.running_stack import TEST_AUTH_TOKEN, RunningStack
 from tools.call import SimulatedCall
 
 # Twilio calls the load balancer; both replicas check signatures against its URL.

@@ -16,7 +16,7 @@ import requests
 import yaml
 
 from actions.verification import ATTESTED
-from tests.running_stack import ActionServer, RunningStack
+from tests.support.running_stack import ActionServer, RunningStack
 from tools.call import SimulatedCall
 from tools.processes import free_port
 

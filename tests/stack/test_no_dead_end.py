@@ -11,7 +11,7 @@ import pytest
 
 from actions.incidents import Caller, Incident
 from actions.incidents.embedded import EmbeddedIncidentStore
-from tests.running_stack import RunningStack
+from tests.support.running_stack import RunningStack
 from tools.call import SimulatedCall
 
 ASK_PRIORITY = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from actions.incidents.embedded import EmbeddedIncidentStore
-from tests.running_stack import RunningStack
+from tests.support.running_stack import RunningStack
 from tools.call import SimulatedCall
 from tools.load import scrape
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.running_stack import RunningStack
+from tests.support.running_stack import RunningStack
 from tools.servicenow_server import PASSWORD, USER, ServiceNowTestServer, running_servicenow
 
 

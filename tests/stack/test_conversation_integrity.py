@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.running_stack import HANDOFF_NUMBER, RunningStack
+from tests.support.running_stack import HANDOFF_NUMBER, RunningStack
 from tools.call import READ_BACK_QUESTION, SimulatedCall
 from tools.twiml import Heard
 

@@ -1,0 +1,1 @@
+"""Test plumbing, not tests: stacks, servers and calls the tests run against."""
