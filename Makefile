@@ -44,11 +44,11 @@ train: $(MODEL)
 
 ## train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)
 run: $(MODEL)
-	$(PY) -m tools.stack
+	$(PY) -m tools.runner.stack
 
 ## talk to the assistant in the terminal
 shell: $(MODEL)
-	$(PY) -m tools.stack --services duckling,actions -- \
+	$(PY) -m tools.runner.stack --services duckling,actions -- \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 E2E_STATE := results/e2e
@@ -57,8 +57,8 @@ e2e: $(MODEL)
 	rm -rf $(E2E_STATE)
 	TRACKER_STORE_DB=$(E2E_STATE)/tracker.db INCIDENT_DB_PATH=$(E2E_STATE)/incidents.db \
 	OUTBOX_DB_PATH=$(E2E_STATE)/outbox.db \
-	$(PY) -m tools.stack --free-ports --services servicenow,duckling,actions,rasa -- \
-	  $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml
+	$(PY) -m tools.runner.stack --free-ports --services servicenow,duckling,actions,rasa -- \
+	  $(PY) -m tools.phone.e2e --config tests/testing.json --tests tests/e2e.yml
 
 # The second phone line's voice, from Debian.
 FLITE := /usr/bin/flite
@@ -85,12 +85,12 @@ e2e-spoken: $(MODEL) $(FLITE)
 	  TRACKER_STORE_DB=$$state/tracker.db INCIDENT_DB_PATH=$$state/incidents.db \
 	  OUTBOX_DB_PATH=$$state/outbox.db SERVICENOW_TEST_USERS=tests/data/directory.tsv \
 	  HANDOFF_PHONE_NUMBER=+15005550199 \
-	  $(PY) -m tools.stack --free-ports --quiet --log $$state/services.log --services $$services -- \
-	    $(PY) -m tools.e2e --config tests/testing.json --tests tests/e2e.yml tests/spoken_calls.yml \
+	  $(PY) -m tools.runner.stack --free-ports --quiet --log $$state/services.log --services $$services -- \
+	    $(PY) -m tools.phone.e2e --config tests/testing.json --tests tests/e2e.yml tests/spoken_calls.yml \
 	    --spoken $$state/audio --line $$line --mode $$mode --summary $$state/summary.json \
 	    > $$state.log 2>&1 || true; tail -n 4 $$state.log; \
 	done; done
-	$(PY) -m tools.spoken_table $(SPOKEN_STATE)
+	$(PY) -m tools.speech.table $(SPOKEN_STATE)
 
 FUZZ_STATE := results/fuzz
 ## 1,000 hostile signed Twilio webhooks against a local stack
@@ -98,8 +98,8 @@ fuzz: $(MODEL)
 	rm -rf $(FUZZ_STATE) && mkdir -p $(FUZZ_STATE)
 	TRACKER_STORE_DB=$(FUZZ_STATE)/tracker.db INCIDENT_DB_PATH=$(FUZZ_STATE)/incidents.db \
 	OUTBOX_DB_PATH=$(FUZZ_STATE)/outbox.db \
-	$(PY) -m tools.stack --free-ports --quiet --log $(FUZZ_STATE)/services.log -- \
-	  $(PY) -m tools.fuzz --log $(FUZZ_STATE)/services.log
+	$(PY) -m tools.runner.stack --free-ports --quiet --log $(FUZZ_STATE)/services.log -- \
+	  $(PY) -m tools.harness.fuzz --log $(FUZZ_STATE)/services.log
 
 SOAK_STATE := results/soak
 # With the ServiceNow test instance answering late:
@@ -112,26 +112,26 @@ soak: $(MODEL)
 	TRACKER_STORE_DB=$(SOAK_STATE)/tracker.db INCIDENT_DB_PATH=$(SOAK_STATE)/incidents.db \
 	OUTBOX_DB_PATH=$(SOAK_STATE)/outbox.db \
 	SERVICENOW_TEST_LATENCY_MS=$(SERVICENOW_TEST_LATENCY_MS) \
-	$(PY) -m tools.stack --free-ports --quiet --log $(SOAK_STATE)/services.log \
-	  --services $(SOAK_SERVICES) -- $(PY) -m tools.soak
+	$(PY) -m tools.runner.stack --free-ports --quiet --log $(SOAK_STATE)/services.log \
+	  --services $(SOAK_SERVICES) -- $(PY) -m tools.harness.soak
 
 ## whole calls through faults: killed services, outages, locks, retries
 chaos: $(MODEL)
 	rm -rf results/chaos
-	$(PY) -m tools.chaos --state results/chaos
+	$(PY) -m tools.harness.chaos --state results/chaos
 
 ## start-up time, memory and turn latency of the stack over phone calls, against Rasa's own channel
 bench: $(MODEL)
-	$(PY) -m tools.bench
+	$(PY) -m tools.bench.calls
 
 ## accuracy on spoken email addresses, openers and held-out intents
 bench-nlu: $(MODEL)
-	$(PY) -m tools.bench_nlu
+	$(PY) -m tools.bench.nlu
 
 # Regenerates tests/data/recognised_*.tsv: the test data as a phone recogniser hears it.
 ## the test data through the phone line, for make bench-nlu
 transcripts: $(INSTALLED)
-	$(PY) -m tools.transcribe
+	$(PY) -m tools.speech.transcribe
 
 # Prometheus and Grafana against the compose stack (where Docker runs).
 ## Prometheus and Grafana against the compose stack (needs Docker)
@@ -141,11 +141,11 @@ observe:
 
 ## a ServiceNow-compatible test instance on port 8081 (OUTAGE="..." seeds one)
 servicenow: $(INSTALLED)
-	$(PY) -m tools.servicenow_server --port 8081 --major-incident "$(OUTAGE)"
+	$(PY) -m tools.fakes.servicenow_server --port 8081 --major-incident "$(OUTAGE)"
 
 ## phone the running assistant (make run) from the terminal, as Twilio would
 call: $(INSTALLED)
-	$(PY) -m tools.call
+	$(PY) -m tools.phone.call
 
 # Deletes one caller's conversations and outbox entries: make forget PHONE=+1... EMAIL=...
 PHONE ?=
@@ -204,15 +204,15 @@ integration: $(MODEL)
 
 ## the conversation tests (tests/test_stories.yml)
 test-stories: $(MODEL)
-	$(PY) -m tools.stack --free-ports --services duckling -- \
+	$(PY) -m tools.runner.stack --free-ports --services duckling -- \
 	  $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/stories --quiet
 
 ## intent accuracy on held-out phrasings
 test-holdout: $(MODEL)
-	$(PY) -m tools.stack --free-ports --services duckling -- \
+	$(PY) -m tools.runner.stack --free-ports --services duckling -- \
 	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout --quiet
-	$(PY) -m tools.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
+	$(PY) -m tools.bench.nlu_report results/holdout/intent_report.json --target $(HOLDOUT_TARGET)
 
 ## what CI runs: the targets it names, in order; about 20 minutes
 test: lint ship-check validate train unit integration test-stories test-holdout bench-nlu fuzz chaos e2e e2e-spoken

@@ -118,7 +118,7 @@ def test_no_image_copies_the_developer_tools(dockerfile: str) -> None:
 
 
 def test_an_import_missing_from_the_copied_files_is_seen(tmp_path: Path) -> None:
-    (tmp_path / "lonely.py").write_text("import tools.stack\n")
+    (tmp_path / "lonely.py").write_text("import tools.runner.stack\n")
     assert "No module named 'tools'" in imports_alone(tmp_path, ["lonely"])
 
 

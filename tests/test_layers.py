@@ -75,6 +75,6 @@ def test_the_incident_backends_import_no_other_actions_module() -> None:
 def test_the_rule_sees_an_import_where_it_is(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text(
-        "def f():\n    from actions.privacy import mask_email\n    import tools.stack\n"
+        "def f():\n    from actions.privacy import mask_email\n    import tools.runner.stack\n"
     )
     assert imported_packages(module) == {"actions", "tools"}

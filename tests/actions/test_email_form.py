@@ -14,7 +14,7 @@ from actions.forms import ValidateIncidentStatusForm, ValidateOpenIncidentForm
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.actions.conftest import answering_read_back, make_tracker, responses
-from tools.servicenow_server import ServiceNowTestServer
+from tools.fakes.servicenow_server import ServiceNowTestServer
 
 SPOKEN = {"CallSid": "CA1", "twilio_confidence": 0.9}
 

@@ -20,7 +20,7 @@ from actions.incidents.reliable import ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.actions.conftest import make_tracker, responses
 from tests.conftest import servicenow_config
-from tools.servicenow_server import ServiceNowTestServer
+from tools.fakes.servicenow_server import ServiceNowTestServer
 
 CONFIRMED = {
     "email": "abraham.lincoln@example.com",

@@ -13,8 +13,8 @@ from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.sms import IncidentTexts, SmsSettings
 from actions.verification import ATTESTED
 from tests.actions.conftest import make_tracker, responses
-from tools.loopback import serving
-from tools.twilio_api_server import ACCOUNT_SID, KEY_SECRET, KEY_SID, TwilioApiStandIn
+from tools.fakes.twilio_api_server import ACCOUNT_SID, KEY_SECRET, KEY_SID, TwilioApiStandIn
+from tools.runner.loopback import serving
 
 CONFIRMED = {
     "email": "kim@example.com",

@@ -14,8 +14,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 
 from tests.support.voice_server import VoiceServer, call, recorded, run_in_server
-from tools.call import FALLBACK_PATH, WEBHOOK_PATH, ApplicationError
-from tools.twiml import parse_twiml
+from tools.phone.call import FALLBACK_PATH, WEBHOOK_PATH, ApplicationError
+from tools.phone.twiml import parse_twiml
 
 
 def transfer() -> list[dict]:

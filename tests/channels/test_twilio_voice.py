@@ -23,8 +23,8 @@ from tests.support.voice_server import (
     recorded,
     run_in_server,
 )
-from tools.call import WEBHOOK_PATH, SimulatedCall
-from tools.twiml import parse_twiml
+from tools.phone.call import WEBHOOK_PATH, SimulatedCall
+from tools.phone.twiml import parse_twiml
 
 PRIORITY_MENU = [
     {"title": "low", "payload": '/inform{"priority":"low"}'},

@@ -18,9 +18,9 @@ from tests.support.voice_server import (
     recorded,
     run_in_server,
 )
-from tools.call import STATUS_PATH, WEBHOOK_PATH
-from tools.twilio_params import SAN_FRANCISCO, CallLine
-from tools.twiml import parse_twiml
+from tools.phone.call import STATUS_PATH, WEBHOOK_PATH
+from tools.phone.twilio_params import SAN_FRANCISCO, CallLine
+from tools.phone.twiml import parse_twiml
 
 SIGNER = RequestValidator(TOKEN)
 

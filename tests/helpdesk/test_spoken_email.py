@@ -11,7 +11,7 @@ from helpdesk.spoken_email import (
     find_spoken_email,
     say_address_part,
 )
-from tools.bench_nlu import load_cases
+from tools.bench.nlu import load_cases
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.running_stack import RunningStack
-from tools.servicenow_server import PASSWORD, USER, ServiceNowTestServer, running_servicenow
+from tools.fakes.servicenow_server import PASSWORD, USER, ServiceNowTestServer, running_servicenow
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pytest
 
 from tests.support.running_stack import HANDOFF_NUMBER, RunningStack
-from tools.call import READ_BACK_QUESTION, SimulatedCall
-from tools.twiml import Heard
+from tools.phone.call import READ_BACK_QUESTION, SimulatedCall
+from tools.phone.twiml import Heard
 
 READ_BACK = re.compile(
     r"I'll open an incident called (?P<title>.+), with (?P<priority>\w+) priority, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 
 from tests.support.running_stack import RunningStack
-from tools.load import Samples, scrape
+from tools.harness.load import Samples, scrape
 
 
 def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:

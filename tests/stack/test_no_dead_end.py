@@ -12,7 +12,7 @@ import pytest
 from actions.incidents import Caller, Incident
 from actions.incidents.embedded import EmbeddedIncidentStore
 from tests.support.running_stack import RunningStack
-from tools.call import SimulatedCall
+from tools.phone.call import SimulatedCall
 
 ASK_PRIORITY = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
 NOT_CAUGHT = "Sorry, I didn't catch that. Could you say it another way?"

@@ -12,8 +12,8 @@ import pytest
 
 from actions.incidents.embedded import EmbeddedIncidentStore
 from tests.support.running_stack import RunningStack
-from tools.call import SimulatedCall
-from tools.load import scrape
+from tools.harness.load import scrape
+from tools.phone.call import SimulatedCall
 
 OUTAGE = "Email is down for everyone"
 OFFER = (

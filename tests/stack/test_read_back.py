@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.support.running_stack import RunningStack
-from tools.call import SimulatedCall
+from tools.phone.call import SimulatedCall
 
 ASK_EMAIL = "What is your email address?"
 ASK_PRIORITY = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."

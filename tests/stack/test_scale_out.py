@@ -11,7 +11,7 @@ import redis
 
 from tests.support.redis_server import running_redis
 from tests.support.running_stack import TEST_AUTH_TOKEN, RunningStack
-from tools.call import SimulatedCall
+from tools.phone.call import SimulatedCall
 
 # Twilio calls the load balancer; both replicas check signatures against its URL.
 LOAD_BALANCER = "https://voice.example.com"

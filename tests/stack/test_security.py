@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +16,11 @@ import yaml
 
 from actions.verification import ATTESTED
 from tests.support.running_stack import ActionServer, RunningStack
-from tools.call import SimulatedCall
-from tools.processes import free_port
+from tools.environment import PROJECT_ROOT
+from tools.phone.call import SimulatedCall
+from tools.runner.processes import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 TOKEN = "a-test-action-server-secret"
 TWILIO_SECRETS = {"TWILIO_AUTH_TOKEN"}
 SERVICENOW_SECRETS = {

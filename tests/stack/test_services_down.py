@@ -1,6 +1,6 @@
 """A call through outages: the action server stops mid-form, Duckling is down throughout.
 
-The Rasa server runs alone (`tools.stack --services rasa`); this module starts and
+The Rasa server runs alone (`tools.runner.stack --services rasa`); this module starts and
 stops the real action server itself, and no Duckling answers at its URL.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.running_stack import ActionServer, RunningStack
-from tools.processes import free_port
+from tools.runner.processes import free_port
 
 ASK_EMAIL = "What is your email address?"
 ASK_PRIORITY = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."

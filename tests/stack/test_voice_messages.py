@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.support.running_stack import HANDOFF_NUMBER, RunningStack
-from tools.call import SimulatedCall
+from tools.phone.call import SimulatedCall
 
 ASK_FOR_THE_MESSAGE = (
     "After the tone, tell us what the problem is and how best to reach you. "

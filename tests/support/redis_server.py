@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.redis_server import RedisServer, RedisUnavailable
+from tools.fakes.redis_server import RedisServer, RedisUnavailable
 
 
 @contextmanager

@@ -12,16 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tools.call import SimulatedCall
-from tools.processes import Service, Stack, free_port
+from tools.environment import PROJECT_ROOT
+from tools.phone.call import SimulatedCall
+from tools.runner.processes import Service, Stack, free_port
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_AUTH_TOKEN = "test-auth-token"
 HANDOFF_NUMBER = "+15005550009"
 
 
 class RunningStack:
-    """Starts `python -m tools.stack` and talks to its REST channel."""
+    """Starts `python -m tools.runner.stack` and talks to its REST channel."""
 
     def __init__(
         self, state_dir: Path, services: str = "duckling,actions,rasa", **environ: str
@@ -58,7 +58,7 @@ class RunningStack:
     def start(self) -> None:
         """Returns once the stack reports the Rasa server ready; fails if it never does."""
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tools.stack", "--services", self.services],
+            [sys.executable, "-m", "tools.runner.stack", "--services", self.services],
             cwd=PROJECT_ROOT,
             env=self.environ,
             stdout=subprocess.PIPE,

@@ -13,8 +13,8 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from channels.twilio_voice import TwilioVoiceInput
-from tools.call import SimulatedCall
-from tools.processes import free_port
+from tools.phone.call import SimulatedCall
+from tools.runner.processes import free_port
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 TOKEN = "unit-test-token"

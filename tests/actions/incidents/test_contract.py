@@ -12,7 +12,7 @@ from actions.incidents import Caller, IncidentBackend, IncidentState
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
-from tools.servicenow_server import ServiceNowTestServer
+from tools.fakes.servicenow_server import ServiceNowTestServer
 
 # Known to both: the embedded store registers on first use, ServiceNow has it seeded.
 CALLER = "jane.doe@example.com"

@@ -10,7 +10,7 @@ from actions.incidents import Caller, IncidentState, MajorIncident, Reported
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
-from tools.servicenow_server import ServiceNowTestServer
+from tools.fakes.servicenow_server import ServiceNowTestServer
 
 CALLER = "jane.doe@example.com"
 

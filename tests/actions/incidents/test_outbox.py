@@ -14,7 +14,7 @@ from actions.incidents.outbox import Outbox, retry_delay
 from actions.incidents.reliable import OutboxWorker, ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
-from tools.servicenow_server import ServiceNowTestServer
+from tools.fakes.servicenow_server import ServiceNowTestServer
 
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Recordings/REaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 

@@ -10,7 +10,7 @@ from actions.incidents import IncidentServiceError, IncidentState, Reported
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
 from tests.conftest import servicenow_config
-from tools.servicenow_server import TOKEN, ServiceNowTestServer
+from tools.fakes.servicenow_server import TOKEN, ServiceNowTestServer
 
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Recordings/REaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 

@@ -8,7 +8,13 @@ from actions.incidents import IncidentServiceError
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_auth import OAuthClient, OAuthToken
 from tests.conftest import servicenow_config
-from tools.servicenow_server import CLIENT_ID, CLIENT_SECRET, PASSWORD, USER, ServiceNowTestServer
+from tools.fakes.servicenow_server import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PASSWORD,
+    USER,
+    ServiceNowTestServer,
+)
 
 
 class Clock:

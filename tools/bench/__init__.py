@@ -1,0 +1,1 @@
+"""Benchmarks: the stack against Rasa's own channel, and NLU accuracy."""

@@ -1,0 +1,273 @@
+"""`make bench`: turn latency and throughput against Rasa's own Twilio channel, in one run.
+
+Starts Duckling and the action server once, then two Rasa servers with the same
+model: (a) this project's (voice channel, SQL tracker store, speed-ups), (b) Rasa's
+built-in `rasa.core.channels.twilio_voice` with the in-memory tracker store, what a
+Rasa user gets out of the box. Zero-think callers place whole spoken calls (reset a
+password, check the status) at 1, 20 and 40 at once; then (c) this project against
+the ServiceNow test instance answering every request 300 ms late. Prints both
+columns, the ratio, memory and start-up, and which goals of the speed issue are met.
+Absolute times vary between machines; the ratio in the same run is the figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.environment import load_environment
+from tools.fakes import servicenow_server
+from tools.harness.load import Tally, TimedCall, percentile, resident_megabytes, scrape
+from tools.runner.processes import Output, Service, free_port
+from tools.runner.stack import DEFAULT_MODEL, build_services, configure_ports
+
+# Spoken answers only: Rasa's own channel has no keypad menus.
+SCRIPT = (
+    "i can't reset my password",
+    "jane dot doe at example dot com",
+    "high",
+    "my password expired this morning",
+    "yes",
+    "what's the status of my tickets",
+    "yes",
+    "thanks bye",
+)
+# Rasa's channel, kept from failing on text-less messages (tools/bench/rasa_baseline.py).
+BUILT_IN_CREDENTIALS = (
+    "tools.bench.rasa_baseline.TextOnlyTwilioVoiceInput:\n  initial_prompt: hello\n"
+)
+IN_MEMORY_ENDPOINTS = (
+    "action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n  headers:\n"
+    "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
+)
+
+
+@dataclass
+class Load:
+    callers: int
+    turns: int
+    seconds: float
+    p50: float
+    p95: float
+    errors: int
+    first_error: str = ""
+
+    @property
+    def per_second(self) -> float:
+        return self.turns / self.seconds
+
+
+def place_calls(url: str, token: str, callers: int, calls_each: int) -> Load:
+    """`callers` at once, each placing `calls_each` scripted calls back to back."""
+    tally = Tally()
+
+    def caller(number: int) -> None:
+        for n in range(calls_each):
+            # Rasa's channel keys conversations on the caller's number: one each.
+            call = TimedCall(url, token, f"+1500{number:03d}{n:04d}", tally)
+            try:
+                call.start()
+                for line in SCRIPT:
+                    # This project reads a spoken address back: one more turn, timed too.
+                    call.confirm_read_back(call.say(line))
+            except Exception as error:  # counted and reported
+                with tally.lock:
+                    tally.errors.append(f"{type(error).__name__}: {error}")
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=caller, args=(n,)) for n in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.monotonic() - started
+    latencies = tally.latencies or [0.0]
+    return Load(
+        callers,
+        len(tally.latencies),
+        seconds,
+        statistics.median(latencies),
+        percentile(latencies, 0.95),
+        len(tally.errors) + sum(n for s, n in tally.statuses.items() if s >= 500),
+        tally.errors[0][:200] if tally.errors else "",
+    )
+
+
+def rasa_server(environ: dict[str, str], credentials: str, endpoints: str) -> Service:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "helpdesk.rasa_server", "run", "--port", str(port),
+        "--model", DEFAULT_MODEL, "--credentials", credentials, "--endpoints", endpoints,
+    ]  # fmt: skip
+    return Service("rasa", command, f"http://127.0.0.1:{port}/", environ=environ)
+
+
+def started(service: Service, output: Output) -> float:
+    began = time.monotonic()
+    service.start(output)
+    service.wait_until_ready()
+    return time.monotonic() - began
+
+
+def url_of(service: Service) -> str:
+    return service.health_url.rstrip("/")
+
+
+def measure(url: str, token: str, loads: Sequence[tuple[int, int]]) -> list[Load]:
+    return [place_calls(url, token, callers, calls) for callers, calls in loads]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--calls-each", type=int, default=3, help="calls per concurrent caller")
+    args = cli.parse_args(argv)
+    load_environment()
+    state = Path(tempfile.mkdtemp(prefix="helpdesk-bench-"))
+    os.environ.update(
+        TRACKER_STORE_DB=str(state / "tracker.db"),
+        INCIDENT_DB_PATH=str(state / "incidents.db"),
+        OUTBOX_DB_PATH=str(state / "outbox.db"),
+        REDIS_URL="",
+        SERVICENOW_INSTANCE_URL="",
+    )
+    configure_ports(os.environ, free=True, names=("duckling", "actions", "rasa"))  # type: ignore[arg-type]
+    (state / "credentials.yml").write_text(BUILT_IN_CREDENTIALS)
+    (state / "endpoints.yml").write_text(IN_MEMORY_ENDPOINTS)
+    token = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    output = Output(str(state / "services.log"), echo=False)
+    loads = [(1, 5), (20, args.calls_each), (40, args.calls_each)]
+    environ = dict(os.environ)
+    metrics_port = free_port()
+    duckling, actions, ours = build_services(
+        ("duckling", "actions", "rasa"),
+        {**environ, "METRICS_PORT": str(metrics_port)},
+        DEFAULT_MODEL,
+    )
+    built_in = rasa_server(environ, str(state / "credentials.yml"), str(state / "endpoints.yml"))
+    services = [duckling, actions, ours, built_in]
+    try:
+        started(duckling, output)
+        started(actions, output)
+        ready = started(ours, output)
+        started(built_in, output)
+        project = measure(url_of(ours), token, loads)
+        counted = scrape(metrics_port).get(("helpdesk_turns_total", (("route", "webhook"),)), 0)
+        memory = resident_megabytes(ours.process.pid) if ours.process else 0.0
+        rasa_own = measure(url_of(built_in), token, loads)
+        footprint = Footprint(
+            ready,
+            memory,
+            resident_megabytes(built_in.process.pid) if built_in.process else 0.0,
+            tensorflow_import_megabytes(),
+        )
+        for service in (built_in, ours, actions):
+            service.stop()
+        late = with_slow_servicenow(environ, output, token, args.calls_each)
+    finally:
+        for service in services:
+            service.stop()
+    report(project, rasa_own, late, footprint)
+    placed = sum(load.turns for load in project)
+    print(
+        f"The server's own metrics counted {counted:.0f} webhook turns; the callers placed {placed}"
+    )
+    return 0
+
+
+def with_slow_servicenow(environ: dict[str, str], output: Output, token: str, calls: int) -> Load:
+    """This project with the ServiceNow test instance answering every request 300 ms late."""
+    with servicenow_server.running_servicenow() as servicenow:
+        servicenow.faults.latency_seconds = 0.3
+        slow = {
+            **environ,
+            "SERVICENOW_INSTANCE_URL": servicenow.url,
+            "SERVICENOW_USER": servicenow_server.USER,
+            "SERVICENOW_PASSWORD": servicenow_server.PASSWORD,
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}/webhook",
+            "RASA_PORT": str(free_port()),
+        }
+        actions, rasa = build_services(("actions", "rasa"), slow, DEFAULT_MODEL)
+        try:
+            started(actions, output)
+            started(rasa, output)
+            return place_calls(url_of(rasa), token, 20, calls)
+        finally:
+            rasa.stop()
+            actions.stop()
+
+
+@dataclass
+class Footprint:
+    ready: float
+    memory: float
+    built_in_memory: float
+    tensorflow: float
+
+
+def tensorflow_import_megabytes() -> float:
+    """What importing TensorFlow alone takes: Rasa 3.6 imports it at start (its
+    featurizers, policies and training utilities do) even for a pipeline without it.
+    Without JAX, as the project's entry point imports it
+    (helpdesk/rasa_server/startup_imports.py)."""
+    measured = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.modules['jax'] = None; "
+         "import resource, tensorflow; "
+         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(measured.stdout.split()[-1]) / 1024
+
+
+def report(project: list[Load], rasa_own: list[Load], late: Load, footprint: Footprint) -> None:
+    print(f"{'load':<22}{'this project':>28}{'Rasa twilio_voice':>28}{'ratio':>8}")
+    for ours, theirs in zip(project, rasa_own, strict=True):
+        label = f"{ours.callers} call{'s' if ours.callers > 1 else ''} at once"
+        print(
+            f"{label:<22}{describe(ours):>28}{describe(theirs):>28}"
+            f"{ours.per_second / theirs.per_second:>7.2f}x"
+        )
+    print(f"{'20 calls, ServiceNow 300 ms':<22}{describe(late):>28}")
+    for load in [*project, *rasa_own, late]:
+        if load.first_error:
+            print(f"  first error at {load.callers} calls: {load.first_error}")
+    memory, ready = footprint.memory, footprint.ready
+    print(
+        f"Rasa resident memory after the 40-call run: {memory:.0f} MB, Rasa's own channel "
+        f"{footprint.built_in_memory:.0f} MB ({memory / footprint.built_in_memory:.2f}x); "
+        f"importing TensorFlow alone takes {footprint.tensorflow:.0f} MB; ready after {ready:.1f} s"
+    )
+    one, twenty, forty = project
+    goals = [
+        ("1 call: p50 <= 25 ms, p95 <= 60 ms", one.p50 <= 0.025 and one.p95 <= 0.060),
+        ("20 calls: >= 40 turns/s, p95 <= 1 s, 0 errors",
+         twenty.per_second >= 40 and twenty.p95 <= 1 and not twenty.errors),
+        ("40 calls: 0 errors, p95 <= 2 s", not forty.errors and forty.p95 <= 2),
+        ("ServiceNow 300 ms: p95 <= 1.5 s, >= 80 % of the throughput",
+         late.p95 <= 1.5 and late.per_second >= 0.8 * twenty.per_second),
+        ("ready <= 10 s", ready <= 10),
+        (f"Rasa memory <= 500 MB (Rasa's own channel: {footprint.built_in_memory:.0f} MB)",
+         memory <= 500),
+        ("Rasa memory no more than Rasa's own channel's + 5 %",
+         memory <= 1.05 * footprint.built_in_memory),
+    ]  # fmt: skip
+    for goal, met in goals:
+        print(f"  {'met' if met else 'NOT met'}: {goal}")
+
+
+def describe(load: Load) -> str:
+    return f"{load.per_second:5.1f}/s p50 {load.p50 * 1000:4.0f} p95 {load.p95 * 1000:5.0f} ms" + (
+        f" {load.errors} err" if load.errors else ""
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

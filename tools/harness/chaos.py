@@ -1,0 +1,245 @@
+"""`make chaos`: whole signed calls through faults; PASS or FAIL and what the caller heard.
+
+Starts Duckling, the action server and Rasa on free ports (the ServiceNow test instance
+in this process, so its faults can be switched), then breaks one part at a time in the
+middle of a call: Rasa killed and restarted, the action server killed, Duckling killed,
+ServiceNow down / rate limited / failing / unable to write, Redis killed under two Rasa
+replicas, the tracker database locked, a Twilio retry, and the stack runner stopped
+every way a terminal or supervisor stops it. Exits 1 if any fault is not survived.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tools.environment import PROJECT_ROOT, load_environment
+from tools.fakes import servicenow_server
+from tools.fakes.redis_server import RedisServer
+from tools.harness.chaos_stack import (
+    APOLOGY,
+    ASK_DESCRIPTION,
+    ASK_PRIORITY,
+    EMAIL,
+    SERVICES,
+    ChaosStack,
+    Outcome,
+    answered_on,
+    incidents_described,
+    locked,
+    open_incident,
+    to_priority_question,
+    wait_for,
+)
+from tools.phone.call import SimulatedCall
+from tools.phone.twiml import parse_twiml
+from tools.runner.runner_check import STOPS, leftover_services
+
+
+def rasa_killed_mid_form(stack: ChaosStack) -> Outcome:
+    phone = stack.call()
+    before = to_priority_question(phone)
+    stack.kill("rasa")
+    restart = stack.start("rasa")
+    after = phone.press("2")
+    passed = ASK_PRIORITY in before.text and ASK_DESCRIPTION in after.text
+    return Outcome(passed, after.text, f"Rasa back after {restart:.1f} s")
+
+
+def actions_killed_mid_form(stack: ChaosStack) -> Outcome:
+    phone = stack.call()
+    to_priority_question(phone)
+    stack.kill("actions")
+    during = phone.press("2")
+    stack.start("actions")
+    phone.press("2")
+    phone.say("chaos actions scanner broken")
+    done = phone.say("yes")
+    filed = incidents_described(stack, "chaos actions scanner broken")
+    passed = (
+        during.text.startswith(f"{APOLOGY} {ASK_PRIORITY}")
+        and "Your incident number is" in done.text
+        and filed == 1
+    )
+    return Outcome(passed, f"{during.text} ... {done.text}", f"filed {filed} time(s)")
+
+
+def duckling_killed(stack: ChaosStack) -> Outcome:
+    stack.kill("duckling")
+    try:
+        done = open_incident(stack.call(), "chaos duckling monitor dark")
+    finally:
+        stack.start("duckling")
+    filed = incidents_described(stack, "chaos duckling monitor dark")
+    return Outcome("Your incident number is" in done.text and filed == 1, done.text)
+
+
+def servicenow_faults(stack: ChaosStack) -> Outcome:
+    """Each fault strikes as the caller confirms, after their address was looked up."""
+    faults = stack.servicenow.faults
+
+    def outage() -> None:
+        faults.down = True
+
+    def rate_limited() -> None:
+        faults.rate_limited, faults.retry_after_seconds = 2, 1
+
+    def failing() -> None:
+        faults.server_errors = 3
+
+    told = {}
+    for description, fault in (
+        ("chaos outage one", rate_limited),
+        ("chaos outage two", failing),
+        ("chaos outage three", outage),
+    ):
+        told[description] = open_incident(stack.call(), description, fault).text
+        # Writes stay refused until the status check, so that the incident recorded
+        # during the outage is still waiting then, whenever the outbox retries.
+        faults.creates_refused = True
+        faults.down, faults.rate_limited, faults.server_errors = False, 0, 0
+        if description != "chaos outage three":
+            faults.creates_refused = False
+    phone = stack.call()
+    phone.start()
+    phone.say("what's the status of my tickets")
+    status = phone.say_address(EMAIL)
+    faults.creates_refused = False
+    recorded = [d for d, heard in told.items() if "I've recorded your incident" in heard]
+    numbered = [d for d, heard in told.items() if "Your incident number is" in heard]
+    filed = wait_for(lambda: all(incidents_described(stack, d) >= 1 for d in told))
+    once = all(incidents_described(stack, d) == 1 for d in told)
+    passed = (
+        len(recorded) + len(numbered) == len(told)
+        and "chaos outage three" in recorded
+        and "waiting to be filed" in status.text
+        and filed
+        and once
+    )
+    detail = f"{len(recorded)} recorded, {len(numbered)} filed at once, each filed once: {once}"
+    if len(recorded) + len(numbered) != len(told):
+        detail += f"; told: {told}"
+    return Outcome(passed, status.text, detail)
+
+
+def redis_killed_under_two_replicas(stack: ChaosStack) -> Outcome:
+    """Two Rasa replicas share a durable Redis; it dies mid-call and comes back."""
+    redis = RedisServer(stack.state, durable=True)
+    redis.start()
+    replicas = [stack.replica(redis.url) for _ in range(2)]
+    try:
+        for replica in replicas:
+            replica.start(stack.output)
+        for replica in replicas:
+            replica.wait_until_ready()
+        urls = [replica.health_url.rstrip("/") for replica in replicas]
+        phone, other = SimulatedCall(urls[0], stack.token), SimulatedCall(urls[1], stack.token)
+        before = to_priority_question(phone)
+        other.start()
+        other.say("what's the status of my tickets")
+        redis.kill()
+        answered_on(phone, urls[1])
+        reply = phone.post(phone.last.answer_url or "", phone.line.keys("2"))
+        during = parse_twiml(reply.text, phone.last.answer_url or "").text
+        redis.start()
+        answered_on(phone, urls[0])
+        after = phone.press("2")
+        answered_on(other, urls[0])
+        other_after = other.say("nobody at example dot com")
+    finally:
+        for replica in replicas:
+            replica.stop()
+        redis.stop()
+    passed = (
+        ASK_PRIORITY in before.text
+        and reply.status_code == 200
+        and during.startswith(APOLOGY)
+        and ASK_DESCRIPTION in after.text
+        # The other call is still at its own question: no conversation mixed.
+        and "nobody at example dot com" in other_after.text
+    )
+    return Outcome(passed, f"{during} ... {after.text}", f"HTTP {reply.status_code} while down")
+
+
+def tracker_database_locked(stack: ChaosStack) -> Outcome:
+    phone = stack.call()
+    to_priority_question(phone)
+    with locked(stack.tracker_db):
+        during = phone.press("2")
+    after = phone.press("2")
+    passed = during.text.startswith(APOLOGY) and ASK_DESCRIPTION in after.text
+    return Outcome(passed, f"{during.text} ... {after.text}")
+
+
+def twilio_retry(stack: ChaosStack) -> Outcome:
+    phone = stack.call()
+    before = to_priority_question(phone)
+    url = before.answer_url or ""
+    fields = phone.line.keys("3")
+    first = phone.post(url, fields, idempotency_token="retry").text
+    second = phone.post(url, fields, idempotency_token="retry").text
+    passed = first == second and ASK_DESCRIPTION in first
+    heard = parse_twiml(second, url).text
+    return Outcome(passed, heard, "the retried delivery got the same answer")
+
+
+SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [
+    ("Rasa killed mid-form, restarted", rasa_killed_mid_form),
+    ("action server killed mid-form", actions_killed_mid_form),
+    ("Duckling killed", duckling_killed),
+    ("ServiceNow down, 429, 5xx, read-only, back", servicenow_faults),
+    ("Redis killed and restarted under two replicas", redis_killed_under_two_replicas),
+    ("tracker database locked", tracker_database_locked),
+    ("Twilio retries a delivery", twilio_retry),
+]
+
+
+def runner_stops(kind: str) -> Callable[[], Outcome]:
+    def scenario() -> Outcome:
+        left = leftover_services(kind)
+        return Outcome(not left, "", f"still answering: {left}" if left else "no orphans")
+
+    return scenario
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_environment()
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--state", type=Path, default=PROJECT_ROOT / "results" / "chaos")
+    args = cli.parse_args(argv)
+    args.state.mkdir(parents=True, exist_ok=True)
+    results: list[tuple[str, Outcome]] = []
+    with servicenow_server.running_servicenow() as servicenow:
+        stack = ChaosStack(args.state, servicenow)
+        try:
+            for name in SERVICES:
+                stack.start(name)
+            for name, scenario in SCENARIOS:
+                results.append((name, run(name, functools.partial(scenario, stack))))
+        finally:
+            stack.stop()
+    for kind in STOPS:
+        name = f"stack runner stopped by {kind}"
+        results.append((name, run(name, runner_stops(kind))))
+    failed = sum(1 for _, outcome in results if not outcome.passed)
+    print(f"chaos: {len(results) - failed} of {len(results)} faults survived")
+    return 1 if failed else 0
+
+
+def run(name: str, scenario: Callable[[], Outcome]) -> Outcome:
+    try:
+        outcome = scenario()
+    except Exception as error:  # a scenario that crashes is a failed one, reported
+        outcome = Outcome(False, "", f"{type(error).__name__}: {error}")
+    mark = "PASS" if outcome.passed else "FAIL"
+    print(f"{mark} {name}: {outcome.detail}".rstrip(": "))
+    if outcome.heard:
+        print(f"     caller heard: {outcome.heard[:300]!r}")
+    return outcome
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Running the stack on a checkout: `make run`, the tests' stacks, their processes."""
