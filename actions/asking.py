@@ -222,7 +222,9 @@ class ActionNotUnderstood(Action):
     """The dialogue's fallback: ask to rephrase, and during a form, ask its question again.
 
     Rasa's own fallback reverts the caller's words and asks nothing, so a caller whose
-    answers keep missing would hear "Sorry, I didn't catch that" forever.
+    answers keep missing would hear "Sorry, I didn't catch that" forever. Outside a
+    form, from the second time in a row the caller also hears what they can say, and
+    that a person is there when one can take the call.
     """
 
     def name(self) -> str:
@@ -233,4 +235,27 @@ class ActionNotUnderstood(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_default")
         form = (tracker.active_loop or {}).get("name")
-        return [FollowupAction(form)] if form else [UserUtteranceReverted()]
+        if form:
+            return [FollowupAction(form)]
+        if not_understood_in_a_row(tracker) >= HELP_AFTER_NOT_UNDERSTOOD:
+            dispatcher.utter_message(response="utter_help")
+            if reachable_number():
+                dispatcher.utter_message(response=PERSON_INSTEAD_RESPONSE)
+        return [UserUtteranceReverted()]
+
+
+# The second "Sorry, I didn't catch that" in a row outside a form comes with help.
+HELP_AFTER_NOT_UNDERSTOOD = 1
+
+
+def not_understood_in_a_row(tracker: Tracker) -> int:
+    """How often the fallback answered the caller's last turns, before this one, with
+    no other action in between (reverted turns stay among a tracker's raw events)."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "action" or event.get("name") == "action_listen":
+            continue
+        if event.get("name") != "action_not_understood":
+            break
+        count += 1
+    return count

@@ -13,6 +13,7 @@ from actions.asking import (
     ActionAskPriority,
     ActionNotUnderstood,
     asks_in_a_row,
+    not_understood_in_a_row,
     opening_words,
 )
 from actions.email_repair import UNCONFIRMED
@@ -80,6 +81,43 @@ async def test_not_understood_outside_a_form_forgets_the_words(
 ) -> None:
     events = await ActionNotUnderstood().run(dispatcher, make_tracker(), domain)
     assert events == [UserUtteranceReverted()]
+
+
+def not_understood(times: int) -> list[dict[str, Any]]:
+    """Turns outside a form the fallback answered `times` times in a row, then a new one."""
+    events: list[dict[str, Any]] = [{"event": "action", "name": "utter_greet"}]
+    for _ in range(times):
+        events += [
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": "sam dot n g at fabrikam dot com"},
+            {"event": "action", "name": "action_not_understood"},
+            {"event": "bot", "text": "Sorry, I didn't catch that."},
+            {"event": "rewind"},
+        ]
+    return [*events, {"event": "action", "name": "action_listen"}, {"event": "user", "text": "?"}]
+
+
+@pytest.mark.parametrize(
+    ("before", "handoff", "expected"),
+    [
+        (0, "+15005550009", ["utter_default"]),
+        (1, "", ["utter_default", "utter_help"]),
+        (3, "+15005550009", ["utter_default", "utter_help", "utter_person_instead"]),
+    ],
+)
+async def test_not_understood_again_and_again_outside_a_form_says_what_works(
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    before: int,
+    handoff: str,
+    expected: list[str],
+) -> None:
+    monkeypatch.setenv("HANDOFF_PHONE_NUMBER", handoff)
+    tracker = make_tracker(events=not_understood(before))
+    assert not_understood_in_a_row(tracker) == before
+    await ActionNotUnderstood().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == expected
 
 
 @pytest.mark.parametrize(

@@ -351,3 +351,17 @@ def test_asking_to_open_an_incident_in_the_status_form_switches(stack: RunningSt
     assert question_in(heard) == "email"
     result = answer_until_read_back(phone, heard, CLEAN)
     assert result.email == SPOKEN_EMAIL
+
+
+def test_not_understood_twice_outside_a_form_says_what_works_and_offers_a_person(
+    stack: RunningStack,
+) -> None:
+    phone = stack.call()
+    phone.start()
+    first = phone.say("sam dot n g at fabrikam dot com")
+    assert first.text == "Sorry, I didn't catch that. Could you say it another way?"
+    second = phone.say("sam dot n g at fabrikam dot com")
+    assert second.text.startswith("Sorry, I didn't catch that. Could you say it another way?")
+    assert "You can say, open an incident." in second.text
+    assert second.text.endswith("If you'd rather talk to a colleague, say person at any time.")
+    assert not second.ended

@@ -27,8 +27,9 @@ QUESTIONS = {
 NOT_UNDERSTOOD = "Could you say it another way?"
 # An address offered or read back, for a yes or no.
 _OFFERED_ADDRESS = re.compile(
-    r"(?:I heard|Did you mean|This number belongs to|the email address you gave me before,)"
-    r" (?P<address>[^?]+? at [^?]+?)(?:\. Is that right\?|\?|\. Is that your email address\?)",
+    r"(?:I heard(?: the same as before,)?|Did you mean|This number belongs to"
+    r"|the email address you gave me before,)"
+    r" (?P<address>[^?,]+? at [^?,]+?)(?:\. Is that right\?|\?|\. Is that your email address\?)",
     re.IGNORECASE,
 )
 # One part of the address, checked or asked for on its own (actions/email_repair.py).
@@ -68,7 +69,7 @@ class Caller:
         questions after. The address is learnt as the script says it (`said`)."""
         for line, after in script:
             question = asked(after)
-            if question and question != "email" and not line.startswith("$"):
+            if question and question != "email" and line != "$DIAL":
                 self.answers.setdefault(question, line)
 
     def said(self, line: str, after: str) -> None:
@@ -114,6 +115,8 @@ class Caller:
         if question is None and NOT_UNDERSTOOD in prompt:
             return self.last_line or None
         answer = self.answers.get(question) if question else None
+        if answer and answer.startswith("$"):
+            return answer  # the key they pressed for it
         # Not understood at a menu: a caller presses the key the menu names.
         return menu_key(prompt, answer) or answer if answer else None
 

@@ -25,6 +25,7 @@ def kim() -> Caller:
         ("I can't find tim at gmail dot com. Did you mean kimlee 4 5 6 at gmail dot com?", "yes"),
         ("This number belongs to jo at x dot com. Is that your email address?", "no"),
         ("I heard medium priority. Is that right?", "yes"),
+        ("I heard the same as before, kimlee 4 5 6 at gmail dot com. Is that right?", "yes"),
         ("I heard high priority. Is that right?", "no"),
         (
             f"Sorry, I can't find it. Please try again. {ASK_EMAIL}",
@@ -103,3 +104,14 @@ def test_a_call_that_left_its_script_early_still_gets_the_scripts_later_answers(
     assert caller.reply(unconfirmed) == "high"
     assert caller.reply("Please describe the problem in a sentence or two.") == "the printer jams"
     assert caller.reply("I'll open an incident called Printer. Shall I go ahead?") == "yes"
+
+
+def test_the_note_of_an_address_as_heard_is_no_read_back_and_keys_are_pressed_again() -> None:
+    caller = Caller()
+    caller.means([("$2", "how urgent is this")])
+    noted = (
+        "I'm sorry, I couldn't get your email address right. I'll note it as I heard it, with "
+        "the number you're calling from, and someone from the help desk will confirm it with "
+        "you. How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
+    )
+    assert caller.reply(noted) == "$2"
