@@ -9,7 +9,7 @@ signature checks off. An unset or empty variable gives the default.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 from urllib.parse import urlparse
 
@@ -45,12 +45,7 @@ def integer(
     name: str, default: int, minimum: int | None = None, environ: Mapping[str, str] = os.environ
 ) -> int:
     """A whole number, at least `minimum` when given."""
-    value = text(name, environ=environ)
-    try:
-        number = int(value) if value else default
-    except ValueError:
-        raise InvalidSetting(f"{name}={value!r}: a whole number is needed") from None
-    return _at_least(name, number, minimum)
+    return _converted(name, default, int, "a whole number", minimum, environ)
 
 
 def number(
@@ -60,12 +55,7 @@ def number(
     environ: Mapping[str, str] = os.environ,
 ) -> float:
     """A number (seconds, days, a share), at least `minimum` when given."""
-    value = text(name, environ=environ)
-    try:
-        parsed = float(value) if value else default
-    except ValueError:
-        raise InvalidSetting(f"{name}={value!r}: a number is needed") from None
-    return _at_least(name, parsed, minimum)
+    return _converted(name, default, float, "a number", minimum, environ)
 
 
 def positive(name: str, default: float, environ: Mapping[str, str] = os.environ) -> float:
@@ -106,7 +96,19 @@ def in_production(environ: Mapping[str, str] = os.environ) -> bool:
     return value == "production"
 
 
-def _at_least(name: str, value: Number, minimum: Number | None) -> Number:
-    if minimum is not None and value < minimum:
-        raise InvalidSetting(f"{name}={value:g}: must be at least {minimum:g}")
-    return value
+def _converted(
+    name: str,
+    default: Number,
+    convert: Callable[[str], Number],
+    what: str,
+    minimum: Number | None,
+    environ: Mapping[str, str],
+) -> Number:
+    value = text(name, environ=environ)
+    try:
+        parsed = convert(value) if value else default
+    except ValueError:
+        raise InvalidSetting(f"{name}={value!r}: {what} is needed") from None
+    if minimum is not None and parsed < minimum:
+        raise InvalidSetting(f"{name}={parsed:g}: must be at least {minimum:g}")
+    return parsed

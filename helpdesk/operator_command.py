@@ -11,6 +11,7 @@ as empty.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -46,6 +47,17 @@ def store_path(
             f"(docker compose exec, or an ECS task with its volume), or set {variable}"
         )
     return path
+
+
+def caller_to_forget(description: str, argv: Sequence[str] | None) -> argparse.Namespace:
+    """`--phone` and `--email` of the forgetting commands; at least one is needed."""
+    cli = argparse.ArgumentParser(description=description)
+    cli.add_argument("--phone", default="", help="the calling number, E.164 (+14155550100)")
+    cli.add_argument("--email", default="", help="an email address the caller gave")
+    args = cli.parse_args(argv)
+    if not (args.phone or args.email):
+        cli.error("give --phone, --email or both")
+    return args
 
 
 def run(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None = None) -> int:

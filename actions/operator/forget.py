@@ -11,7 +11,6 @@ conversations are the Rasa server's: `python -m helpdesk.rasa_server.forget` the
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
@@ -20,16 +19,16 @@ from actions.incidents.factory import DEFAULT_INCIDENT_DB, DEFAULT_OUTBOX_DB
 from actions.incidents.outbox import Outbox
 from helpdesk import environment as env
 from helpdesk import variables as names
-from helpdesk.operator_command import require_servers_environment, run, store_path
+from helpdesk.operator_command import (
+    caller_to_forget,
+    require_servers_environment,
+    run,
+    store_path,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--phone", default="", help="the calling number, E.164 (+14155550100)")
-    cli.add_argument("--email", default="", help="an email address the caller gave")
-    args = cli.parse_args(argv)
-    if not (args.phone or args.email):
-        cli.error("give --phone, --email or both")
+    args = caller_to_forget(__doc__.splitlines()[0], argv)
     require_servers_environment()
     if env.url(names.SERVICENOW_INSTANCE_URL):
         outbox = Outbox(store_path(names.OUTBOX_DB_PATH, DEFAULT_OUTBOX_DB, "outbox"))

@@ -10,14 +10,18 @@ conversations went, never the caller's data itself.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
 from rasa.shared.core.domain import Domain
 
 from helpdesk import variables as names
-from helpdesk.operator_command import require_servers_environment, run, store_path
+from helpdesk.operator_command import (
+    caller_to_forget,
+    require_servers_environment,
+    run,
+    store_path,
+)
 from helpdesk.rasa_server.retention import forget_caller
 from helpdesk.rasa_server.stores import (
     DEFAULT_TRACKER_DB,
@@ -27,12 +31,7 @@ from helpdesk.rasa_server.stores import (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--phone", default="", help="the calling number, E.164 (+14155550100)")
-    cli.add_argument("--email", default="", help="an email address the caller gave")
-    args = cli.parse_args(argv)
-    if not (args.phone or args.email):
-        cli.error("give --phone, --email or both")
+    args = caller_to_forget(__doc__.splitlines()[0], argv)
     require_servers_environment()
     if uses_sqlite_file():
         store_path(names.TRACKER_STORE_DB, DEFAULT_TRACKER_DB, "conversation store")
