@@ -78,9 +78,13 @@ def outages_of(backend: IncidentBackend) -> KnownOutages:
     with _KNOWN_LOCK:
         outages = _KNOWN.get(backend)
         if outages is None:
-            refresh = env.number(names.OUTAGE_REFRESH_SECONDS, DEFAULT_REFRESH_SECONDS, 0.0)
-            outages = _KNOWN[backend] = KnownOutages(backend, refresh)
+            outages = _KNOWN[backend] = KnownOutages(backend, refresh_seconds())
     return outages
+
+
+def refresh_seconds() -> float:
+    """OUTAGE_REFRESH_SECONDS: how long a list of outages is used before it is read again."""
+    return env.number(names.OUTAGE_REFRESH_SECONDS, DEFAULT_REFRESH_SECONDS, 0.0)
 
 
 def significant_words(text: str) -> set[str]:

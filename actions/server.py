@@ -12,7 +12,7 @@ import hmac
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pluggy
 from rasa_sdk import __main__ as rasa_sdk_main
@@ -21,7 +21,16 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.categories import assignment_groups
+from actions.desk_hours import DeskHours
+from actions.handoff import transfer_number
+from actions.incidents.factory import outbox_retry_seconds
+from actions.incidents.servicenow_config import ServiceNowConfig
+from actions.known_domains import configured_domains
 from actions.metrics import ActionMetrics
+from actions.outages import refresh_seconds
+from actions.read_back import confidence_threshold
+from actions.sms import SmsSettings
 from actions.verification import VerificationOffInProduction, verification_required, warn_when_off
 from helpdesk import environment as env
 from helpdesk import variables as names
@@ -78,11 +87,28 @@ class RequireToken:
             return response.json({"error": "unauthorized"}, status=401)
 
 
+# Every setting the actions read, read once at start as they will read it, so that a
+# value they cannot run with stops the server with its name instead of failing a call.
+SETTINGS_READERS: tuple[Callable[[], object], ...] = (
+    verification_required,
+    transfer_number,
+    DeskHours.from_environment,
+    SmsSettings.from_environment,
+    ServiceNowConfig.from_environment,
+    assignment_groups,
+    confidence_threshold,
+    configured_domains,
+    refresh_seconds,
+    outbox_retry_seconds,
+)
+
+
 def main() -> None:
     try:
         token = action_server_token()
-        verification_required()
-    except (InsecureActionServer, VerificationOffInProduction) as error:
+        for read in SETTINGS_READERS:
+            read()
+    except (ValueError, InsecureActionServer, VerificationOffInProduction) as error:
         sys.exit(f"The action server will not start: {error}")
     plugin_manager().register(RequireToken(token))
     plugin_manager().register(ActionMetrics())

@@ -33,13 +33,18 @@ def incident_backend() -> IncidentBackend:
     config = ServiceNowConfig.from_environment()
     if config is None:
         return EmbeddedIncidentStore(Path(env.text(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB)))
-    retry_seconds = env.positive(names.OUTBOX_RETRY_SECONDS, RETRY_FIRST_SECONDS)
+    retry_seconds = outbox_retry_seconds()
     backend = ReliableServiceNow(
         ServiceNowIncidents(config),
         Outbox(Path(env.text(names.OUTBOX_DB_PATH, DEFAULT_OUTBOX_DB)), retry_seconds),
     )
     OutboxWorker(backend, retry_seconds).start()
     return backend
+
+
+def outbox_retry_seconds() -> float:
+    """OUTBOX_RETRY_SECONDS: the first wait before an undelivered incident is sent again."""
+    return env.positive(names.OUTBOX_RETRY_SECONDS, RETRY_FIRST_SECONDS)
 
 
 class UsesIncidentBackend:

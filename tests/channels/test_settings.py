@@ -171,3 +171,17 @@ def test_a_recording_notice_is_said_only_where_configured(value: str, notice: st
         {"TWILIO_AUTH_TOKEN": "secret", "CALL_RECORDING_NOTICE": value}
     )
     assert settings.recording_notice == notice
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TWILIO_VALIDATE_SIGNATURE", "ture"),
+        ("TWILIO_INPUT_TIMEOUT", "5s"),
+        ("TWILIO_PUBLIC_URL", "voice.example.com"),
+    ],
+)
+def test_a_mistyped_setting_stops_the_channel_naming_it(variable: str, value: str) -> None:
+    """`TWILIO_VALIDATE_SIGNATURE=ture` once turned signature checks off without a word."""
+    with pytest.raises(InvalidConfigException, match=f"{variable}="):
+        VoiceSettings.from_environment({"TWILIO_AUTH_TOKEN": "t", variable: value})
