@@ -56,8 +56,10 @@ KEY_FOR_YES = "$1"
 # Turns a spoken step may take beyond the script: read-backs, repeats, part-by-part
 # repair and spelling (the dialogue itself ends every repair within about as many).
 MAX_REPAIRS = 12
-# Turns a caller stays on the line after the script went wrong.
+# Turns a caller stays on the line after the script went wrong; a caller who hears the
+# same words this many times in a row hangs up.
 FINISH_TURNS = 30
+SAME_WORDS_BEFORE_HANGING_UP = 3
 
 
 @dataclass
@@ -215,7 +217,7 @@ def finish_call(call: SimulatedCall, caller: Caller, speech: Speech) -> list[tup
     turns: list[tuple[str, str]] = []
     heard = call.last
     for _ in range(FINISH_TURNS):
-        if heard.ended or left_with(call.transcript) != NOTHING:
+        if heard.ended or left_with(call.transcript) != NOTHING or going_round(turns):
             break
         reply = caller.reply(heard.text) or caller.last_line
         if not reply:
@@ -226,6 +228,13 @@ def finish_call(call: SimulatedCall, caller: Caller, speech: Speech) -> list[tup
             break
         turns.append((reply, heard.text))
     return turns
+
+
+def going_round(turns: list[tuple[str, str]]) -> bool:
+    """Whether the assistant said the same words to the caller's last turns, so often
+    that a person would give up."""
+    last = [heard for _, heard in turns[-SAME_WORDS_BEFORE_HANGING_UP:]]
+    return len(last) == SAME_WORDS_BEFORE_HANGING_UP and len(set(last)) == 1
 
 
 def same_answer(said: str, scripted: str) -> bool:

@@ -11,6 +11,7 @@ from tools.phone.e2e import (
     E2ETest,
     Step,
     StepResult,
+    going_round,
     load_config,
     load_tests,
     matches,
@@ -150,3 +151,12 @@ def test_without_repairs_an_unforeseen_turn_fails_the_step() -> None:
 def test_yes_said_or_pressed_is_the_same_answer() -> None:
     assert same_answer("yes", "$1") and same_answer("no", "no")
     assert not same_answer("no", "$1")
+
+
+def test_a_caller_who_hears_the_same_words_again_and_again_gives_up() -> None:
+    sorry = "Sorry, I didn't catch that. Could you say it another way?"
+    assert going_round(
+        [("a", "What is your email address?"), ("b", sorry), ("b", sorry), ("b", sorry)]
+    )
+    assert not going_round([("b", sorry), ("b", sorry)])
+    assert not going_round([("b", sorry), ("c", "How urgent is this?"), ("b", sorry)])
