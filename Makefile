@@ -147,13 +147,13 @@ servicenow: $(INSTALLED)
 call: $(INSTALLED)
 	$(PY) -m tools.phone.call
 
-# Deletes one caller's conversations and outbox entries: make forget PHONE=+1... EMAIL=...
+# Runs both operator commands that forget a caller, on example.env's defaults
 PHONE ?=
 EMAIL ?=
 ## PHONE=+1... EMAIL=...: delete one caller's conversations, outbox entries and embedded incidents
 forget: $(INSTALLED)
-	$(PY) -m tools.with_environment helpdesk.rasa_server.forget --phone "$(PHONE)" --email "$(EMAIL)"
-	$(PY) -m tools.with_environment actions.operator.forget --phone "$(PHONE)" --email "$(EMAIL)"
+	$(PY) -m tools.with_environment helpdesk.rasa_server.forget_conversations --phone "$(PHONE)" --email "$(EMAIL)"
+	$(PY) -m tools.with_environment actions.operator.forget_records --phone "$(PHONE)" --email "$(EMAIL)"
 
 ## DECLARE="Email is down" | END=INC...: outages callers hear of (embedded store)
 outage: $(INSTALLED)

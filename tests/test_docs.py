@@ -73,3 +73,39 @@ def test_the_check_sees_a_missing_file_and_module(tmp_path: Path) -> None:
     page.write_text("See `tools/forget.py` and run `python -m tools.forget`.")
     assert named_paths(page.read_text()) == {"tools/forget.py"}
     assert not exists("tools/forget.py") and not module_exists("tools.forget")
+
+
+LISTED_PACKAGES = ("actions", "channels", "components", "helpdesk")
+
+
+def layout_tree() -> set[str]:
+    """The paths docs/layout.md's tree names under the shipped packages and tools/."""
+    block = (ROOT / "docs" / "layout.md").read_text().split("```")[1]
+    folders: list[str] = []
+    named: set[str] = set()
+    for line in block.splitlines():
+        if not line.strip() or line.startswith(" " * 25):
+            continue  # a description carried on to the next line
+        depth = (len(line) - len(line.lstrip())) // 2
+        names = re.split(r"\s{2,}", line.strip())[0].split()
+        folders = folders[:depth]
+        for name in names:
+            path = "/".join([*folders, name.rstrip("/")])
+            if path.split("/")[0] in (*LISTED_PACKAGES, "tools"):
+                named.add(path)
+        if names and names[0].endswith("/"):
+            folders.append(names[0].rstrip("/"))
+    return named
+
+
+def test_the_layout_names_every_shipped_module_and_nothing_that_is_not_there() -> None:
+    named = layout_tree()
+    assert sorted(path for path in named if not any(ROOT.glob(path))) == []
+    modules = {
+        str(path.relative_to(ROOT))
+        for package in LISTED_PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if path.name != "__init__.py" or path.parent.name == "incidents"
+    }
+    covered = {m for m in modules if any(Path(m).match(pattern) for pattern in named)}
+    assert sorted(modules - covered) == []

@@ -22,8 +22,8 @@ RASA_IMAGE = "Dockerfile"
 ACTIONS_IMAGE = "Dockerfile.actions"
 # What the operators run in each image (docs/operations.md): `python -m <module>`.
 OPERATOR_COMMANDS = {
-    RASA_IMAGE: ["helpdesk.rasa_server.forget"],
-    ACTIONS_IMAGE: ["actions.operator.forget", "actions.operator.outage"],
+    RASA_IMAGE: ["helpdesk.rasa_server.forget_conversations"],
+    ACTIONS_IMAGE: ["actions.operator.forget_records", "actions.operator.outage"],
 }
 
 

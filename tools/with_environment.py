@@ -1,7 +1,7 @@
 """`python -m tools.with_environment MODULE ARGS...`: runs an operator's command on a
 checkout, with unset variables filled from `.env` and then `example.env`.
 
-The commands themselves (helpdesk.rasa_server.forget, actions.operator.*) read only
+The commands themselves (helpdesk.rasa_server.forget_conversations, actions.operator.*) read only
 the environment they are given, as in the images; this is the developer's way in
 (`make forget`, `make outage`).
 """

@@ -1,12 +1,12 @@
-"""`python -m actions.operator.forget --phone +1... --email ...`: deletes what the action
+"""`python -m actions.operator.forget_records --phone +1... --email ...`: deletes what the action
 server keeps of one caller.
 
 Run it where the action server runs (`docker compose exec action python -m
-actions.operator.forget ...`, or an ECS task of the action service). With ServiceNow,
+actions.operator.forget_records ...`, or an ECS task of the action service). With ServiceNow,
 the outbox's entries for the address (incidents waiting to be filed) are deleted;
 incidents already in ServiceNow are the help desk's records and stay there. With the
 embedded store, the caller's directory entry and their incidents are deleted. The
-conversations are the Rasa server's: `python -m helpdesk.rasa_server.forget` there.
+conversations are the Rasa server's: `python -m helpdesk.rasa_server.forget_conversations` there.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 from actions.incidents import Caller, Reported
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.outbox import Outbox, PendingIncident
-from actions.operator import forget
+from actions.operator import forget_records
 from helpdesk.operator_command import run
 
 KIM = "kim@example.com"
@@ -50,7 +50,7 @@ def test_the_embedded_store_forgets_the_callers_entry_and_incidents(
     file_for(store, "jo@example.com", "Printer jams")
     file_for(store, "", "Call back about incident status", "+15005550101")  # for no one
     outage = store.declare_major_incident("Email is down", "it-operations@localhost")
-    assert run(forget.main, ["--phone", "+15005550101"]) == 0
+    assert run(forget_records.main, ["--phone", "+15005550101"]) == 0
     assert capsys.readouterr().out == "Deleted 2 incidents and the caller's directory entry.\n"
     assert store.find_caller_by_phone("+15005550101") is None
     assert titles(store, KIM) == []  # a new, empty entry: the old one is gone
@@ -67,7 +67,7 @@ def test_with_servicenow_the_outbox_forgets_the_address(
     outbox = Outbox(tmp_path / "outbox.db")
     when = datetime.now(timezone.utc)
     outbox.add(PendingIncident("c1", Caller("s1", KIM), "VPN", "down", "high", when, Reported()))
-    assert run(forget.main, ["--email", KIM]) == 0
+    assert run(forget_records.main, ["--email", KIM]) == 0
     assert "Deleted 1 incidents waiting in the outbox" in capsys.readouterr().out
     assert outbox.pending() == []
 
@@ -85,5 +85,5 @@ def test_a_missing_store_is_named_not_counted_as_empty(
 ) -> None:
     monkeypatch.setenv("SERVICENOW_INSTANCE_URL", servicenow)
     monkeypatch.setenv(variable, str(tmp_path / "not-here.db"))
-    assert run(forget.main, ["--email", KIM]) == 2
+    assert run(forget_records.main, ["--email", KIM]) == 2
     assert f"at {tmp_path / 'not-here.db'} ({variable})" in capsys.readouterr().err

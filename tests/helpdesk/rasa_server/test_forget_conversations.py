@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpdesk.operator_command import run
-from helpdesk.rasa_server import forget
+from helpdesk.rasa_server import forget_conversations
 from helpdesk.rasa_server.stores import configured_tracker_store
 from tests.helpdesk.rasa_server.test_retention import DOMAIN, save_call
 
@@ -27,7 +27,7 @@ def test_a_callers_conversations_are_deleted(
 ) -> None:
     save_call(configured_tracker_store(DOMAIN), "CAa", "+15005550101", "kim@example.com", 1)
     save_call(configured_tracker_store(DOMAIN), "CAb", "+15005550102", "jo@example.com", 1)
-    assert run(forget.main, ["--email", "kim@example.com"]) == 0
+    assert run(forget_conversations.main, ["--email", "kim@example.com"]) == 0
     assert capsys.readouterr().out == "Deleted 1 conversations.\n"
     stored = sqlite_store.read_bytes().decode("latin-1")
     assert "kim@example.com" not in stored and "jo@example.com" in stored
@@ -36,7 +36,7 @@ def test_a_callers_conversations_are_deleted(
 def test_a_missing_conversation_store_is_named(
     sqlite_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(forget.main, ["--phone", "+15005550101"]) == 2
+    assert run(forget_conversations.main, ["--phone", "+15005550101"]) == 2
     error = capsys.readouterr().err
     assert f"No conversation store at {sqlite_store} (TRACKER_STORE_DB)" in error
     assert not sqlite_store.exists()
@@ -48,6 +48,6 @@ def test_production_refuses_the_development_environment(
     save_call(configured_tracker_store(DOMAIN), "CAa", "+15005550101", "kim@example.com", 1)
     monkeypatch.setenv("TWILIO_ENVIRONMENT", "production")
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "local-development-action-token")
-    assert run(forget.main, ["--email", "kim@example.com"]) == 2
+    assert run(forget_conversations.main, ["--email", "kim@example.com"]) == 2
     assert "not the servers' environment" in capsys.readouterr().err
     assert "kim@example.com" in sqlite_store.read_bytes().decode("latin-1")

@@ -1,10 +1,10 @@
-"""`python -m helpdesk.rasa_server.forget --phone +1... --email ...`: deletes one
+"""`python -m helpdesk.rasa_server.forget_conversations --phone +1... --email ...`: deletes one
 caller's conversations from the tracker store the Rasa server is configured with.
 
 Run it where the Rasa server runs (`docker compose exec rasa python -m
-helpdesk.rasa_server.forget ...`, or an ECS task of the Rasa service): it reads
+helpdesk.rasa_server.forget_conversations ...`, or an ECS task of the Rasa service): it reads
 `REDIS_URL` or `TRACKER_STORE_*` from there. The incidents and the outbox are the
-action server's: `python -m actions.operator.forget` there. Prints how many
+action server's: `python -m actions.operator.forget_records` there. Prints how many
 conversations went, never the caller's data itself.
 """
 
