@@ -42,12 +42,6 @@ SAMPLE_WIDTH = 2
 # ("two") far better with some silence around them.
 SILENCE_AROUND_SECONDS = 0.5
 BEAM_SIZE = 5
-# A phone recogniser's result is as long as the speech: people say about three words a
-# second. Whisper on noise can loop ("ive ive ive ...") up to its window's 224 tokens,
-# and then decodes again at higher temperatures; its text is cut where no caller could
-# still be speaking, which also keeps a noisy line's run in minutes.
-TOKENS_PER_SECOND = 10
-FEWEST_TOKENS = 16
 # Piper adds random noise to every rendering; without it a line sounds the same each
 # time, so a run can be reproduced. A caller who repeats speaks more slowly instead.
 SLOWER_PER_REPEAT = 0.15
@@ -105,11 +99,6 @@ LINES = {
         LineConditions(noise_snr_db=30.0, frame_loss=0.01, level_steps_db=(0.0, -6.0, 4.0)),
     ),
 }
-
-
-def most_tokens(seconds: float) -> int:
-    """The most tokens a recogniser's text of `seconds` of speech may take."""
-    return max(FEWEST_TOKENS, round(TOKENS_PER_SECOND * seconds))
 
 
 @dataclass(frozen=True)
@@ -203,7 +192,6 @@ class PhoneLine:
             hotwords=hints.replace(",", " ") or None,
             condition_on_previous_text=False,
             without_timestamps=True,
-            max_new_tokens=most_tokens(len(samples) / WHISPER_RATE),
         )
         heard = list(segments)
         text = " ".join(segment.text.strip() for segment in heard).strip()

@@ -12,7 +12,6 @@ from tools.speech.line import (
     PHONE_RATE,
     LineConditions,
     PhoneLine,
-    most_tokens,
     whisper_language,
     word_error_rate,
 )
@@ -72,9 +71,3 @@ def test_line_conditions_add_noise_lose_frames_and_change_levels() -> None:
     assert 18 < snr < 22
     quieter = LineConditions(level_steps_db=(-6.0,)).apply(tone, seed=1)
     assert np.allclose(quieter, tone * 10 ** (-6 / 20))
-
-
-def test_a_recognisers_text_is_bounded_by_the_length_of_the_speech() -> None:
-    assert most_tokens(0.4) == 16  # "no" still has room
-    assert most_tokens(3.0) == 30  # ten words and their punctuation
-    assert most_tokens(6.0) < 224  # Whisper's own bound, which loops on noise reach
