@@ -114,6 +114,8 @@ class Caller:
         question = asked(prompt)
         if question is None and NOT_UNDERSTOOD in prompt:
             return self.last_line or None
+        if question == "confirm" and "confirm" not in self.answers:
+            return "yes"  # the incident read back is what they called for
         answer = self.answers.get(question) if question else None
         if answer and answer.startswith("$"):
             return answer  # the key they pressed for it

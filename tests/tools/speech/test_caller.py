@@ -115,3 +115,7 @@ def test_the_note_of_an_address_as_heard_is_no_read_back_and_keys_are_pressed_ag
         "you. How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
     )
     assert caller.reply(noted) == "$2"
+
+
+def test_a_caller_agrees_to_the_incident_they_called_for_when_the_script_says_nothing() -> None:
+    assert kim().reply("I'll open an incident called VPN drops. Shall I go ahead?") == "yes"
