@@ -25,7 +25,7 @@ from actions.email_repair import CHECKS, Repair, read_back_values
 from actions.email_repair import SLOT as EMAIL_REPAIR
 from actions.handoff import reachable_number
 from actions.opener import is_vague
-from actions.read_back import heard_slot, pending
+from actions.read_back import heard_slot, not_caught, pending, unanswered_read_backs
 
 OFFER_WAY_OUT_AT = 3
 GIVE_UP_AT = 5
@@ -111,14 +111,17 @@ class CarriesOnWithoutAnswers(FormValidationAction, ABC):
         events = await super()._extract_validation_events(dispatcher, tracker, domain)
         slot = tracker.get_slot("requested_slot")
         required = domain.get("forms", {}).get(self.form_name(), {}).get("required_slots", [])
-        waiting = (
-            slot in required
-            and tracker.get_slot(slot) is None
-            and pending(tracker, slot) is None
-            and not (slot == "email" and Repair.of(tracker).checking)
-        )
+        if slot not in required or tracker.get_slot(slot) is not None:
+            return events
+        if pending(tracker, slot) is not None:
+            answered = any(e.get("name") in (slot, heard_slot(slot)) for e in events)
+            # The caller's words of this turn count too: they are not among the tracker's.
+            if answered or unanswered_read_backs(tracker, slot) < GIVE_UP_AT - 1:
+                return events
         # The tracker a form's validation sees counts the question about to be asked.
-        if not waiting or asks_in_a_row(tracker, slot) < GIVE_UP_AT:
+        elif (slot == "email" and Repair.of(tracker).checking) or asks_in_a_row(
+            tracker, slot
+        ) < GIVE_UP_AT:
             return events
         person = reachable_number()
         if person and self.needs_a_person(slot, tracker):
@@ -126,6 +129,8 @@ class CarriesOnWithoutAnswers(FormValidationAction, ABC):
         filled = [
             SlotSet(name, value) for name, value in self.fallback(slot, dispatcher, tracker).items()
         ]
+        if heard_slot(slot) in domain.get("slots", {}):
+            filled.append(SlotSet(heard_slot(slot), None))
         if person:
             dispatcher.utter_message(response=PERSON_INSTEAD_RESPONSE)
         tracker.add_slots(filled)
@@ -133,6 +138,8 @@ class CarriesOnWithoutAnswers(FormValidationAction, ABC):
 
 
 PERSON_INSTEAD_RESPONSE = "utter_person_instead"
+# Before a read-back asked again because the answer was neither yes nor no.
+NOT_CAUGHT_RESPONSE = "utter_not_caught"
 
 
 class AskAgainAction(Action, ABC):
@@ -152,6 +159,8 @@ class AskAgainAction(Action, ABC):
         # Only slots with a `heard_<slot>` slot in the domain are ever read back.
         heard = pending(tracker, self.slot) if heard_slot(self.slot) in domain["slots"] else None
         if heard is not None:
+            if not_caught(tracker, self.slot):
+                dispatcher.utter_message(response=NOT_CAUGHT_RESPONSE)
             dispatcher.utter_message(response=f"utter_ask_heard_{self.slot}", **{self.slot: heard})
             return []
         return ask(dispatcher, tracker, self.slot, **self.values(tracker))

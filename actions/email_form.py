@@ -24,7 +24,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers
-from actions.asking import OFFER_WAY_OUT_AT, CarriesOnWithoutAnswers, ask, asks_in_a_row
+from actions.asking import (
+    NOT_CAUGHT_RESPONSE,
+    OFFER_WAY_OUT_AT,
+    CarriesOnWithoutAnswers,
+    ask,
+    asks_in_a_row,
+)
 from actions.email_repair import (
     ASK_DOMAIN,
     ASK_NAME,
@@ -44,6 +50,7 @@ from actions.read_back import (
     answer_to_read_back,
     confirmed,
     heard_slot,
+    not_caught,
     pending,
     read_back,
     was_spoken,
@@ -80,6 +87,8 @@ class ActionAskEmail(UsesIncidentBackend, Action):
     ) -> list[EventType]:
         heard = pending(tracker, "email")
         if heard:
+            if not_caught(tracker, "email"):
+                dispatcher.utter_message(response=NOT_CAUGHT_RESPONSE)
             said = (entity_value(tracker, "email") or "").lower()
             if said and said != heard:
                 dispatcher.utter_message(
@@ -162,6 +171,14 @@ DOMAIN_SPELLING_RESPONSE = "utter_ask_email_domain_spelled"
 def _part_values(name: str, part: str) -> dict[str, str]:
     """A part of an address for a response: as written, and as it is read out."""
     return {name: part, f"{name}_said": say_address_part(part)}
+
+
+def heard_address(tracker: Tracker) -> str:
+    """The address the line last made of the caller's words, confirmed or not: the one
+    being repaired, the one refused, or the one read back; '' when none was heard."""
+    return str(
+        Repair.of(tracker).heard or tracker.get_slot(DECLINED) or pending(tracker, "email") or ""
+    )
 
 
 class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormValidationAction):
@@ -296,7 +313,7 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
         """The address as heard, for the desk to confirm; other slots as each form says."""
         if slot != "email":
             return self.fallback_besides_email(slot, dispatcher, tracker)
-        heard = Repair.of(tracker).heard or tracker.get_slot(DECLINED) or ""
+        heard = heard_address(tracker)
         dispatcher.utter_message(response="utter_email_unconfirmed")
         return {"email": UNCONFIRMED, REPAIR: Repair(heard=heard).as_slot()}
 
@@ -305,8 +322,7 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
         form whose outcome can wait for the desk to confirm it."""
         if slot != "email":
             return False
-        heard = Repair.of(tracker).heard or tracker.get_slot(DECLINED)
-        return not (self.keeps_an_unconfirmed_address and heard)
+        return not (self.keeps_an_unconfirmed_address and heard_address(tracker))
 
     def fallback_besides_email(
         self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker

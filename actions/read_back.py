@@ -70,6 +70,47 @@ def answer_to_read_back(tracker: Tracker, slot: str, said: Any) -> dict[str, Any
     return {}
 
 
+def unanswered_read_backs(tracker: Tracker, slot: str) -> int:
+    """How many of the caller's latest turns, in a row, followed a read-back of `slot`
+    and changed nothing of it: neither yes, no, nor a new value was understood."""
+    count = 0
+    changed = after_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") in (slot, heard_slot(slot)):
+            changed = True  # in the turn of the next user event back
+        elif kind == "user":
+            if changed or after_user:
+                break
+            after_user = True
+        elif kind == "bot" and after_user:
+            utter = str((event.get("metadata") or {}).get("utter_action") or "")
+            if not utter.startswith(READ_BACK_RESPONSES.get(slot, ("-",))):
+                break
+            count += 1
+            after_user = False
+    return count
+
+
+def not_caught(tracker: Tracker, slot: str) -> bool:
+    """Whether a read-back of `slot` about to be asked again should first say that the
+    answer was not caught: it was not, and nothing else was said to the caller yet in
+    this turn (the fallback's own apology, say)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return False
+        if event.get("event") == "user":
+            break
+    return unanswered_read_backs(tracker, slot) > 0
+
+
+# The responses that read a value back, by slot (their names start so).
+READ_BACK_RESPONSES = {
+    "email": ("utter_ask_heard_email", "utter_ask_did_you_mean_email"),
+    "priority": ("utter_ask_heard_priority",),
+}
+
+
 def confirmed(tracker: Tracker, slot: str, value: Any) -> bool:
     """Whether `value` is the read-back the caller just said yes to."""
     return value is not None and value == pending(tracker, slot)

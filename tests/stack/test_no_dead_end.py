@@ -119,3 +119,18 @@ def test_with_a_person_at_the_desk_an_address_heard_wrong_still_files_and_offers
     phone.say("low")
     phone.say("outlook shows no new mail")
     assert phone.say("yes").text.startswith("Done. Your incident number is I N C")
+
+
+def test_a_read_back_answered_with_neither_yes_nor_no_is_asked_again_then_given_up(
+    stack: RunningStack,
+) -> None:
+    """A read-back whose answers are never yes, no or a new address is not asked for
+    ever: after four, the address is noted as heard, as for any question."""
+    phone = calling(stack, "+15005550127", "my email is broken")
+    read_back = phone.say("bob at x dot com").text
+    assert read_back.startswith("I heard bob at x dot com. Is that right?")
+    for _ in range(3):
+        heard = phone.say("the weather is nice").text
+        assert heard.count("Sorry") == 1 and "I heard bob at x dot com. Is that right?" in heard
+    person = "If you'd rather talk to a colleague, say person at any time."
+    assert phone.say("the weather is nice").text.endswith(f"{UNCONFIRMED} {person} {ASK_PRIORITY}")

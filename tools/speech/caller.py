@@ -25,6 +25,9 @@ QUESTIONS = {
     "confirm": ("Shall I go ahead?", "incident called"),
 }
 NOT_UNDERSTOOD = "Could you say it another way?"
+NOT_CAUGHT = "Sorry, I didn't catch that."
+YES_OR_NO_MENU = "Say Yes or No, or press 1 or 2."
+YES_OR_NO_KEYS = {"yes": "$1", "no": "$2"}
 # An address offered or read back, for a yes or no.
 _OFFERED_ADDRESS = re.compile(
     r"(?:I heard(?: the same as before,)?|Did you mean|This number belongs to"
@@ -86,7 +89,16 @@ class Caller:
             self.answers[question] = line
 
     def reply(self, prompt: str) -> str | None:
-        """The caller's answer to a turn their script did not foresee; None if they have none."""
+        """The caller's answer to a turn their script did not foresee; None if they have none.
+
+        A yes or no that was not caught is pressed on the keypad, as the prompt offers.
+        """
+        answer = self._answer(prompt)
+        if answer in YES_OR_NO_KEYS and NOT_CAUGHT in prompt and YES_OR_NO_MENU in prompt:
+            return YES_OR_NO_KEYS[answer]
+        return answer
+
+    def _answer(self, prompt: str) -> str | None:
         offered = _last(_OFFERED_ADDRESS, prompt, "address")
         if offered:
             found = find_spoken_email(offered)

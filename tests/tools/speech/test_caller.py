@@ -119,3 +119,12 @@ def test_the_note_of_an_address_as_heard_is_no_read_back_and_keys_are_pressed_ag
 
 def test_a_caller_agrees_to_the_incident_they_called_for_when_the_script_says_nothing() -> None:
     assert kim().reply("I'll open an incident called VPN drops. Shall I go ahead?") == "yes"
+
+
+def test_a_yes_or_no_that_was_not_caught_is_pressed() -> None:
+    again = (
+        "Sorry, I didn't catch that. I heard tim at gmail dot com. Is that right? "
+        "Say Yes or No, or press 1 or 2."
+    )
+    assert kim().reply(again) == "$2"
+    assert kim().reply(again.replace("Sorry, I didn't catch that. ", "")) == "no"

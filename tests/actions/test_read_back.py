@@ -1,0 +1,95 @@
+"""A read-back answered with neither yes nor no is asked again, says so, and does not
+stand forever: after four such answers the form carries on as with any question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.asking import ActionAskPriority
+from actions.email_form import ActionAskEmail
+from actions.email_repair import UNCONFIRMED
+from actions.forms import ValidateOpenIncidentForm
+from actions.incidents.embedded import EmbeddedIncidentStore
+from actions.read_back import not_caught, unanswered_read_backs
+from tests.actions.conftest import make_tracker, responses
+
+HEARD = "kim@exmple.com"
+
+
+def read_back_then(*answers: str, changes: bool = False) -> list[dict[str, Any]]:
+    """The address read back, then the caller's answers, each followed by the read-back
+    again; `changes`: the last answer's turn set the slot."""
+    events: list[dict[str, Any]] = [
+        {"event": "user", "text": "kim at exmple dot com"},
+        {"event": "slot", "name": "heard_email", "value": HEARD},
+    ]
+    for number, answer in enumerate(answers):
+        events += [
+            {
+                "event": "bot",
+                "text": "I heard ...",
+                "metadata": {"utter_action": "utter_ask_heard_email"},
+            },
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": answer},
+        ]
+        if changes and number == len(answers) - 1:
+            events.append({"event": "slot", "name": "email", "value": None})
+    return events
+
+
+def test_answers_that_changed_nothing_are_counted_since_the_read_back() -> None:
+    assert unanswered_read_backs(make_tracker(events=read_back_then()), "email") == 0
+    assert unanswered_read_backs(make_tracker(events=read_back_then("no nam nam")), "email") == 1
+    garbled = read_back_then("no nam nam", "itude itude", "ivan")
+    assert unanswered_read_backs(make_tracker(events=garbled), "email") == 3
+    answered = read_back_then("no nam nam", "no", changes=True)
+    assert unanswered_read_backs(make_tracker(events=answered), "email") == 0
+    assert unanswered_read_backs(make_tracker(events=garbled), "priority") == 0
+
+
+async def test_a_read_back_asked_again_says_it_did_not_catch_the_answer(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    slots = {"requested_slot": "email", "heard_email": HEARD}
+    await ActionAskEmail(store).run(
+        dispatcher, make_tracker(slots, events=read_back_then("no nam nam")), domain
+    )
+    assert responses(dispatcher) == ["utter_not_caught", "utter_ask_heard_email"]
+
+
+async def test_the_first_read_back_says_nothing_before_it(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    slots = {"requested_slot": "priority", "heard_priority": "high"}
+    await ActionAskPriority().run(dispatcher, make_tracker(slots, events=[]), domain)
+    assert responses(dispatcher) == ["utter_ask_heard_priority"]
+
+
+@pytest.mark.parametrize(("answers", "carries_on"), [(3, False), (4, True)])
+async def test_a_read_back_never_answered_ends_as_an_unconfirmed_address(
+    store: EmbeddedIncidentStore,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    answers: int,
+    carries_on: bool,
+) -> None:
+    monkeypatch.setenv("HANDOFF_PHONE_NUMBER", "+15005550009")
+    slots = {"requested_slot": "email", "heard_email": HEARD}
+    events = read_back_then(*["no nam nam"] * answers)
+    tracker = make_tracker(slots, events=events, active_loop="open_incident_form")
+    validated = await ValidateOpenIncidentForm(store).run(dispatcher, tracker, domain)
+    assert (SlotSet("email", UNCONFIRMED) in validated) is carries_on
+    assert (SlotSet("heard_email", None) in validated) is carries_on
+
+
+def test_no_second_apology_when_the_turn_already_said_sorry() -> None:
+    events = read_back_then("no itude itude")
+    assert not_caught(make_tracker(events=events), "email")
+    apologised = [*events, {"event": "bot", "metadata": {"utter_action": "utter_default"}}]
+    assert not not_caught(make_tracker(events=apologised), "email")
