@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers
 from actions.email_form import EmailFormValidation
-from actions.email_repair import SLOT as REPAIR
 from actions.incidents import PRIORITIES
 from actions.latest_answer import (
     entity_text,
@@ -191,29 +189,3 @@ class ValidateIncidentStatusForm(EmailFormValidation):
 
     def name(self) -> str:
         return "validate_incident_status_form"
-
-
-class ActionCancelForm(Action):
-    """Stops the active form when the caller asks to, forgetting its answers."""
-
-    def name(self) -> str:
-        return "action_cancel_form"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        form = (tracker.active_loop or {}).get("name")
-        if form == "incident_status_form":
-            dispatcher.utter_message(response="utter_status_check_canceled")
-        elif form == "voice_message_form":
-            dispatcher.utter_message(response="utter_voice_message_canceled")
-        else:
-            dispatcher.utter_message(response="utter_incident_creation_canceled")
-        slots = domain.get("forms", {}).get(form, {}).get("required_slots", [])
-        # What the email question was in the middle of goes too.
-        repair = ("heard_email", "declined_email", REPAIR)
-        return [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-            *(SlotSet(slot, None) for slot in (*slots, *repair)),
-        ]

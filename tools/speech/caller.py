@@ -26,6 +26,7 @@ QUESTIONS = {
 }
 NOT_UNDERSTOOD = "Could you say it another way?"
 NOT_CAUGHT = "Sorry, I didn't catch that."
+HELP_MENU = "You can say, open an incident."
 YES_OR_NO_MENU = "Say Yes or No, or press 1 or 2."
 YES_OR_NO_KEYS = {"yes": "$1", "no": "$2"}
 # An address offered or read back, for a yes or no.
@@ -56,6 +57,8 @@ class Caller:
 
     answers: dict[str, str] = field(default_factory=dict)
     address: str = ""
+    # What the caller first asked for: said again when told what they can say.
+    opener: str = ""
     last_line: str = ""
     # How often the caller was asked to spell so far: a caller misheard twice spells
     # with the spelling alphabet ("kilo india mike").
@@ -70,6 +73,8 @@ class Caller:
         script foresees (a line, and what the assistant is expected to have said before
         it): a call that left the script early still gets the script's answers to the
         questions after. The address is learnt as the script says it (`said`)."""
+        if script and not script[0][0].startswith("$"):
+            self.opener = script[0][0]
         for line, after in script:
             question = asked(after)
             if question and question != "email" and line != "$DIAL":
@@ -99,6 +104,8 @@ class Caller:
         return answer
 
     def _answer(self, prompt: str) -> str | None:
+        if HELP_MENU in prompt and self.opener:
+            return self.opener
         offered = _last(_OFFERED_ADDRESS, prompt, "address")
         if offered:
             found = find_spoken_email(offered)

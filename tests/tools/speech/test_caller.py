@@ -128,3 +128,18 @@ def test_a_yes_or_no_that_was_not_caught_is_pressed() -> None:
     )
     assert kim().reply(again) == "$2"
     assert kim().reply(again.replace("Sorry, I didn't catch that. ", "")) == "no"
+
+
+def test_told_what_they_can_say_a_caller_asks_again_for_what_they_called_for() -> None:
+    caller = Caller()
+    caller.means(
+        [
+            ("check the status of my tickets", "how can I help"),
+            ("kim at x dot com", "what is your email address"),
+        ]
+    )
+    help_menu = (
+        "Sorry, I didn't catch that. You can say, open an incident. "
+        "Or, what's the status of my tickets?"
+    )
+    assert caller.reply(help_menu) == "check the status of my tickets"

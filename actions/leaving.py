@@ -1,0 +1,83 @@
+"""Leaving a form: cancelling it, or saying goodbye in the middle of it.
+
+Both end what the caller came for, so a misheard phrase must not do it. On a noisy
+line a recogniser turns an address into "that's it, man" or "buyer", which the
+classifier may take for a cancel or a goodbye. When the recogniser was unsure of the
+words and they hold no word of leaving ("cancel", "stop", "bye", ...), the caller is
+told it was not caught and hears the form's question again; a caller who means it
+says it again, or hangs up. Typed text (no recogniser) is taken as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.email_repair import SLOT as REPAIR
+from actions.latest_answer import latest_text
+from actions.read_back import was_uncertain
+
+LEAVING_WORDS = re.compile(
+    r"\b(cancel|stop|bye|goodbye|good-?bye|never ?mind|forget it|hang up|quit|that'?s all|"
+    r"that is all|i'?m done|no thanks)\b",
+    re.IGNORECASE,
+)
+
+
+def meant_to_leave(tracker: Tracker) -> bool:
+    """Whether the caller's words can be taken as leaving the form."""
+    return not was_uncertain(tracker) or bool(LEAVING_WORDS.search(latest_text(tracker)))
+
+
+def not_caught(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The form's question again, after "Sorry, I didn't catch that"."""
+    dispatcher.utter_message(response="utter_default")
+    form = (tracker.active_loop or {}).get("name")
+    return [FollowupAction(form)] if form else []
+
+
+class ActionCancelForm(Action):
+    """Stops the active form when the caller asks to, forgetting its answers."""
+
+    def name(self) -> str:
+        return "action_cancel_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not meant_to_leave(tracker):
+            return not_caught(dispatcher, tracker)
+        form = (tracker.active_loop or {}).get("name")
+        if form == "incident_status_form":
+            dispatcher.utter_message(response="utter_status_check_canceled")
+        elif form == "voice_message_form":
+            dispatcher.utter_message(response="utter_voice_message_canceled")
+        else:
+            dispatcher.utter_message(response="utter_incident_creation_canceled")
+        slots = domain.get("forms", {}).get(form, {}).get("required_slots", [])
+        # What the email question was in the middle of goes too.
+        repair = ("heard_email", "declined_email", REPAIR)
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            *(SlotSet(slot, None) for slot in (*slots, *repair)),
+        ]
+
+
+class ActionGoodbyeInForm(Action):
+    """Goodbye in the middle of a form ends the call, when it was heard as one."""
+
+    def name(self) -> str:
+        return "action_goodbye_in_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not meant_to_leave(tracker):
+            return not_caught(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_goodbye")
+        return []
