@@ -22,7 +22,7 @@ from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
 from helpdesk.rasa_server import speedups
 from tests.support.running_stack import ActionServer, RunningStack
-from tools.environment import load_environment
+from tools.checkout import load_environment
 from tools.fakes.duckling_server import running_duckling
 from tools.fakes.servicenow_data import Faults, Tables, Tokens
 from tools.fakes.servicenow_server import PASSWORD, USER, ServiceNowTestServer, running_servicenow

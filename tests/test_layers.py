@@ -78,3 +78,10 @@ def test_the_rule_sees_an_import_where_it_is(tmp_path: Path) -> None:
         "def f():\n    from actions.privacy import mask_email\n    import tools.runner.stack\n"
     )
     assert imported_packages(module) == {"actions", "tools"}
+
+
+def test_every_test_module_has_a_name_of_its_own() -> None:
+    """Two `test_metrics.py` in two folders read as one in a report and a search."""
+    names = [path.name for path in (ROOT / "tests").rglob("*.py")]
+    repeated = {name for name in names if names.count(name) > 1}
+    assert repeated - {"__init__.py", "conftest.py"} == set()

@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 
 import actions.metrics  # noqa: F401  (registers the action server's metrics)
 import channels.metrics  # noqa: F401  (registers the Rasa server's metrics)
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 
 MONITORING = PROJECT_ROOT / "monitoring"
 METRIC = re.compile(r"\bhelpdesk_[a-z_]+")

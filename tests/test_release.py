@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 
 WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from rasa.cli.utils import validate_files
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 
 _UNUSED_RESPONSE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
 # `response="utter_x"` in actions; `..._RESPONSE = "utter_x"` where a channel speaks one.

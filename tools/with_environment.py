@@ -11,7 +11,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-from tools.environment import load_environment
+from tools.checkout import load_environment
 
 if __name__ == "__main__":
     load_environment()

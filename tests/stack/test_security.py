@@ -16,7 +16,7 @@ import yaml
 
 from actions.verification import ATTESTED
 from tests.support.running_stack import ActionServer, RunningStack
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 from tools.phone.call import SimulatedCall
 from tools.runner.processes import free_port
 

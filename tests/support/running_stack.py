@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 from tools.phone.call import SimulatedCall
 from tools.runner.processes import Service, Stack, free_port
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.environment import load_environment
+from tools.checkout import load_environment
 from tools.fakes import servicenow_server
 from tools.harness.load import Tally, TimedCall, percentile, resident_megabytes, scrape
 from tools.runner.processes import Output, Service, free_port

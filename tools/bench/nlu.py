@@ -28,7 +28,7 @@ from rasa.utils.log_utils import configure_structlog
 from helpdesk.spoken_email import find_spoken_email
 from tools.bench.openers import figures as figures_of_openers
 from tools.bench.openers import load_openers, report
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 from tools.fakes.duckling_server import DucklingParser, running_duckling
 
 DATASET = PROJECT_ROOT / "tests" / "data" / "spoken_emails.tsv"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from actions.categories import category_of
 from actions.opener import described_problem
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 
 OPENERS = PROJECT_ROOT / "tests" / "data" / "openers.tsv"
 # Intents that open the incident form (data/rules/open_incident.yml).

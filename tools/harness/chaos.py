@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.environment import PROJECT_ROOT, load_environment
+from tools.checkout import PROJECT_ROOT, load_environment
 from tools.fakes import servicenow_server
 from tools.fakes.redis_server import RedisServer
 from tools.harness.chaos_stack import (

@@ -26,7 +26,7 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from channels.twilio_request import parse_form
-from tools.environment import load_environment
+from tools.checkout import load_environment
 from tools.phone.call import SimulatedCall
 from tools.phone.twilio_params import CallLine, new_call_sid
 from tools.phone.twiml import Heard

@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 import requests
 
-from tools.environment import PROJECT_ROOT, load_environment
+from tools.checkout import PROJECT_ROOT, load_environment
 from tools.harness.load import Tally, TimedCall, percentile, resident_megabytes
 from tools.phone.call import SimulatedCall
 from tools.phone.twiml import Heard

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 import requests
 from twilio.request_validator import RequestValidator
 
-from tools.environment import load_environment
+from tools.checkout import load_environment
 from tools.phone.twilio_params import CallLine
 from tools.phone.twiml import Heard, parse_twiml
 

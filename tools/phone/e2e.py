@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from tools.environment import load_environment
+from tools.checkout import load_environment
 from tools.phone.call import CallEnded, SimulatedCall
 from tools.phone.twiml import Heard
 from tools.speech.caller import Caller

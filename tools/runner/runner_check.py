@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 
 STOP_DEADLINE_SECONDS = 20.0
 Stop = Callable[[subprocess.Popen[str]], None]

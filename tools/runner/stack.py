@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import urlparse
 
-from tools.environment import PROJECT_ROOT, load_environment
+from tools.checkout import PROJECT_ROOT, load_environment
 from tools.fakes import servicenow_server
 from tools.runner.processes import (
     STOP_SIGNALS,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from tools.environment import PROJECT_ROOT, load_environment
+from tools.checkout import PROJECT_ROOT, load_environment
 from tools.speech.line import PhoneLine
 
 DATA = PROJECT_ROOT / "tests" / "data"

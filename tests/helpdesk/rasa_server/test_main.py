@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tools.environment import PROJECT_ROOT
+from tools.checkout import PROJECT_ROOT
 
 IMPORTS = (
     "import sys, helpdesk.rasa_server.__main__, tensorflow; "

@@ -1,4 +1,5 @@
-"""Loads settings: the process environment first, then `.env`, then `example.env`."""
+"""The developer's checkout: its root, and its settings for the tools (the process
+environment first, then `.env`, then `example.env`)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import environment
+from tools import checkout
 
 
 def test_environment_then_dotenv_then_example(
@@ -15,14 +15,14 @@ def test_environment_then_dotenv_then_example(
 ) -> None:
     (tmp_path / ".env").write_text("FROM_DOTENV=dotenv\nIN_BOTH=dotenv\nIN_ALL=dotenv\n")
     (tmp_path / "example.env").write_text("IN_BOTH=example\nIN_ALL=example\nDEFAULT=example\n")
-    monkeypatch.setattr(environment, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(checkout, "PROJECT_ROOT", tmp_path)
     monkeypatch.setenv("IN_ALL", "process")
     for name in ("FROM_DOTENV", "IN_BOTH", "DEFAULT"):
         # Set, then deleted: monkeypatch then removes what load_environment adds.
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
 
-    environment.load_environment()
+    checkout.load_environment()
 
     assert os.environ["IN_ALL"] == "process"
     assert os.environ["IN_BOTH"] == "dotenv"
