@@ -1,11 +1,14 @@
-"""Leaving a form: cancelling it, or saying goodbye in the middle of it.
+"""Leaving a form: cancelling it, saying goodbye in the middle of it, or switching to
+the other request (a status check during an incident, or the other way round).
 
-Both end what the caller came for, so a misheard phrase must not do it. On a noisy
+Each ends what the caller came for, so a misheard phrase must not do it. On a noisy
 line a recogniser turns an address into "that's it, man" or "buyer", which the
-classifier may take for a cancel or a goodbye. When the recogniser was unsure of the
-words and they hold no word of leaving ("cancel", "stop", "bye", ...), the caller is
-told it was not caught and hears the form's question again; a caller who means it
-says it again, or hangs up. Typed text (no recogniser) is taken as it is.
+classifier may take for a cancel or a goodbye, and an Irish address into "got right in
+the middle of the damn pole", which it took for a request to open an incident. When
+the recogniser was unsure of the words and they hold no word of what they would do
+("cancel", "bye", "status", "incident", ...), the caller is told it was not caught and
+hears the form's question again; a caller who means it says it again, or hangs up.
+Typed text (no recogniser) is taken as it is.
 """
 
 from __future__ import annotations
@@ -28,9 +31,22 @@ LEAVING_WORDS = re.compile(
 )
 
 
-def meant_to_leave(tracker: Tracker) -> bool:
-    """Whether the caller's words can be taken as leaving the form."""
-    return not was_uncertain(tracker) or bool(LEAVING_WORDS.search(latest_text(tracker)))
+# What a caller says to switch to the other request, by the form switched to.
+SWITCHING_WORDS = {
+    "open_incident_form": re.compile(
+        r"\b(incident|ticket|open|report|problem|issue|broken|working|password|reset)\b",
+        re.IGNORECASE,
+    ),
+    "incident_status_form": re.compile(
+        r"\b(status|check|incidents|tickets|progress|update|doing)\b", re.IGNORECASE
+    ),
+}
+
+
+def meant(tracker: Tracker, words: re.Pattern[str]) -> bool:
+    """Whether the caller's words can be taken as what the classifier made of them:
+    heard clearly, or holding one of `words`."""
+    return not was_uncertain(tracker) or bool(words.search(latest_text(tracker)))
 
 
 def not_caught(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -49,7 +65,7 @@ class ActionCancelForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if not meant_to_leave(tracker):
+        if not meant(tracker, LEAVING_WORDS):
             return not_caught(dispatcher, tracker)
         form = (tracker.active_loop or {}).get("name")
         if form == "incident_status_form":
@@ -77,7 +93,24 @@ class ActionGoodbyeInForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if not meant_to_leave(tracker):
+        if not meant(tracker, LEAVING_WORDS):
             return not_caught(dispatcher, tracker)
         dispatcher.utter_message(response="utter_goodbye")
         return []
+
+
+class ActionSwitchForm(Action):
+    """Leaves the active form for the other request's form (which the rule runs next),
+    when the words were heard as a request for it."""
+
+    def name(self) -> str:
+        return "action_switch_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        form = (tracker.active_loop or {}).get("name")
+        target = "incident_status_form" if form == "open_incident_form" else "open_incident_form"
+        if not meant(tracker, SWITCHING_WORDS[target]):
+            return not_caught(dispatcher, tracker)
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk.events import ActiveLoop, FollowupAction
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.leaving import ActionCancelForm, ActionGoodbyeInForm
+from actions.leaving import ActionCancelForm, ActionGoodbyeInForm, ActionSwitchForm
 from tests.actions.conftest import make_tracker, responses
 
 UNSURE = {"twilio_confidence": 0.3}
@@ -61,3 +61,29 @@ async def test_a_cancel_the_recogniser_was_unsure_of_needs_a_word_of_leaving(
     assert (ActiveLoop(None) in events) is cancels
     expected = ["utter_status_check_canceled"] if cancels else ["utter_default"]
     assert responses(dispatcher) == expected
+
+
+@pytest.mark.parametrize(
+    ("form", "text", "metadata", "switches"),
+    [
+        ("incident_status_form", "got right in the middle of the damn pole got ID", UNSURE, False),
+        ("incident_status_form", "actually I want to report a problem", UNSURE, True),
+        ("open_incident_form", "what's the status of my tickets", SURE, True),
+        ("open_incident_form", "the lemon pole", UNSURE, False),
+    ],
+)
+async def test_switching_to_the_other_request_needs_words_heard_as_one(
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    form: str,
+    text: str,
+    metadata: dict[str, Any],
+    switches: bool,
+) -> None:
+    tracker = make_tracker(intent="open_incident", text=text, metadata=metadata, active_loop=form)
+    events = await ActionSwitchForm().run(dispatcher, tracker, domain)
+    if switches:
+        assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+        assert dispatcher.messages == []
+    else:
+        assert events == [FollowupAction(form)] and responses(dispatcher) == ["utter_default"]
