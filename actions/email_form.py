@@ -54,6 +54,7 @@ from actions.read_back import (
     pending,
     read_back,
     was_spoken,
+    was_uncertain,
 )
 from actions.verification import attested_number, calling_number, verification_required
 from helpdesk.privacy import mask_email
@@ -318,11 +319,14 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
         return {"email": UNCONFIRMED, REPAIR: Repair(heard=heard).as_slot()}
 
     def needs_a_person(self, slot: str, tracker: Tracker) -> bool:
-        """An address is noted as heard only when something was heard, and only for a
-        form whose outcome can wait for the desk to confirm it."""
+        """Only for a form whose outcome can wait for the desk to confirm the address,
+        and only when the caller was heard trying to give one: an address was made of
+        their words, or the recogniser was unsure of them (a noisy line). A caller heard
+        clearly talking of something else is better served by a person."""
         if slot != "email":
             return False
-        return not (self.keeps_an_unconfirmed_address and heard_address(tracker))
+        tried = bool(heard_address(tracker)) or was_uncertain(tracker)
+        return not (self.keeps_an_unconfirmed_address and tried)
 
     def fallback_besides_email(
         self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -146,14 +146,16 @@ async def test_a_question_that_keeps_failing_carries_on_and_a_person_is_still_of
 
 
 @pytest.mark.parametrize(
-    ("form", "heard", "carries_on"),
+    ("form", "heard", "confidence", "carries_on"),
     [
         # Something was heard: the incident is filed with it, for the desk to confirm.
-        (ValidateOpenIncidentForm, "kim@exmple.com", True),
-        # Nothing like an address was ever heard: a person can do more.
-        (ValidateOpenIncidentForm, "", False),
+        (ValidateOpenIncidentForm, "kim@exmple.com", None, True),
+        # Nothing like an address, and the caller was heard clearly: a person can do more.
+        (ValidateOpenIncidentForm, "", 0.9, False),
+        # Nothing like an address from words the recogniser was unsure of: a noisy line.
+        (ValidateOpenIncidentForm, "", 0.2, True),
         # A status check says nothing to a caller it could not identify.
-        (ValidateIncidentStatusForm, "kim@exmple.com", False),
+        (ValidateIncidentStatusForm, "kim@exmple.com", None, False),
     ],
 )
 async def test_an_address_that_keeps_failing_goes_to_a_person_only_where_that_serves_better(
@@ -163,6 +165,7 @@ async def test_an_address_that_keeps_failing_goes_to_a_person_only_where_that_se
     monkeypatch: pytest.MonkeyPatch,
     form: type[ValidateOpenIncidentForm | ValidateIncidentStatusForm],
     heard: str,
+    confidence: float | None,
     carries_on: bool,
 ) -> None:
     monkeypatch.setenv("HANDOFF_PHONE_NUMBER", "+15005550009")
@@ -171,7 +174,10 @@ async def test_an_address_that_keeps_failing_goes_to_a_person_only_where_that_se
     )
     # `heard`: the last reading of the address, which the caller said no to.
     slots = {"requested_slot": "email", "declined_email": heard or None}
-    tracker = make_tracker(slots, events=asked("email", GIVE_UP_AT), active_loop=active_loop)
+    spoken = {} if confidence is None else {"twilio_confidence": confidence}
+    tracker = make_tracker(
+        slots, events=asked("email", GIVE_UP_AT), active_loop=active_loop, metadata=spoken
+    )
     events = await form(store).run(dispatcher, tracker, domain)
     assert (SlotSet("email", UNCONFIRMED) in events) is carries_on
     assert responses(dispatcher) == (
