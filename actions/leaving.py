@@ -8,7 +8,7 @@ the middle of the damn pole", which it took for a request to open an incident. W
 the recogniser was unsure of the words and they hold no word of what they would do
 ("cancel", "bye", "status", "incident", ...), the caller is told it was not caught and
 hears the form's question again; a caller who means it says it again, or hangs up.
-Typed text (no recogniser) is taken as it is.
+The same holds for words the classifier itself was unsure of.
 """
 
 from __future__ import annotations
@@ -43,10 +43,18 @@ SWITCHING_WORDS = {
 }
 
 
+# Below this the classifier is guessing: "i'm going to be at the ad", an Irish address
+# heard with confidence, is a goodbye at 0.40; said goodbyes, cancels and requests are
+# 0.8 and above.
+SURE_INTENT = 0.75
+
+
 def meant(tracker: Tracker, words: re.Pattern[str]) -> bool:
     """Whether the caller's words can be taken as what the classifier made of them:
-    heard clearly, or holding one of `words`."""
-    return not was_uncertain(tracker) or bool(words.search(latest_text(tracker)))
+    heard clearly and classified surely, or holding one of `words`."""
+    sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    clearly = not was_uncertain(tracker) and sure >= SURE_INTENT
+    return clearly or bool(words.search(latest_text(tracker)))
 
 
 def not_caught(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

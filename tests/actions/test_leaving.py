@@ -87,3 +87,19 @@ async def test_switching_to_the_other_request_needs_words_heard_as_one(
         assert dispatcher.messages == []
     else:
         assert events == [FollowupAction(form)] and responses(dispatcher) == ["utter_default"]
+
+
+async def test_a_goodbye_the_classifier_guessed_at_is_not_obeyed(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        intent="goodbye",
+        text="i'm going to be at the ad",  # "sean dot murphy at dublin dot i e", confidently
+        metadata=SURE,
+        active_loop="incident_status_form",
+    )
+    tracker.latest_message["intent"]["confidence"] = 0.40
+    assert await ActionGoodbyeInForm().run(dispatcher, tracker, domain) == [
+        FollowupAction("incident_status_form")
+    ]
+    assert responses(dispatcher) == ["utter_default"]
