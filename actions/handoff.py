@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.desk_hours import DeskHours, spoken_opening
+from actions.leaving import meant, not_caught
 from helpdesk import environment as env
 from helpdesk import variables as names
 
@@ -50,6 +51,15 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# What a caller says who wants a person (with the recogniser or classifier unsure, only
+# these words put the call through in the middle of a form).
+PERSON_WORDS = re.compile(
+    r"\b(person|human|agent|someone|somebody|colleague|operator|representative|people|"
+    r"talk|speak|real)\b",
+    re.IGNORECASE,
+)
+
+
 class ActionHumanHandoff(Action):
     """Asks the voice channel to transfer the call, or says no one can take it and, out
     of hours, when the desk opens again."""
@@ -63,6 +73,8 @@ class ActionHumanHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.active_loop and not meant(tracker, PERSON_WORDS):
+            return not_caught(dispatcher, tracker)  # misheard words in a form ask again
         number = transfer_number()
         if not number:
             dispatcher.utter_message(response="utter_human_handoff")

@@ -1,5 +1,6 @@
-"""Leaving a form: cancelling it, saying goodbye in the middle of it, or switching to
-the other request (a status check during an incident, or the other way round).
+"""Leaving a form: cancelling it, saying goodbye in the middle of it, switching to the
+other request (a status check during an incident, or the other way round), or asking
+for a person (actions/handoff.py).
 
 Each ends what the caller came for, so a misheard phrase must not do it. On a noisy
 line a recogniser turns an address into "that's it, man" or "buyer", which the

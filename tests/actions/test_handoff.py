@@ -50,3 +50,31 @@ def test_the_action_server_refuses_to_start_with_a_bad_transfer_number() -> None
     )
     assert started.returncode != 0
     assert "HANDOFF_PHONE_NUMBER must be in E.164 form" in started.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "transferred"),
+    [
+        ("sierra valento", 0.08, False),  # "a n y t h i n g at example dot com", noisy line
+        ("can I talk to someone", 0.3, True),
+        ("get me out of here", 0.9, True),  # heard clearly, classified surely
+    ],
+)
+async def test_in_a_form_only_words_heard_as_asking_for_a_person_transfer(
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    confidence: float,
+    transferred: bool,
+) -> None:
+    monkeypatch.setenv("HANDOFF_PHONE_NUMBER", "+15005550009")
+    tracker = make_tracker(
+        intent="human_handoff",
+        text=text,
+        metadata={"twilio_confidence": confidence},
+        active_loop="open_incident_form",
+    )
+    await ActionHumanHandoff().run(dispatcher, tracker, domain)
+    expected = "utter_transfer" if transferred else "utter_default"
+    assert dispatcher.messages[0]["response"] == expected

