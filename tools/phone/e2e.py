@@ -31,7 +31,7 @@ from tools.phone.call import CallEnded, SimulatedCall
 from tools.phone.twiml import Heard
 from tools.speech.caller import Caller
 from tools.speech.line import LINES
-from tools.speech.report import NOTHING, SpokenReport, left_with
+from tools.speech.report import NOTHING, SpokenReport, called_for, left_with
 
 _ENV_REFERENCE = re.compile(r"\$\{(\w+)\}")
 
@@ -320,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report.start_call(test.name)
             results = run_test(test, call, config, report.caller_line, MAX_REPAIRS)
             transferred = call.last.dialed is not None
-            wanted = left_with([text for step in test.steps for text in step.transcripts])
+            wanted = called_for([step.transcripts for step in test.steps])
             report.end_call(passed(test, results), wanted, transferred, call.transcript)
         else:
             results = run_test(test, call, config)

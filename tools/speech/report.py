@@ -84,6 +84,12 @@ def reached(wanted: str, got: str) -> bool:
     return got == wanted or (wanted, got) == ("status", "person")
 
 
+def called_for(expected: list[list[str]]) -> str:
+    """What a caller called for: the first outcome their script expects to hear, step by
+    step (a status check that later opens an incident called for the status)."""
+    return next((kind for heard in expected if (kind := left_with(heard)) != NOTHING), NOTHING)
+
+
 @dataclass
 class SpokenCall:
     name: str

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.speech.report import SpokenCall
+from tools.speech.report import SpokenCall, called_for
 from tools.speech.table import below_gate, main, table
 
 
@@ -107,3 +107,15 @@ def test_the_gate_holds_on_every_line_and_mode(tmp_path: Path) -> None:
 
 def test_a_run_that_wrote_no_figures_fails_the_gate(tmp_path: Path) -> None:
     assert main([str(tmp_path)]) == 1
+
+
+def test_a_caller_called_for_the_first_outcome_their_script_reaches() -> None:
+    status_then_incident = [
+        ["what is your email address"],
+        ["I couldn't find any incidents"],
+        ["shall I go ahead"],
+        ["your incident number is"],
+    ]
+    assert called_for(status_then_incident) == "status"
+    assert called_for([["how can I help"], ["your incident number is * 0 0 1"]]) == "incident"
+    assert called_for([["how can I help"], ["thanks for calling. goodbye"]]) == "nothing"
