@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.desk_hours import DeskHours, spoken_opening
-from actions.leaving import meant, not_caught
+from actions.leaving import ask_again, meant
 from helpdesk import environment as env
 from helpdesk import variables as names
 
@@ -74,7 +74,7 @@ class ActionHumanHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.active_loop and not meant(tracker, PERSON_WORDS):
-            return not_caught(dispatcher, tracker)  # misheard words in a form ask again
+            return ask_again(dispatcher, tracker)  # misheard words in a form ask again
         number = transfer_number()
         if not number:
             dispatcher.utter_message(response="utter_human_handoff")

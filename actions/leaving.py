@@ -58,7 +58,7 @@ def meant(tracker: Tracker, words: re.Pattern[str]) -> bool:
     return clearly or bool(words.search(latest_text(tracker)))
 
 
-def not_caught(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+def ask_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The form's question again, after "Sorry, I didn't catch that"."""
     dispatcher.utter_message(response="utter_default")
     form = (tracker.active_loop or {}).get("name")
@@ -75,7 +75,7 @@ class ActionCancelForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if not meant(tracker, LEAVING_WORDS):
-            return not_caught(dispatcher, tracker)
+            return ask_again(dispatcher, tracker)
         form = (tracker.active_loop or {}).get("name")
         if form == "incident_status_form":
             dispatcher.utter_message(response="utter_status_check_canceled")
@@ -103,7 +103,7 @@ class ActionGoodbyeInForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if not meant(tracker, LEAVING_WORDS):
-            return not_caught(dispatcher, tracker)
+            return ask_again(dispatcher, tracker)
         dispatcher.utter_message(response="utter_goodbye")
         return []
 
@@ -121,5 +121,5 @@ class ActionSwitchForm(Action):
         form = (tracker.active_loop or {}).get("name")
         target = "incident_status_form" if form == "open_incident_form" else "open_incident_form"
         if not meant(tracker, SWITCHING_WORDS[target]):
-            return not_caught(dispatcher, tracker)
+            return ask_again(dispatcher, tracker)
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
