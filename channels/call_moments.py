@@ -7,16 +7,16 @@ import logging
 from typing import Any
 
 from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from twilio.twiml.voice_response import VoiceResponse
 
 from channels.call_history import LastExchange, last_exchange
 from channels.call_recovery import TROUBLE_APOLOGY, TROUBLE_SAY_AGAIN
-from channels.call_turn import CallTurn
 from channels.metrics import APOLOGIES, CALLS_STARTED
 from channels.settings import VoiceSettings
 from channels.speech import speakable
-from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
+from channels.spoken_turn import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -42,50 +42,44 @@ WHISPER_LEAD = "Help desk call from the voice assistant."
 
 
 async def greet(
-    agent: Agent, call: CallTurn, settings: VoiceSettings, next_requests: NextRequests
-) -> VoiceResponse:
-    """Starts the call's session and lets the dialogue greet the caller.
+    agent: Agent, call_sid: str, metadata: dict[str, Any], output: CollectingOutputChannel
+) -> None:
+    """Starts the call's session and lets the dialogue greet the caller on `output`.
 
     The call's arrival enters the conversation as Rasa's external event for the
     greeting intent (marked `EXTERNAL:`, no words put in the caller's mouth). It gives
     later turns the shape of any conversation, so that a fallback, which reverts the
     caller's last turn, has a turn to go back to.
     """
-    output = TwilioVoiceOutput()
-    async with agent.lock_store.lock(call.call_sid):
-        tracker = await agent.processor.fetch_tracker_and_update_session(
-            call.call_sid, output, call.metadata
-        )
+    async with agent.lock_store.lock(call_sid):
+        tracker = await agent.processor.fetch_tracker_and_update_session(call_sid, output, metadata)
         await agent.trigger_intent(GREETING_INTENT, [], output, tracker)
         if not output.messages:
             # The greeting action (actions/outage_actions.py) could not be reached: the
             # plain greeting, without news of outages, rather than silence; kept in the
             # conversation, so that it can be repeated.
-            logger.warning("call %s: the greeting said nothing", call.call_sid)
+            logger.warning("call %s: the greeting said nothing", call_sid)
             for action in (GREETING, ACTION_LISTEN_NAME):
-                await agent.execute_action(call.call_sid, action, output, None, None)
+                await agent.execute_action(call_sid, action, output, None, None)
     CALLS_STARTED.inc()
-    return output.twiml(settings, next_requests, settings.recording_notice)
 
 
 async def after_silence(
-    agent: Agent, call: CallTurn, settings: VoiceSettings, next_requests: NextRequests
-) -> VoiceResponse:
+    agent: Agent, call_sid: str, silences: int, settings: VoiceSettings
+) -> Reply:
     """The question again; the end of the call after too many silences, or when the
     silence answers "anything else?"."""
-    if call.silences >= settings.max_silences:
-        return hang_up(SILENCE_GOODBYE, settings, next_requests)
-    exchange = await last_exchange(agent.tracker_store, call.call_sid)
+    if silences >= settings.max_silences:
+        return hang_up(SILENCE_GOODBYE)
+    exchange = await last_exchange(agent.tracker_store, call_sid)
     if exchange.asked(ANYTHING_ELSE_RESPONSE):
-        return hang_up(CALL_DONE_GOODBYE, settings, next_requests)
-    return render_turn(the_question(exchange.bot_turn), settings, next_requests, SILENCE_LEAD_IN)
+        return hang_up(CALL_DONE_GOODBYE)
+    return Reply(the_question(exchange.bot_turn), SILENCE_LEAD_IN)
 
 
-def still_here(
-    exchange: LastExchange, settings: VoiceSettings, next_requests: NextRequests
-) -> VoiceResponse:
+def still_here(exchange: LastExchange) -> Reply:
     """ "Hello?" mid-call: the caller hears that someone is there, and the question."""
-    return render_turn(the_question(exchange.bot_turn), settings, next_requests, STILL_HERE)
+    return Reply(the_question(exchange.bot_turn), STILL_HERE)
 
 
 def the_question(bot_turn: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -99,23 +93,18 @@ def the_question(bot_turn: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return question or bot_turn
 
 
-def repeat_last(
-    exchange: LastExchange, settings: VoiceSettings, next_requests: NextRequests
-) -> VoiceResponse:
+def repeat_last(exchange: LastExchange) -> Reply:
     """What the caller was told last, again; an apology if it was nothing."""
     if any(message.get("text") for message in exchange.bot_turn):
-        return render_turn(exchange.bot_turn, settings, next_requests)
-    return render_turn([], settings, next_requests, TROUBLE_SAY_AGAIN)
+        return Reply(exchange.bot_turn)
+    return Reply([], TROUBLE_SAY_AGAIN)
 
 
-def apologise(
-    exchange: LastExchange, settings: VoiceSettings, next_requests: NextRequests, reason: str
-) -> VoiceResponse:
+def apologise(exchange: LastExchange, reason: str) -> Reply:
     """An apology, then the question the caller was answering, asked again."""
     APOLOGIES.labels(reason).inc()
     asked = any(message.get("text") for message in exchange.bot_turn)
-    lead_in = TROUBLE_APOLOGY if asked else TROUBLE_SAY_AGAIN
-    return render_turn(exchange.bot_turn, settings, next_requests, lead_in)
+    return Reply(exchange.bot_turn, TROUBLE_APOLOGY if asked else TROUBLE_SAY_AGAIN)
 
 
 async def whisper_to_agent(
@@ -138,6 +127,6 @@ async def whisper_to_agent(
     return response
 
 
-def hang_up(goodbye: str, settings: VoiceSettings, next_requests: NextRequests) -> VoiceResponse:
-    ending: list[dict[str, Any]] = [{"text": goodbye}, {"custom": {"hangup": True}}]
-    return render_turn(ending, settings, next_requests)
+def hang_up(goodbye: str) -> Reply:
+    """A goodbye, then the end of the call."""
+    return Reply([{"text": goodbye}, {"custom": {"hangup": True}}])

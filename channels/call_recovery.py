@@ -13,8 +13,9 @@ from twilio.twiml.voice_response import VoiceResponse
 from channels.call_turn import CallTurn
 from channels.metrics import record_call_end
 from channels.settings import VoiceSettings
+from channels.spoken_turn import Reply
 from channels.twilio_request import SignedWebhook, loggable
-from channels.voice_output import TwilioVoiceOutput, render_turn
+from channels.voice_output import TwilioVoiceOutput, render_reply
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def answer_for_fallback(webhook: SignedWebhook, settings: VoiceSettings) -> Voic
     # The turn before the failed one: its answer goes where the failed one would have.
     retry = CallTurn(webhook, {"turn": str(max(turn - 1, 0))}, settings.max_silences)
     next_requests = retry.next_requests(settings.connection_overrides)
-    return render_turn([], settings, next_requests, TROUBLE_SAY_AGAIN)
+    return render_reply(Reply([], TROUBLE_SAY_AGAIN), settings, next_requests)
 
 
 async def end_conversation(request: Request, webhook: SignedWebhook, call_status: str) -> None:

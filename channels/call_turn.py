@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from channels.caller_input import CallerInput
 from channels.twilio_request import SignedWebhook
 from channels.voice_output import NextRequests
 
@@ -15,25 +15,6 @@ CALL_FIELDS = (
     "FromCity", "FromState", "FromZip", "FromCountry",
     "CallerCity", "CallerState", "CallerZip", "CallerCountry",
 )  # fmt: skip
-# Rasa reads a text that starts with `/` as `/intent{"slot": "value"}`.
-_COMMAND_PREFIX = re.compile(r"^[\s/]+")
-_NOT_A_KEY = re.compile(r"[^0-9*#]")
-_WORD = re.compile(r"[a-z']+")
-# Whole utterances (or the * key) that ask to hear the last prompt again.
-REPEAT_REQUESTS = {
-    "repeat", "repeat that", "repeat that please", "can you repeat that", "could you repeat that",
-    "say that again", "say again", "sorry", "pardon", "come again", "what", "what did you say",
-    "i didn't catch that", "one more time",
-}  # fmt: skip
-# Whole utterances with which a caller checks that the line is still open.
-PRESENCE_CHECKS = {
-    "hello", "hello hello", "are you there", "are you still there",
-    "you there", "still there", "is anyone there", "is anybody there", "anyone there",
-    "anybody there", "hello are you there", "hello is anyone there", "hello anyone there",
-    "can you hear me", "hello can you hear me",
-}  # fmt: skip
-# Sounds that say "I'm thinking", not yes ("mm hmm" and "uh huh" are yes).
-HESITATIONS = {"hmm", "hm", "hmmm", "um", "umm", "uh", "er", "erm", "ah", "uhm"}
 # A call has far fewer turns; a larger counter in a URL is not ours.
 MAX_TURN = 10_000
 # The turn and what the caller said or pressed in it, as Twilio delivered it.
@@ -41,16 +22,6 @@ TURN_METADATA_KEY = "twilio_turn"
 INPUT_METADATA_KEY = "twilio_input"
 # Twilio's Confidence in a spoken answer (0 to 1); the actions read uncertain ones back.
 CONFIDENCE_METADATA_KEY = "twilio_confidence"
-
-
-def as_words(speech: str) -> str:
-    """A transcript as words for the NLU, never as an intent command."""
-    return _COMMAND_PREFIX.sub("", speech).strip()
-
-
-def keypad_keys(digits: str) -> str:
-    """Only what a phone keypad can send."""
-    return _NOT_A_KEY.sub("", digits)
 
 
 class CallTurn:
@@ -62,9 +33,11 @@ class CallTurn:
 
     def __init__(self, webhook: SignedWebhook, query: Mapping[str, str], max_silences: int) -> None:
         self.call_sid = webhook.call_sid
-        self.speech = as_words(webhook.field("SpeechResult"))
-        self.digits = keypad_keys(webhook.field("Digits"))
         self.first = "turn" not in query
+        self.input = CallerInput.of(
+            webhook.field("SpeechResult"), webhook.field("Digits"), mid_call=not self.first
+        )
+        self.speech, self.digits = self.input.speech, self.input.digits
         self.turn = _count(query.get("turn"), MAX_TURN)
         silences = _count(query.get("silence"), max_silences)
         # A later turn without input is a silence, whatever its URL says.
@@ -79,25 +52,9 @@ class CallTurn:
             self.metadata[CONFIDENCE_METADATA_KEY] = _confidence(webhook.field("Confidence"))
 
     @property
-    def wants_repeat(self) -> bool:
-        """Whether the caller asked to hear the last prompt again, or only hesitated.
-
-        A lone "Hmm." is no answer; the classifier would read it as "mm hmm", a yes, and
-        take an address read back or open an incident on it.
-        """
-        words = _WORD.findall(self.speech.lower())
-        hesitated = bool(words) and set(words) <= HESITATIONS
-        return self.digits == "*" or hesitated or " ".join(words) in REPEAT_REQUESTS
-
-    @property
-    def checks_presence(self) -> bool:
-        """Whether the caller only asked if anyone is there ("hello?"), mid-call."""
-        return not self.first and " ".join(_WORD.findall(self.speech.lower())) in PRESENCE_CHECKS
-
-    @property
     def said(self) -> str:
         """The turn's input as delivered: keys, or words."""
-        return self.digits or self.speech
+        return self.input.said
 
     @property
     def kind(self) -> str:

@@ -14,7 +14,8 @@ from channels.call_recovery import TROUBLE_SAY_AGAIN
 from channels.call_turn import CallTurn
 from channels.metrics import APOLOGIES, TURN_SECONDS, TURNS
 from channels.settings import VoiceSettings
-from channels.voice_output import render_turn
+from channels.spoken_turn import Reply
+from channels.voice_output import render_reply
 
 logger = logging.getLogger(__name__)
 
@@ -81,4 +82,4 @@ class Deliveries:
 def _apology(call: CallTurn, settings: VoiceSettings, reason: str) -> VoiceResponse:
     APOLOGIES.labels(reason).inc()
     next_requests = call.next_requests(settings.connection_overrides)
-    return render_turn([], settings, next_requests, TROUBLE_SAY_AGAIN)
+    return render_reply(Reply([], TROUBLE_SAY_AGAIN), settings, next_requests)

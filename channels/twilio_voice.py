@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
+from channels.call_engine import CallTurnRunner, OnNewMessage
 from channels.call_history import last_exchange
-from channels.call_moments import (
-    after_silence,
-    apologise,
-    greet,
-    repeat_last,
-    still_here,
-    whisper_to_agent,
-)
+from channels.call_moments import after_silence, greet, repeat_last, whisper_to_agent
 from channels.call_recovery import (
     after_transfer,
     answer_for_fallback,
@@ -30,23 +23,19 @@ from channels.call_recovery import (
 )
 from channels.call_turn import CallTurn
 from channels.deliveries import Deliveries
-from channels.menu import payload_for_digits, payload_for_speech
 from channels.recording import RECORDED_ANSWER, Recording
 from channels.settings import VoiceSettings
+from channels.spoken_turn import Reply
 from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
-from channels.voice_output import NextRequests, TwilioVoiceOutput, render_turn
+from channels.voice_output import NextRequests, TwilioVoiceOutput, render_reply
 from helpdesk import variables as names
 from helpdesk.log_format import set_logging_call, use_configured_log_format
 from helpdesk.metrics_port import serve_metrics
 from helpdesk.privacy import mask_personal_data_in_logs
-from helpdesk.rasa_server.conversation_tail import turn_was_not_saved
 
 logger = logging.getLogger(__name__)
 
 CALL_ENDED_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
-KEYPAD_MISS = "Sorry, that key isn't one of the choices."
-
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class TwilioVoiceInput(InputChannel):
@@ -110,7 +99,8 @@ class TwilioVoiceInput(InputChannel):
                 recording = Recording.of(webhook)
                 if recording is None:  # nothing Twilio holds: the question again
                     agent = request.app.ctx.agent
-                    return await after_silence(agent, call, self.settings, self._next(call))
+                    reply = await after_silence(agent, call.call_sid, call.silences, self.settings)
+                    return render_reply(reply, self.settings, self._next(call))
                 return await self._answer(request, call, on_new_message, recording)
 
             return await self._respond(request, "record", answer)
@@ -183,53 +173,38 @@ class TwilioVoiceInput(InputChannel):
         recording: Recording | None = None,
     ) -> VoiceResponse:
         """The dialogue's answer to the caller's words, keys or recorded message."""
+        reply = await self._reply(request, call, on_new_message, recording)
+        return render_reply(reply, self.settings, self._next(call))
+
+    async def _reply(
+        self,
+        request: Request,
+        call: CallTurn,
+        on_new_message: OnNewMessage,
+        recording: Recording | None,
+    ) -> Reply:
         agent = request.app.ctx.agent
         if call.kind == "silence" and recording is None:
-            return await after_silence(agent, call, self.settings, self._next(call))
+            return await after_silence(agent, call.call_sid, call.silences, self.settings)
         exchange = await last_exchange(agent.tracker_store, call.call_sid)
         if call.kind == "start":
             if exchange.user_turn is not None:
-                return repeat_last(exchange, self.settings, self._next(call))
-            return await greet(agent, call, self.settings, self._next(call))
+                return repeat_last(exchange)
+            output = TwilioVoiceOutput()
+            await greet(agent, call.call_sid, call.metadata, output)
+            return Reply(output.messages, self.settings.recording_notice)
         if exchange.answered(call.turn, call.said):
             logger.info(
                 "call %s turn %d delivered again: answered as before", call.call_sid, call.turn
             )
-            return repeat_last(exchange, self.settings, self._next(call))
-        metadata = call.metadata
+            return repeat_last(exchange)
+        runner = CallTurnRunner(agent, on_new_message, self.name())
+        budget = self.settings.turn_budget_seconds
         if recording is not None:
-            text, metadata = RECORDED_ANSWER, {**metadata, **recording.metadata()}
-        elif call.wants_repeat:
-            return repeat_last(exchange, self.settings, self._next(call))
-        elif call.checks_presence and exchange.bot_turn:
-            return still_here(exchange, self.settings, self._next(call))
-        elif call.digits and exchange.buttons:
-            chosen = payload_for_digits(exchange.buttons, call.digits)
-            if chosen is None:
-                return render_turn(exchange.bot_turn, self.settings, self._next(call), KEYPAD_MISS)
-            text = chosen
-        else:
-            text = payload_for_speech(exchange.buttons, call.speech) or call.speech or call.digits
-        output = TwilioVoiceOutput()
-        message = UserMessage(
-            text, output, call.call_sid, input_channel=self.name(), metadata=metadata
+            metadata = {**call.metadata, **recording.metadata()}
+            return await runner.run(
+                call.call_sid, RECORDED_ANSWER, exchange, TwilioVoiceOutput(), metadata, budget
+            )
+        return await runner.answer(
+            call.call_sid, call.input, exchange, TwilioVoiceOutput(), call.metadata, budget
         )
-        # Shielded: a slow turn still completes and is saved, but the caller hears an
-        # apology before Twilio's webhook timeout ends the call with an error.
-        handling = asyncio.ensure_future(on_new_message(message))
-        try:
-            await asyncio.wait_for(asyncio.shield(handling), self.settings.turn_budget_seconds)
-        except asyncio.TimeoutError:
-            logger.warning("call %s turn %d exceeded its time budget", call.call_sid, call.turn)
-            return apologise(exchange, self.settings, self._next(call), "over_budget")
-        except Exception:
-            logger.exception("call %s turn %d failed", call.call_sid, call.turn)
-            return apologise(exchange, self.settings, self._next(call), "error")
-        if not output.messages:
-            # Rasa logs a failed action and goes on silently; on a phone that is dead air.
-            logger.warning("call %s turn %d had nothing to say", call.call_sid, call.turn)
-            return apologise(exchange, self.settings, self._next(call), "nothing_said")
-        if turn_was_not_saved(agent.tracker_store, call.call_sid):
-            logger.warning("call %s turn %d could not be saved", call.call_sid, call.turn)
-            return apologise(exchange, self.settings, self._next(call), "not_saved")
-        return output.twiml(self.settings, self._next(call))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from twilio.twiml.voice_response import Dial, Gather, Record, VoiceResponse
 
-from channels.menu import spoken_menu
 from channels.recording import MAX_RECORDING_SECONDS
 from channels.settings import VoiceSettings
-from channels.speech import speakable, split_for_say
+from channels.speech import split_for_say
+from channels.spoken_turn import Reply, spoken_turn
 
 # Twilio's limits on <Gather hints>: at most 500 phrases of at most 100 characters.
 MAX_HINTS = 500
@@ -46,61 +45,30 @@ class TwilioVoiceOutput(CollectingOutputChannel):
     def twiml(
         self, settings: VoiceSettings, next_requests: NextRequests, lead_in: str = ""
     ) -> VoiceResponse:
-        return render_turn(self.messages, settings, next_requests, lead_in)
+        return render_reply(Reply(self.messages, lead_in), settings, next_requests)
 
 
-def render_turn(
-    messages: list[dict[str, Any]],
-    settings: VoiceSettings,
-    next_requests: NextRequests,
-    lead_in: str = "",
+def render_reply(
+    reply: Reply, settings: VoiceSettings, next_requests: NextRequests
 ) -> VoiceResponse:
-    """Says every message, then listens, hangs up or transfers as the messages ask."""
-    sentences = [lead_in] if lead_in else []
-    buttons: list[dict[str, Any]] = []
-    hangup = record = False
-    transfer: str | None = None
-    # A question may ask for more time to answer (a description) than a menu needs.
-    speech_timeout = settings.speech_timeout
-    # A question may bring words of its own for the recogniser (a spelling question:
-    # "dot", "double", the spelling alphabet).
-    question_hints: list[str] = []
-    for message in messages:
-        if message.get("text"):
-            sentences.append(speakable(str(message["text"])))
-        if message.get("buttons"):
-            buttons = list(message["buttons"])
-        custom = message.get("custom") or {}
-        if isinstance(custom, dict):
-            hangup = bool(custom.get("hangup"))
-            record = bool(custom.get("record"))
-            transfer = str(custom["transfer"]) if custom.get("transfer") else None
-            if str(custom.get("speech_timeout", "")).isdigit():
-                speech_timeout = str(custom["speech_timeout"])
-            if isinstance(custom.get("hints"), list):
-                question_hints = [str(hint) for hint in custom["hints"]]
-        if hangup or transfer:
-            # The call ends or moves on here: whatever the dialogue says next is unheard.
-            break
-    if buttons and not (hangup or transfer):
-        sentences.append(spoken_menu(buttons))
-    pieces = [piece for sentence in sentences if sentence for piece in split_for_say(sentence)]
-
+    """Says the reply, then listens, hangs up, transfers or records as it asks."""
+    turn = spoken_turn(reply)
+    pieces = [piece for sentence in turn.sentences for piece in split_for_say(sentence)]
     response = VoiceResponse()
-    if hangup or transfer:
+    if turn.ends_call:
         say_all(response, pieces, settings)
-        if transfer:
+        if turn.transfer:
             dial = Dial(
                 action=next_requests.dial_url or None,
                 method="POST",
                 timeout=settings.dial_timeout,
                 caller_id=next_requests.caller_id or None,
             )
-            dial.number(transfer, url=next_requests.whisper_url or None, method="POST")
+            dial.number(turn.transfer, url=next_requests.whisper_url or None, method="POST")
             response.append(dial)
         response.hangup()
         return response
-    if record and next_requests.record_url:
+    if turn.record and next_requests.record_url:
         say_all(response, pieces, settings)
         response.append(recording_of_message(next_requests.record_url))
         # Twilio goes on here when nothing was recorded: the question again.
@@ -113,15 +81,15 @@ def render_turn(
         method="POST",
         language=settings.language,
         speech_model=settings.speech_model or None,
-        speech_timeout=speech_timeout,
+        speech_timeout=turn.speech_timeout or settings.speech_timeout,
         timeout=settings.input_timeout,
         barge_in=settings.barge_in,
         profanity_filter=settings.profanity_filter,
         hints=gather_hints(
-            [*(str(b.get("title", "")) for b in buttons), *question_hints], settings.hints
+            [*(str(b.get("title", "")) for b in turn.buttons), *turn.hints], settings.hints
         ),
         # With ten or more choices a key alone is no answer: the caller ends with #.
-        num_digits=1 if 0 < len(buttons) <= 9 else None,
+        num_digits=1 if 0 < len(turn.buttons) <= 9 else None,
     )
     say_all(gather, pieces, settings)
     response.append(gather)

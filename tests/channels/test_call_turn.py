@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sanic.request import RequestParameters
 
-from channels.call_turn import MAX_TURN, CallTurn, as_words, keypad_keys
+from channels.call_turn import MAX_TURN, CallTurn
 from channels.twilio_request import SignedWebhook
 
 SID = "CA" + "ab" * 16
@@ -14,23 +14,6 @@ SID = "CA" + "ab" * 16
 def turn(query: dict[str, str], **fields: str) -> CallTurn:
     form = RequestParameters({key: [value] for key, value in {"CallSid": SID, **fields}.items()})
     return CallTurn(SignedWebhook(form), query, max_silences=2)
-
-
-@pytest.mark.parametrize(
-    ("speech", "words"),
-    [
-        ('/inform{"priority":"high"}', 'inform{"priority":"high"}'),
-        ("  //restart", "restart"),
-        ("\u3000/greet", "greet"),
-        ("my path is /home/me", "my path is /home/me"),
-    ],
-)  # fmt: skip
-def test_speech_is_words_never_an_intent_command(speech: str, words: str) -> None:
-    assert as_words(speech) == words
-
-
-def test_keys_are_only_what_a_keypad_sends() -> None:
-    assert keypad_keys('1/inform{"a":1}#*') == "11#*"
 
 
 def test_only_the_first_webhook_of_a_call_starts_it() -> None:
@@ -85,25 +68,3 @@ def test_a_spoken_answer_carries_twilios_confidence(confidence: str, expected: o
 
 def test_keys_carry_no_confidence() -> None:
     assert "twilio_confidence" not in turn({"turn": "2"}, Digits="1", Confidence="").metadata
-
-
-@pytest.mark.parametrize(
-    ("speech", "repeat"),
-    [("Hmm.", True), ("um, uh", True), ("sorry?", True), ("mm hmm", False), ("uh huh", False)],
-)
-def test_a_lone_hesitation_hears_the_prompt_again(speech: str, repeat: bool) -> None:
-    assert turn({"turn": "3"}, SpeechResult=speech).wants_repeat is repeat
-
-
-@pytest.mark.parametrize(
-    ("speech", "checks"),
-    [
-        ("Hello?", True),
-        ("Are you there?", True),
-        ("hello, is anyone there?", True),
-        ("Hello, my email is broken", False),
-        ("hi I need a password reset", False),
-    ],
-)
-def test_hello_mid_call_only_checks_that_someone_is_there(speech: str, checks: bool) -> None:
-    assert turn({"turn": "2"}, SpeechResult=speech).checks_presence is checks
