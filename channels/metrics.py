@@ -96,3 +96,26 @@ def record_call_end(tracker: DialogueStateTracker, call_status: str, duration: s
         ", ".join(f"{k} {v}" for k, v in summary.items()),
         extra={"call_summary": summary},
     )
+
+
+RELAY_SESSIONS = Counter(
+    "helpdesk_relay_sessions_total", "ConversationRelay sessions, by how they ended", ["ending"]
+)
+RELAY_INTERRUPTIONS = Counter(
+    "helpdesk_relay_interruptions_total", "Times a caller talked over the assistant"
+)
+RELAY_BAD_MESSAGES = Counter(
+    "helpdesk_relay_bad_messages_total", "Socket frames that were not Twilio's messages"
+)
+RELAY_TWILIO_ERRORS = Counter(
+    "helpdesk_relay_twilio_errors_total", "Error messages and failed sessions reported by Twilio"
+)
+RELAY_SILENCE_ESTIMATED = Counter(
+    "helpdesk_relay_silence_estimated_total",
+    "Silences timed from the text's length because no speaker event said it was heard",
+)
+RELAY_FIRST_TOKEN_SECONDS = Histogram(
+    "helpdesk_relay_first_token_seconds",
+    "From the caller's final prompt to the first text sent back",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8),
+)

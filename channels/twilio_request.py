@@ -73,6 +73,16 @@ class TwilioRequestChecker:
             raise BadWebhook(400, "CallSid is missing or not a Twilio call SID")
         return webhook
 
+    def check_upgrade(self, request: Request) -> None:
+        """A WebSocket upgrade as Twilio signs it: over the `wss://` URL, no parameters.
+
+        Raises `BadWebhook` (403) before the socket opens.
+        """
+        signature = request.headers.get("X-Twilio-Signature", "")
+        url = socket_url(self.public_url(request))
+        if self._validate_signature and not self.signature_is_valid(url, {}, signature):
+            raise BadWebhook(403, "Invalid Twilio signature")
+
     def signature_is_valid(
         self, url: str, params: dict[str, str] | RequestParameters, signature: str
     ) -> bool:
@@ -90,6 +100,13 @@ class TwilioRequestChecker:
             return request.url
         query = f"?{request.query_string}" if request.query_string else ""
         return f"{self._public_url}{request.path}{query}"
+
+
+def socket_url(url: str) -> str:
+    """The WebSocket form of a URL: https becomes wss, http becomes ws."""
+    scheme, separator, rest = url.partition("://")
+    sockets = {"https": "wss", "http": "ws"}
+    return f"{sockets.get(scheme, scheme)}{separator}{rest}"
 
 
 def parse_form(body: bytes) -> RequestParameters:

@@ -8,25 +8,25 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel
-from sanic import Blueprint, response
+from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from channels.call_engine import CallTurnRunner, OnNewMessage
 from channels.call_history import last_exchange
-from channels.call_moments import after_silence, greet, repeat_last, whisper_to_agent
+from channels.call_moments import after_silence, greet, repeat_last
 from channels.call_recovery import (
     after_transfer,
     answer_for_fallback,
-    end_conversation,
 )
+from channels.call_routes import add_call_routes, refuse, twiml_response
 from channels.call_turn import CallTurn
 from channels.deliveries import Deliveries
 from channels.recording import RECORDED_ANSWER, Recording
 from channels.settings import VoiceSettings
 from channels.spoken_turn import Reply
-from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker, loggable
+from channels.twilio_request import BadWebhook, SignedWebhook, TwilioRequestChecker
 from channels.voice_output import NextRequests, TwilioVoiceOutput, render_reply
 from helpdesk import variables as names
 from helpdesk.log_format import set_logging_call, use_configured_log_format
@@ -34,8 +34,6 @@ from helpdesk.metrics_port import serve_metrics
 from helpdesk.privacy import mask_personal_data_in_logs
 
 logger = logging.getLogger(__name__)
-
-CALL_ENDED_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
 
 class TwilioVoiceInput(InputChannel):
@@ -75,10 +73,6 @@ class TwilioVoiceInput(InputChannel):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         voice = Blueprint("twilio_voice_webhook", __name__)
 
-        @voice.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
         @voice.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             async def answer(call: CallTurn, webhook: SignedWebhook) -> VoiceResponse:
@@ -112,29 +106,7 @@ class TwilioVoiceInput(InputChannel):
 
             return await self._respond(request, "fallback", answer)
 
-        @voice.route("/whisper", methods=["POST"])
-        async def whisper(request: Request) -> HTTPResponse:
-            try:
-                webhook = self.checker.check(request)
-            except BadWebhook as bad:
-                return self._refuse(bad)
-            parent = webhook.field("ParentCallSid")
-            twiml = await whisper_to_agent(request.app.ctx.agent, parent, self.settings)
-            return response.text(str(twiml), content_type="text/xml")
-
-        @voice.route("/status", methods=["POST"])
-        async def status(request: Request) -> HTTPResponse:
-            try:
-                webhook = self.checker.check(request)
-            except BadWebhook as bad:
-                return self._refuse(bad)
-            call_status = webhook.field("CallStatus")
-            set_logging_call(webhook.call_sid)
-            logger.info("call %s status %s", webhook.call_sid, loggable(call_status))
-            if call_status in CALL_ENDED_STATUSES:
-                await end_conversation(request, webhook, call_status)
-            return response.empty(status=204)
-
+        add_call_routes(voice, self.checker, self.settings)
         return voice
 
     async def _respond(
@@ -147,20 +119,14 @@ class TwilioVoiceInput(InputChannel):
         try:
             webhook = self.checker.check(request)
         except BadWebhook as bad:
-            return self._refuse(bad)
+            return refuse(bad)
         query = {key: values[0] for key, values in parse_qs(request.query_string).items()}
         call = CallTurn(webhook, query, self.settings.max_silences)
         set_logging_call(call.call_sid, call.turn)
         twiml = await self._deliveries.answer(
             route, call, self.settings, lambda: answer(call, webhook)
         )
-        return response.text(str(twiml), content_type="text/xml")
-
-    @staticmethod
-    def _refuse(bad: BadWebhook) -> HTTPResponse:
-        if bad.status == 403:
-            logger.warning("Rejected a webhook with a missing or invalid Twilio signature")
-        return response.text(bad.reason, status=bad.status)
+        return twiml_response(twiml)
 
     def _next(self, call: CallTurn) -> NextRequests:
         return call.next_requests(self.settings.connection_overrides)

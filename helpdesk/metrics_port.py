@@ -12,13 +12,16 @@ from helpdesk import environment as env
 from helpdesk import variables as names
 
 logger = logging.getLogger(__name__)
+# Ports this process serves /metrics on: both voice lines ask for the same one.
+_serving: set[tuple[str, int]] = set()
 
 
 def serve_metrics(port_variable: str, environ: Mapping[str, str] = os.environ) -> None:
     """Serves Prometheus' /metrics when the variable names a port, on METRICS_ADDRESS
-    (127.0.0.1 unless set otherwise)."""
+    (127.0.0.1 unless set otherwise), once per process."""
     port = env.integer(port_variable, 0, minimum=0, environ=environ)
-    if port:
-        address = env.text(names.METRICS_ADDRESS, "127.0.0.1", environ)
+    address = env.text(names.METRICS_ADDRESS, "127.0.0.1", environ)
+    if port and (address, port) not in _serving:
         start_http_server(port, addr=address)
+        _serving.add((address, port))
         logger.info("Metrics at http://%s:%s/metrics", address, port)

@@ -152,6 +152,41 @@ class CallLine:
         self._sequence += 1
         return fields
 
+    def relay_setup(self, session_id: str, parameters: dict[str, str]) -> dict[str, object]:
+        """ConversationRelay's first socket message: the call, and the <Parameter>s."""
+        return {
+            "type": "setup",
+            "sessionId": session_id,
+            "accountSid": ACCOUNT_SID,
+            "parentCallSid": "",
+            "callSid": self.call_sid,
+            "from": self.caller,
+            "to": self.called,
+            "forwardedFrom": "",
+            "callerName": "",
+            "direction": "inbound",
+            "callType": "PSTN",
+            "callStatus": "RINGING",
+            "customParameters": parameters,
+        }
+
+    def relay_ended(
+        self, session_id: str, status: str, handoff: str = "", error: str = ""
+    ) -> dict[str, str]:
+        """The <Connect action> request after a ConversationRelay session."""
+        fields = {
+            **self.common("in-progress"),
+            "ApplicationSid": "",
+            "SessionId": session_id,
+            "SessionStatus": status,
+            "SessionDuration": "42",
+        }
+        if handoff:
+            fields["HandoffData"] = handoff
+        if error:
+            fields["ErrorCode"], fields["ErrorMessage"] = error, "WebSocket connection closed"
+        return fields
+
     def fallback(self, failed: dict[str, str], error_url: str, code: str) -> dict[str, str]:
         """The Fallback URL request: the failed request's fields and what went wrong."""
         return {**failed, "ErrorCode": code, "ErrorUrl": error_url}

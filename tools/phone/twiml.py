@@ -26,6 +26,11 @@ class Heard:
     whisper: str = ""
     dial_attributes: dict[str, str] = field(default_factory=dict)
     hung_up: bool = False
+    # <Connect action><ConversationRelay url>: the socket, its attributes and parameters.
+    relay_url: str | None = None
+    relay_action: str | None = None
+    relay_attributes: dict[str, str] = field(default_factory=dict)
+    relay_parameters: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -34,7 +39,8 @@ class Heard:
     @property
     def ended(self) -> bool:
         listening = any(
-            url is not None for url in (self.answer_url, self.silence_url, self.record_url)
+            url is not None
+            for url in (self.answer_url, self.silence_url, self.record_url, self.relay_url)
         )
         return self.hung_up or (self.dialed is not None and not listening)
 
@@ -63,6 +69,18 @@ def parse_twiml(twiml: str, base_path: str) -> Heard:
             heard.dial_attributes = dict(verb.attrib)
             action = verb.get("action")
             heard.dial_url = urljoin(base_path, action) if action else None
+            break
+        elif verb.tag == "Connect":
+            relay = verb.find("ConversationRelay")
+            if relay is not None:
+                heard.relay_url = relay.get("url", "")
+                heard.relay_attributes = dict(relay.attrib)
+                heard.relay_parameters = {
+                    parameter.get("name", ""): parameter.get("value", "")
+                    for parameter in relay.iter("Parameter")
+                }
+                action = verb.get("action")
+                heard.relay_action = urljoin(base_path, action) if action else None
             break
         elif verb.tag == "Hangup":
             heard.hung_up = True

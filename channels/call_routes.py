@@ -1,0 +1,64 @@
+"""Routes both lines answer alike: health, the whisper a person hears before taking a
+transferred call, and Twilio's status callback that closes a finished call."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.twiml import TwiML
+
+from channels.call_moments import whisper_to_agent
+from channels.call_recovery import end_conversation
+from channels.settings import VoiceSettings
+from channels.twilio_request import BadWebhook, TwilioRequestChecker, loggable
+from helpdesk.log_format import set_logging_call
+
+logger = logging.getLogger(__name__)
+
+CALL_ENDED_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
+
+
+def twiml_response(twiml: TwiML) -> HTTPResponse:
+    return response.text(str(twiml), content_type="text/xml")
+
+
+def refuse(bad: BadWebhook) -> HTTPResponse:
+    """A request that is no webhook of Twilio's: its status and reason, nothing else."""
+    if bad.status == 403:
+        logger.warning("Rejected a request with a missing or invalid Twilio signature")
+    return response.text(bad.reason, status=bad.status)
+
+
+def add_call_routes(
+    blueprint: Blueprint, checker: TwilioRequestChecker, settings: VoiceSettings
+) -> None:
+    """Adds `/`, `/whisper` and `/status` to a line's blueprint."""
+
+    @blueprint.route("/", methods=["GET"])
+    async def health(request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @blueprint.route("/whisper", methods=["POST"])
+    async def whisper(request: Request) -> HTTPResponse:
+        try:
+            webhook = checker.check(request)
+        except BadWebhook as bad:
+            return refuse(bad)
+        parent = webhook.field("ParentCallSid")
+        return twiml_response(await whisper_to_agent(request.app.ctx.agent, parent, settings))
+
+    @blueprint.route("/status", methods=["POST"])
+    async def status(request: Request) -> HTTPResponse:
+        try:
+            webhook = checker.check(request)
+        except BadWebhook as bad:
+            return refuse(bad)
+        call_status = webhook.field("CallStatus")
+        set_logging_call(webhook.call_sid)
+        logger.info("call %s status %s", webhook.call_sid, loggable(call_status))
+        if call_status in CALL_ENDED_STATUSES:
+            await end_conversation(request, webhook, call_status)
+        return response.empty(status=204)

@@ -1,0 +1,352 @@
+"""One ConversationRelay session: a call's socket, from `setup` to `end`.
+
+Inputs are queued and answered one turn at a time (Rasa's lock would make a second
+turn of the same call wait and poll). While a turn runs the socket is still read, so
+that an interruption or a speaker event is never missed. Twilio sends nothing while a
+caller is silent: the session keeps its own timer, started when the caller has heard
+the assistant out (Twilio's agentSpeaking event), or from the text's length when no
+such event comes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any, Protocol
+
+from rasa.core.agent import Agent
+
+from channels.call_engine import CallTurnRunner
+from channels.call_history import last_exchange
+from channels.call_moments import (
+    SILENCE_LEAD_IN,
+    after_silence,
+    greet,
+    repeat_last,
+    the_question,
+)
+from channels.call_recovery import TRANSFER_FAILED_RESPONSE
+from channels.call_turn import CALL_FIELDS, CONFIDENCE_METADATA_KEY, INPUT_METADATA_KEY
+from channels.caller_input import CallerInput
+from channels.metrics import (
+    RELAY_BAD_MESSAGES,
+    RELAY_INTERRUPTIONS,
+    RELAY_SESSIONS,
+    RELAY_SILENCE_ESTIMATED,
+    RELAY_TWILIO_ERRORS,
+    TURN_SECONDS,
+    TURNS,
+)
+from channels.relay_messages import (
+    BadMessage,
+    Incoming,
+    Info,
+    Interrupted,
+    Keypress,
+    Prompt,
+    Setup,
+    TwilioError,
+    end_session,
+    parse_message,
+)
+from channels.relay_output import RelayOutput
+from channels.relay_settings import RelaySettings
+from channels.spoken_turn import Reply, spoken_turn
+from channels.twilio_request import CALL_SID, loggable
+from helpdesk.log_format import set_logging_call
+
+logger = logging.getLogger(__name__)
+
+# Why a session was started again for the same call (the `resume` <Parameter>).
+RESUME_PARAMETER = "resume"
+RESUME_AFTER_FAILURE = "failed"
+RESUME_AFTER_TRANSFER = "transfer_failed"
+RESUME_AFTER_SILENCE = "silence"
+RECONNECTED = "Sorry, the line dropped for a moment."
+# The turn and an interruption, as the conversation records them.
+RELAY_TURN_KEY = "relay_turn"
+INTERRUPTION_KEY = "relay_interrupted"
+# Twilio sends `setup` at once; a socket that sends nothing is not a call.
+SETUP_SECONDS = 10.0
+# When no speaker event comes: speech at about 14 characters a second, capped.
+CHARACTERS_PER_SECOND = 14.0
+LONGEST_ESTIMATE_SECONDS = 30.0
+# How long Twilio has to close a socket after `end`.
+CLOSE_WAIT_SECONDS = 5.0
+# Menus of more than nine choices take several keys, ended by #.
+KEYS_END = "#"
+POLICY_VIOLATION = 1008
+
+
+class Socket(Protocol):
+    """What a session needs of a WebSocket (Sanic's, or a test's)."""
+
+    async def recv(self, timeout: float | None = None) -> str | bytes | None: ...
+
+    async def send(self, message: str) -> None: ...
+
+    async def close(self, code: int = 1000, reason: str = "") -> None: ...
+
+
+class _Closed:
+    """The socket closed: no more inputs."""
+
+
+CLOSED = _Closed()
+QueuedInput = CallerInput | _Closed
+
+
+class RelaySession:
+    """A call's ConversationRelay socket, served from `setup` to `end`."""
+
+    def __init__(self, socket: Socket, runner: CallTurnRunner, settings: RelaySettings) -> None:
+        self.socket = socket
+        self.runner = runner
+        self.agent: Agent = runner.agent
+        self.settings = settings
+        self.call_sid = ""
+        self.turn = 0
+        self._metadata: dict[str, Any] = {}
+        self._inputs: asyncio.Queue[QueuedInput] = asyncio.Queue()
+        self._timing = asyncio.Event()
+        self._prompt_parts: list[str] = []
+        self._keys = ""
+        self._buttons: list[dict[str, Any]] = []
+        self._interruption: Interrupted | None = None
+        self._silences = 0
+        # When the caller will have heard the assistant out; None while not listening.
+        self._heard_at: float | None = None
+        self._heard_confirmed = False
+        self._caller_speaking = False
+        self._ended = False
+
+    async def serve(self) -> None:
+        """Reads `setup`, greets or resumes the call, then answers turns until the end."""
+        setup = await self._setup()
+        if setup is None:
+            RELAY_SESSIONS.labels("refused").inc()
+            await self.socket.close(POLICY_VIOLATION, "expected Twilio's setup message")
+            return
+        self.call_sid = setup.call_sid
+        set_logging_call(self.call_sid, self.turn)
+        self._metadata = {
+            key: setup.parameters[key] for key in CALL_FIELDS if setup.parameters.get(key)
+        }
+        self._metadata["CallSid"] = self.call_sid
+        reader = asyncio.ensure_future(self._read())
+        try:
+            await self._speak(*await self._opening(setup.parameters.get(RESUME_PARAMETER, "")))
+            while not self._ended:
+                caller = await self._next_input()
+                if isinstance(caller, _Closed):
+                    RELAY_SESSIONS.labels("closed_by_twilio").inc()
+                    return
+                await self._speak(*await self._answer(caller))
+            RELAY_SESSIONS.labels("ended").inc()
+        finally:
+            await _closed_by_twilio(reader)
+
+    async def _setup(self) -> Setup | None:
+        try:
+            frame = await self.socket.recv(SETUP_SECONDS)
+            message = parse_message(frame) if frame is not None else None
+        except BadMessage:
+            message = None
+        if isinstance(message, Setup) and CALL_SID.fullmatch(message.call_sid):
+            return message
+        logger.warning("A relay socket opened without Twilio's setup message")
+        return None
+
+    async def _opening(self, resume: str) -> tuple[Reply, RelayOutput]:
+        """What the caller hears first: the greeting, or the call where it was."""
+        exchange = await last_exchange(self.agent.tracker_store, self.call_sid)
+        if exchange.user_turn is None:
+            output = RelayOutput(self.socket.send, disclosure=True)
+            if self.settings.line.recording_notice:
+                await output.say(self.settings.line.recording_notice, False, interruptible=False)
+            await greet(self.agent, self.call_sid, self._metadata, output)
+            return Reply(output.messages, sent=True), output
+        output = RelayOutput(self.socket.send)
+        if resume == RESUME_AFTER_TRANSFER:
+            async with self.agent.lock_store.lock(self.call_sid):
+                await self.agent.execute_action(
+                    self.call_sid, TRANSFER_FAILED_RESPONSE, output, None, None
+                )
+            return Reply(output.messages, sent=True), output
+        if resume == RESUME_AFTER_SILENCE:
+            return Reply(the_question(exchange.bot_turn), SILENCE_LEAD_IN), output
+        if resume == RESUME_AFTER_FAILURE:
+            return Reply(the_question(exchange.bot_turn), RECONNECTED), output
+        return repeat_last(exchange), output
+
+    async def _answer(self, caller: CallerInput | None) -> tuple[Reply, RelayOutput]:
+        started = time.monotonic()
+        output = RelayOutput(self.socket.send, prompted_at=started)
+        if caller is None:
+            self._silences += 1
+            reply = await after_silence(
+                self.agent, self.call_sid, self._silences, self.settings.line
+            )
+            return reply, output
+        self._silences = 0
+        self.turn += 1
+        set_logging_call(self.call_sid, self.turn)
+        exchange = await last_exchange(self.agent.tracker_store, self.call_sid)
+        metadata = {**self._metadata, RELAY_TURN_KEY: self.turn, INPUT_METADATA_KEY: caller.said}
+        if caller.speech:
+            # Spoken, as the actions need to know; ConversationRelay reports no confidence.
+            metadata[CONFIDENCE_METADATA_KEY] = None
+        if self._interruption is not None:
+            metadata[INTERRUPTION_KEY] = {
+                "heard": self._interruption.heard,
+                "duration_ms": self._interruption.duration_ms,
+            }
+            self._interruption = None
+        reply = await self.runner.answer(
+            self.call_sid,
+            caller,
+            exchange,
+            output,
+            metadata,
+            self.settings.line.turn_budget_seconds,
+        )
+        TURNS.labels("relay").inc()
+        TURN_SECONDS.labels("relay").observe(time.monotonic() - started)
+        return reply, output
+
+    async def _speak(self, reply: Reply, output: RelayOutput) -> None:
+        """Says what the output has not said yet, ends the turn, and then listens,
+        or ends the session once the caller has heard a goodbye or a transfer note."""
+        turn = spoken_turn(reply)
+        unsaid = turn.sentences[output.sentences_sent :] if reply.sent else turn.sentences
+        for sentence in unsaid[:-1]:
+            await output.say(sentence, last=False)
+        await output.say(unsaid[-1] if unsaid else "", last=True)
+        self._buttons = turn.buttons
+        self._keys = ""
+        self._listen_after(output.characters_sent)
+        if turn.ends_call or turn.record:
+            await self._until_heard()
+            reason = "transfer" if turn.transfer else "record" if turn.record else "hangup"
+            await self.socket.send(end_session({"reason": reason}))
+            self._ended = True
+
+    def _listen_after(self, characters: int) -> None:
+        estimate = min(characters / CHARACTERS_PER_SECOND, LONGEST_ESTIMATE_SECONDS)
+        self._heard_at = time.monotonic() + estimate
+        self._heard_confirmed = False
+        self._timing.set()
+
+    async def _until_heard(self) -> None:
+        """Waits until the caller has heard the turn (speaker event, or the estimate)."""
+        while self._heard_at is not None and not self._heard_confirmed:
+            remaining = self._heard_at - time.monotonic()
+            if remaining <= 0:
+                return
+            self._timing.clear()
+            try:
+                await asyncio.wait_for(self._timing.wait(), remaining)
+            except asyncio.TimeoutError:
+                return
+
+    async def _next_input(self) -> CallerInput | _Closed | None:
+        """The caller's next words or keys; None when the caller stayed silent."""
+        while True:
+            if not self._inputs.empty():
+                return self._inputs.get_nowait()
+            deadline = self._silence_deadline()
+            self._timing.clear()
+            getter = asyncio.ensure_future(self._inputs.get())
+            timing = asyncio.ensure_future(self._timing.wait())
+            timeout = None if deadline is None else max(deadline - time.monotonic(), 0)
+            done, _ = await asyncio.wait(
+                {getter, timing}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            timing.cancel()
+            if getter in done:
+                return getter.result()
+            getter.cancel()
+            if timing not in done and deadline is not None:
+                if not self._heard_confirmed:
+                    RELAY_SILENCE_ESTIMATED.inc()
+                self._heard_at = None
+                return None
+
+    def _silence_deadline(self) -> float | None:
+        if self._heard_at is None or self._caller_speaking:
+            return None
+        return self._heard_at + self.settings.line.input_timeout
+
+    async def _read(self) -> None:
+        """Reads the socket for the whole session; inputs go to the queue."""
+        try:
+            while True:
+                frame = await self.socket.recv()
+                if frame is None:
+                    continue
+                try:
+                    self._take(parse_message(frame))
+                except BadMessage as bad:
+                    RELAY_BAD_MESSAGES.inc()
+                    logger.warning("call %s: skipped a frame: %s", self.call_sid, bad)
+        except Exception:  # the socket closed, however it closed
+            pass
+        finally:
+            self._inputs.put_nowait(CLOSED)
+
+    def _take(self, message: Incoming) -> None:
+        if isinstance(message, Prompt):
+            self._prompt_parts.append(message.text)
+            if message.last:
+                said = " ".join(part.strip() for part in self._prompt_parts if part.strip())
+                self._prompt_parts = []
+                self._caller_speaking = False
+                if said:
+                    self._queue(CallerInput.of(said, ""))
+        elif isinstance(message, Keypress):
+            self._press(message.key)
+        elif isinstance(message, Interrupted):
+            RELAY_INTERRUPTIONS.inc()
+            self._interruption = message
+            self._heard_at, self._heard_confirmed = time.monotonic(), True
+        elif isinstance(message, Info):
+            self._on_info(message)
+        elif isinstance(message, TwilioError):
+            RELAY_TWILIO_ERRORS.inc()
+            logger.warning(
+                "call %s: Twilio reports %s", self.call_sid, loggable(message.description)
+            )
+        else:
+            logger.warning("call %s: a second setup message, ignored", self.call_sid)
+
+    def _press(self, key: str) -> None:
+        """A key answers at once, except in a menu of ten or more choices (ended by #)."""
+        if len(self._buttons) <= 9 or key == "*":
+            self._queue(CallerInput.of("", key))
+        elif key == KEYS_END:
+            keys, self._keys = self._keys, ""
+            self._queue(CallerInput.of("", keys or KEYS_END))
+        else:
+            self._keys += key
+
+    def _on_info(self, info: Info) -> None:
+        speaking = info.value.lower() in ("on", "true", "started")
+        if info.name == "agentSpeaking" and not speaking:
+            self._heard_at, self._heard_confirmed = time.monotonic(), True
+        elif info.name == "clientSpeaking":
+            self._caller_speaking = speaking
+        self._timing.set()
+
+    def _queue(self, caller: CallerInput) -> None:
+        self._heard_at = None
+        self._inputs.put_nowait(caller)
+
+
+async def _closed_by_twilio(reader: asyncio.Future[None]) -> None:
+    """Lets Twilio close the socket after `end` (the reader then stops by itself);
+    stops reading only if it does not."""
+    try:
+        await asyncio.wait_for(asyncio.shield(reader), CLOSE_WAIT_SECONDS)
+    except asyncio.TimeoutError:
+        reader.cancel()

@@ -1,0 +1,111 @@
+"""Settings of the ConversationRelay channel: the line's own settings, plus who speaks
+and who listens on Twilio's side, checked against Twilio's rules at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rasa.shared.exceptions import InvalidConfigException
+
+from channels.settings import VoiceSettings
+from helpdesk import environment as env
+from helpdesk import variables as names
+
+TTS_PROVIDERS = ("Amazon", "Google", "ElevenLabs")
+TRANSCRIPTION_PROVIDERS = ("Deepgram", "Google")
+_AMAZON_VOICE = re.compile(r"[A-Z][a-z]+(?:-(?:Neural|Generative|Standard|LongForm))?")
+_ELEVENLABS_VOICE = re.compile(r"[A-Za-z0-9]{16,32}(?:-[A-Za-z0-9._]+)*")
+_DEEPGRAM_MODEL = re.compile(r"nova-[23](?:-[a-z]+)?")
+GOOGLE_SPEECH_MODELS = (
+    "telephony", "telephony_short", "long", "short", "latest_long", "latest_short",
+    "chirp_2", "chirp_3",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    """How the streaming line speaks and listens; `line` holds what both lines share
+    (signature, language, pacing, silences, transfers)."""
+
+    line: VoiceSettings
+    tts_provider: str = "Amazon"
+    voice: str = "Joanna-Neural"
+    transcription_provider: str = "Deepgram"
+    speech_model: str = "nova-3-general"
+    max_reconnects: int = 2
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> RelaySettings:
+        """Reads `TWILIO_RELAY_*` and the line's `TWILIO_*` variables (example.env)."""
+        defaults = cls(VoiceSettings())
+        try:
+            settings = cls(
+                line=VoiceSettings.from_environment(environ),
+                tts_provider=env.text(
+                    names.TWILIO_RELAY_TTS_PROVIDER, defaults.tts_provider, environ
+                ),
+                voice=env.text(names.TWILIO_RELAY_VOICE, defaults.voice, environ),
+                transcription_provider=env.text(
+                    names.TWILIO_RELAY_TRANSCRIPTION_PROVIDER,
+                    defaults.transcription_provider,
+                    environ,
+                ),
+                speech_model=env.text(
+                    names.TWILIO_RELAY_SPEECH_MODEL, defaults.speech_model, environ
+                ),
+                max_reconnects=env.integer(
+                    names.TWILIO_RELAY_MAX_RECONNECTS, defaults.max_reconnects, environ=environ
+                ),
+            )
+        except env.InvalidSetting as error:
+            raise InvalidConfigException(str(error)) from error
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuses what Twilio would refuse mid-call (64101, 64102), and a public
+        server without the address Twilio signs the socket for."""
+        if self.line.production and not self.line.public_url:
+            raise InvalidConfigException(
+                "TWILIO_ENVIRONMENT=production needs TWILIO_PUBLIC_URL for streaming calls: "
+                "Twilio signs the wss:// address of the socket, which is built from it."
+            )
+        if self.tts_provider not in TTS_PROVIDERS:
+            raise InvalidConfigException(
+                f"TWILIO_RELAY_TTS_PROVIDER must be one of {', '.join(TTS_PROVIDERS)}."
+            )
+        if self.transcription_provider not in TRANSCRIPTION_PROVIDERS:
+            raise InvalidConfigException(
+                "TWILIO_RELAY_TRANSCRIPTION_PROVIDER must be one of "
+                f"{', '.join(TRANSCRIPTION_PROVIDERS)}."
+            )
+        problem = self._voice_problem() or self._model_problem()
+        if problem:
+            raise InvalidConfigException(problem)
+        if not 0 <= self.max_reconnects <= 10:
+            raise InvalidConfigException("TWILIO_RELAY_MAX_RECONNECTS must be 0 to 10.")
+
+    def _voice_problem(self) -> str:
+        if self.tts_provider == "Amazon" and not _AMAZON_VOICE.fullmatch(self.voice):
+            return "TWILIO_RELAY_VOICE: an Amazon voice is a name like Joanna-Neural."
+        if self.tts_provider == "Google" and not self.voice.startswith(f"{self.line.language}-"):
+            return (
+                f"TWILIO_RELAY_VOICE: a Google voice names its language, like "
+                f"{self.line.language}-Journey-O (TWILIO_LANGUAGE is {self.line.language})."
+            )
+        if self.tts_provider == "ElevenLabs" and not _ELEVENLABS_VOICE.fullmatch(self.voice):
+            return "TWILIO_RELAY_VOICE: an ElevenLabs voice is a voice ID."
+        return ""
+
+    def _model_problem(self) -> str:
+        deepgram = self.transcription_provider == "Deepgram"
+        if deepgram and not _DEEPGRAM_MODEL.fullmatch(self.speech_model):
+            return "TWILIO_RELAY_SPEECH_MODEL: Deepgram's models are nova-2-* or nova-3-*."
+        if not deepgram and self.speech_model not in GOOGLE_SPEECH_MODELS:
+            return (
+                f"TWILIO_RELAY_SPEECH_MODEL: Google's models are {', '.join(GOOGLE_SPEECH_MODELS)}."
+            )
+        return ""

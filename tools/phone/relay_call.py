@@ -1,0 +1,218 @@
+"""A streaming phone call: acts as Twilio's ConversationRelay towards a running assistant.
+
+Like Twilio, it posts the signed voice webhook, opens the `wss://` socket the TwiML
+names with the upgrade signed, sends `setup` with every documented field, then the
+caller's `prompt`s (one per utterance, `last: true`) and `dtmf` keys one digit at a
+time, and tells the assistant when its speech has been played (`agentSpeaking` off).
+When a session ends it posts the `<Connect action>` callback and follows the TwiML:
+a new session, a transfer, a recording, the `<Gather>` line, or a hang-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import websockets
+from twilio.request_validator import RequestValidator
+from websockets.legacy.client import WebSocketClientProtocol
+
+from tools.phone.call import CallEnded, SimulatedCall
+from tools.phone.twiml import Heard
+
+RELAY_WEBHOOK_PATH = "/webhooks/conversation_relay/webhook"
+RELAY_STATUS_PATH = "/webhooks/conversation_relay/status"
+# Twilio's code when the application closes the socket mid-call.
+SOCKET_ENDED = "64105"
+# How long the phone line stays open after a turn for the assistant's `end`: the
+# assistant ends a session only after the caller heard the turn out.
+END_GRACE_SECONDS = 0.3
+# Longest a turn may take before the simulated Twilio gives up on it.
+TURN_SECONDS = 30.0
+# Where a session's caller answers: on the socket, not at a URL.
+SOCKET = "socket"
+
+
+class RelayCall(SimulatedCall):
+    """One streaming call to the assistant's ConversationRelay channel.
+
+    Speaks the same language as `SimulatedCall` (start, say, press, stay_silent,
+    leave_message, hang_up), so that one description of a call runs on both lines.
+    """
+
+    def __init__(self, server_url: str, auth_token: str, **options: Any) -> None:
+        # A failed webhook is the test's failure, not a detour through a Fallback URL.
+        super().__init__(server_url, auth_token, **{"fallback_path": None, **options})
+        self._signer = RequestValidator(auth_token)
+        self._loop = asyncio.new_event_loop()
+        self._socket: WebSocketClientProtocol | None = None
+        self._session_id = ""
+        self._action_url = ""
+        self._on_gather = False
+        # Frames the assistant sent, as JSON objects, in order (for tests to inspect).
+        self.frames: list[dict[str, Any]] = []
+
+    def start(self) -> Heard:
+        return self._follow(RELAY_WEBHOOK_PATH, self.line.incoming())
+
+    def say(self, speech: str, confidence: float = 0.92) -> Heard:
+        if self._on_gather:
+            return super().say(speech, confidence)
+        return self._turn(
+            [{"type": "prompt", "voicePrompt": speech, "lang": "en-US", "last": True}]
+        )
+
+    def press(self, digits: str) -> Heard:
+        if self._on_gather:
+            return super().press(digits)
+        return self._turn([{"type": "dtmf", "digit": digit} for digit in digits])
+
+    def interrupt(self, heard_characters: int, speech: str) -> Heard:
+        """The caller talks over the assistant after hearing this much of its last turn."""
+        stop = {
+            "type": "interrupt",
+            "utteranceUntilInterrupt": self.last.text[:heard_characters],
+            "durationUntilInterruptMs": str(heard_characters * 70),
+        }
+        return self._turn([stop, {"type": "prompt", "voicePrompt": speech, "last": True}])
+
+    def stay_silent(self) -> Heard:
+        """The caller says nothing: Twilio sends nothing, and the assistant speaks first."""
+        if self._on_gather:
+            return super().stay_silent()
+        return self._turn([])
+
+    def hang_up(self) -> int:
+        self._close()
+        return self.post(RELAY_STATUS_PATH, self.line.status_callback("completed", 42)).status_code
+
+    def lose_socket(self) -> Heard:
+        """The socket dies (the server restarted): Twilio reports the session failed
+        (64105) to the action URL and follows the answer."""
+        self._close()
+        fields = self.line.relay_ended(self._session_id, "failed", error=SOCKET_ENDED)
+        return self._settle(self._fetch(self._action_url, fields))
+
+    def _follow(self, url: str, fields: dict[str, str]) -> Heard:
+        return self._settle(self._fetch(url, fields))
+
+    def _turn(self, messages: list[dict[str, Any]]) -> Heard:
+        if self._socket is None:
+            raise CallEnded("the assistant is not listening")
+        return self._settle(self._run(self._exchange(messages)))
+
+    def _settle(self, heard: Heard) -> Heard:
+        """Goes on as Twilio does until the caller is asked something or the call ends:
+        sessions are opened and ended, transfers dialled, redirects followed."""
+        said: list[str] = []
+        transfer: Heard | None = None
+        while True:
+            said += heard.said
+            if heard.relay_url is not None:
+                self._action_url = heard.relay_action or ""
+                heard = self._run(self._open(heard))
+            elif heard.relay_action is not None and heard.hung_up:
+                # The assistant ended the session: Twilio asks the action URL what next.
+                self._close()
+                fields = self.line.relay_ended(self._session_id, "ended", heard.whisper)
+                heard = self._fetch(self._action_url, fields)
+            elif heard.dialed is not None and heard.dial_url:
+                transfer = heard
+                if heard.whisper_url and self.transfer_outcome == "completed":
+                    whisper = self._fetch(heard.whisper_url, self.line.whisper(heard.dialed))
+                    transfer.whisper = whisper.text
+                heard = self._fetch(heard.dial_url, self.line.dial_ended(self.transfer_outcome, 30))
+            elif heard.answer_url is None and heard.silence_url and heard.record_url is None:
+                heard = self._fetch(heard.silence_url, self.line.redirected())
+            else:
+                break
+        if transfer is not None:
+            heard.dialed, heard.whisper = transfer.dialed, transfer.whisper
+            heard.dial_attributes = transfer.dial_attributes
+        self._on_gather = heard.answer_url not in (None, SOCKET)
+        if heard.ended:
+            self._close()
+        heard.said = said
+        self.last = heard
+        self.transcript.append(heard.text)
+        return heard
+
+    async def _open(self, heard: Heard) -> Heard:
+        assert heard.relay_url is not None
+        signature = self._signer.compute_signature(heard.relay_url, {})
+        self._socket = await websockets.connect(  # type: ignore[attr-defined]
+            self._reachable(heard.relay_url),
+            extra_headers={"X-Twilio-Signature": signature},
+            max_size=2**20,
+        )
+        self._session_id = "VX" + uuid.uuid4().hex
+        return await self._exchange(
+            [self.line.relay_setup(self._session_id, heard.relay_parameters)]
+        )
+
+    def _reachable(self, relay_url: str) -> str:
+        """The socket URL on the server this call reaches (the public one may be a proxy's)."""
+        public, server = urlsplit(relay_url), urlsplit(self.server_url)
+        scheme = "wss" if server.scheme == "https" else "ws"
+        return urlunsplit((scheme, server.netloc, public.path, public.query, ""))
+
+    async def _exchange(self, messages: list[dict[str, Any]]) -> Heard:
+        """Sends the caller's messages and hears the assistant's turn to its `last` token,
+        plays it (agentSpeaking off) and gives the assistant a moment to end the session.
+
+        A turn heard to its end listens on the socket (`answer_url` is `SOCKET`); a
+        session the assistant ended is `hung_up` with the `end`'s handoffData in
+        `whisper`, until the action callback says what follows.
+        """
+        assert self._socket is not None
+        for message in messages:
+            await self._socket.send(json.dumps(message))
+        heard = Heard(answer_url=SOCKET, relay_action=self._action_url)
+        while True:
+            frame = await self._receive(TURN_SECONDS)
+            if frame is None:
+                raise CallEnded("the socket closed during the assistant's turn")
+            if frame.get("type") == "end":
+                return _ended(heard, frame)
+            if frame.get("type") == "text":
+                if frame.get("token"):
+                    heard.said.append(str(frame["token"]))
+                if frame.get("last"):
+                    break
+        played = {"type": "info", "name": "agentSpeaking", "value": "off"}
+        await self._socket.send(json.dumps(played))
+        frame = await self._receive(END_GRACE_SECONDS)
+        if frame is not None and frame.get("type") == "end":
+            return _ended(heard, frame)
+        if frame is not None:
+            raise AssertionError(f"the assistant spoke out of turn: {frame}")
+        return heard
+
+    async def _receive(self, timeout: float) -> dict[str, Any] | None:
+        assert self._socket is not None
+        try:
+            raw = await asyncio.wait_for(self._socket.recv(), timeout)
+        except (asyncio.TimeoutError, websockets.ConnectionClosed):  # type: ignore[attr-defined]
+            return None
+        frame = json.loads(raw)
+        self.frames.append(frame)
+        return frame if isinstance(frame, dict) else None
+
+    def _run(self, work: Any) -> Heard:
+        heard: Heard = self._loop.run_until_complete(work)
+        return heard
+
+    def _close(self) -> None:
+        if self._socket is not None:
+            self._loop.run_until_complete(self._socket.close())
+            self._socket = None
+
+
+def _ended(heard: Heard, frame: dict[str, Any]) -> Heard:
+    heard.answer_url = None
+    heard.hung_up = True
+    heard.whisper = str(frame.get("handoffData") or "")
+    return heard
