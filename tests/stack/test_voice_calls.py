@@ -11,8 +11,9 @@ SPOKEN_TICKET = re.compile(r"I N C, (\d) (\d) (\d), (\d) (\d) (\d) (\d)")
 
 def test_a_call_opens_an_incident_and_checks_its_status_by_voice_and_keypad(
     stack: RunningStack,
+    line: str,
 ) -> None:
-    phone = stack.call()
+    phone = stack.call(line=line)
     assert phone.start().text.startswith("Hello, this is the I T help desk's automated assistant.")
     assert phone.say("um i can't reset my password").text == "What is your email address?"
     assert phone.say("it's abraham.lincoln@example.com").text == (
@@ -43,9 +44,9 @@ def test_a_call_opens_an_incident_and_checks_its_status_by_voice_and_keypad(
     assert phone.say("bye").hung_up
 
 
-def test_two_calls_from_one_number_stay_separate(stack: RunningStack) -> None:
-    first = stack.call(caller="+15005550100")
-    second = stack.call(caller="+15005550100")
+def test_two_calls_from_one_number_stay_separate(stack: RunningStack, line: str) -> None:
+    first = stack.call(caller="+15005550100", line=line)
+    second = stack.call(caller="+15005550100", line=line)
     first.start()
     second.start()
     first.say("check my incidents")
@@ -58,16 +59,16 @@ def test_two_calls_from_one_number_stay_separate(stack: RunningStack) -> None:
     )
 
 
-def test_asking_for_a_person_transfers_the_call(stack: RunningStack) -> None:
-    phone = stack.call()
+def test_asking_for_a_person_transfers_the_call(stack: RunningStack, line: str) -> None:
+    phone = stack.call(line=line)
     phone.start()
     heard = phone.say("i want to talk to a human")
     assert heard.text == "I'm putting you through to a colleague now. Please hold."
     assert heard.dialed == HANDOFF_NUMBER
 
 
-def test_repeating_the_request_gets_the_question_again(stack: RunningStack) -> None:
-    phone = stack.call()
+def test_repeating_the_request_gets_the_question_again(stack: RunningStack, line: str) -> None:
+    phone = stack.call(line=line)
     phone.start()
     assert phone.say("check my incidents").text == "What is your email address?"
     assert phone.say("what's the status of my tickets").text == (
@@ -75,9 +76,11 @@ def test_repeating_the_request_gets_the_question_again(stack: RunningStack) -> N
     )
 
 
-def test_after_an_answer_no_ends_the_call_and_so_does_silence(stack: RunningStack) -> None:
+def test_after_an_answer_no_ends_the_call_and_so_does_silence(
+    stack: RunningStack, line: str
+) -> None:
     for ending in ("no", None):
-        phone = stack.call()
+        phone = stack.call(line=line)
         phone.start()
         phone.say("check my incidents")
         answered = phone.say_address("nobody.here@example.com")
@@ -90,8 +93,8 @@ def test_after_an_answer_no_ends_the_call_and_so_does_silence(stack: RunningStac
         assert heard.text == "Thanks for calling. Goodbye."
 
 
-def test_after_an_answer_yes_asks_what_else(stack: RunningStack) -> None:
-    phone = stack.call()
+def test_after_an_answer_yes_asks_what_else(stack: RunningStack, line: str) -> None:
+    phone = stack.call(line=line)
     phone.start()
     phone.say("check my incidents")
     phone.say_address("nobody.here@example.com")
@@ -110,8 +113,9 @@ def test_the_description_gets_more_time_than_a_menu(stack: RunningStack) -> None
 
 def test_the_person_who_takes_a_transfer_hears_who_calls_and_their_incident(
     stack: RunningStack,
+    line: str,
 ) -> None:
-    phone = stack.call()
+    phone = stack.call(line=line)
     phone.start()
     phone.say("i want to open an incident")
     phone.say_address("whisper dot test at example dot com")
@@ -132,8 +136,9 @@ def test_the_person_who_takes_a_transfer_hears_who_calls_and_their_incident(
 
 def test_a_transfer_before_anything_was_said_whispers_the_lead_alone(
     stack: RunningStack,
+    line: str,
 ) -> None:
-    phone = stack.call()
+    phone = stack.call(line=line)
     phone.start()
     assert phone.say("i want to talk to a human").whisper == (
         "Help desk call from the voice assistant."

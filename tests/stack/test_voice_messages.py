@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.support.running_stack import HANDOFF_NUMBER, RunningStack
+from tests.support.running_stack import GATHER, HANDOFF_NUMBER, RunningStack
 from tools.phone.call import SimulatedCall
 
 ASK_FOR_THE_MESSAGE = (
@@ -20,17 +20,21 @@ ASK_FOR_THE_MESSAGE = (
 RECORDING = re.compile(r"https://api\.twilio\.com/2010-04-01/Accounts/AC0{32}/Recordings/RE\w{32}")
 
 
-def work_notes_of(stack: RunningStack, email: str) -> list[tuple[str, str, str]]:
+def work_notes_of(
+    stack: RunningStack, email: str, call: SimulatedCall | None = None
+) -> list[tuple[str, str, str]]:
+    """The incidents filed for an address (by this call, when one is named)."""
     with closing(sqlite3.connect(stack.environ["INCIDENT_DB_PATH"])) as connection:
-        return connection.execute(
+        rows: list[tuple[str, str, str]] = connection.execute(
             "SELECT title, description, work_notes FROM incidents"
             " JOIN callers ON callers.id = incidents.caller_id WHERE callers.email = ?",
             (email,),
         ).fetchall()
+    return [row for row in rows if call is None or call.call_sid in row[2]]
 
 
-def ready_to_record(stack: RunningStack, email_spoken: str) -> SimulatedCall:
-    phone = stack.call()
+def ready_to_record(stack: RunningStack, line: str, email_spoken: str) -> SimulatedCall:
+    phone = stack.call(line=line)
     phone.start()
     assert phone.say("i'd like to leave a message").text == "What is your email address?"
     asked = phone.say_address(email_spoken)
@@ -41,15 +45,16 @@ def ready_to_record(stack: RunningStack, email_spoken: str) -> SimulatedCall:
 
 def test_a_recorded_message_is_filed_with_its_recording_in_the_work_notes(
     stack: RunningStack,
+    line: str,
 ) -> None:
-    phone = ready_to_record(stack, "night dot owl at example dot com")
+    phone = ready_to_record(stack, line, "night dot owl at example dot com")
 
     filed = phone.leave_message(42)
 
     assert filed.text.startswith("Thanks. Your message is with the help desk as incident I N C,")
     assert filed.text.endswith("Someone will call you back when the desk opens. Goodbye.")
     assert filed.hung_up
-    [(title, description, notes)] = work_notes_of(stack, "night.owl@example.com")
+    [(title, description, notes)] = work_notes_of(stack, "night.owl@example.com", phone)
     assert title == "Voice message for the help desk"
     assert description.startswith("The caller left a voice message of 42 seconds out of hours.")
     assert f"Twilio call {phone.call_sid}." in notes
@@ -58,28 +63,29 @@ def test_a_recorded_message_is_filed_with_its_recording_in_the_work_notes(
 
 def test_a_caller_who_hangs_up_instead_of_pressing_pound_still_leaves_the_message(
     stack: RunningStack,
+    line: str,
 ) -> None:
-    phone = ready_to_record(stack, "hangs dot up at example dot com")
+    phone = ready_to_record(stack, line, "hangs dot up at example dot com")
 
     phone.leave_message(15, ended_by="hangup")
 
-    [(_, description, notes)] = work_notes_of(stack, "hangs.up@example.com")
+    [(_, description, notes)] = work_notes_of(stack, "hangs.up@example.com", phone)
     assert "15 seconds" in description and RECORDING.search(notes)
 
 
-def test_an_empty_recording_asks_for_the_message_again(stack: RunningStack) -> None:
-    phone = ready_to_record(stack, "quiet dot one at example dot com")
+def test_an_empty_recording_asks_for_the_message_again(stack: RunningStack, line: str) -> None:
+    phone = ready_to_record(stack, line, "quiet dot one at example dot com")
 
     # Twilio posts nothing for an empty recording and goes on to the next verb.
     again = phone.stay_silent()
 
     assert again.text == f"Sorry, I didn't hear anything. {ASK_FOR_THE_MESSAGE}"
     assert again.record_url is not None
-    assert work_notes_of(stack, "quiet.one@example.com") == []
+    assert work_notes_of(stack, "quiet.one@example.com", phone) == []
 
 
-def test_a_recording_twilio_would_not_hold_is_no_message(stack: RunningStack) -> None:
-    phone = ready_to_record(stack, "forged dot link at example dot com")
+def test_a_recording_twilio_would_not_hold_is_no_message(stack: RunningStack, line: str) -> None:
+    phone = ready_to_record(stack, line, "forged dot link at example dot com")
     assert phone.last.record_url is not None
     forged = {
         **phone.line.recorded(10),
@@ -88,8 +94,11 @@ def test_a_recording_twilio_would_not_hold_is_no_message(stack: RunningStack) ->
 
     reply = phone.post(phone.last.record_url, forged)
 
-    assert reply.status_code == 200 and "<Record " in reply.text
-    assert work_notes_of(stack, "forged.link@example.com") == []
+    # The message is asked for again: at once on <Gather>, by a new streaming session
+    # that starts after a silence on ConversationRelay.
+    asked_again = "<Record " if line == GATHER else '<Parameter name="resume" value="silence" />'
+    assert reply.status_code == 200 and asked_again in reply.text
+    assert work_notes_of(stack, "forged.link@example.com", phone) == []
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +118,9 @@ def closed_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
 
 
 def test_out_of_hours_a_caller_who_asks_for_a_person_can_leave_a_message(
-    closed_desk: RunningStack,
+    closed_desk: RunningStack, line: str
 ) -> None:
-    phone = closed_desk.call()
+    phone = closed_desk.call(line=line)
     phone.start()
 
     offer = phone.say("i want to talk to a person")
@@ -129,7 +138,7 @@ def test_out_of_hours_a_caller_who_asks_for_a_person_can_leave_a_message(
     assert phone.say_address("after dot hours at example dot com").text == ASK_FOR_THE_MESSAGE
     filed = phone.leave_message(30)
     assert filed.hung_up and "Your message is with the help desk" in filed.text
-    [(_, _, notes)] = work_notes_of(closed_desk, "after.hours@example.com")
+    [(_, _, notes)] = work_notes_of(closed_desk, "after.hours@example.com", phone)
     assert RECORDING.search(notes) and HANDOFF_NUMBER not in notes
 
 

@@ -14,9 +14,13 @@ from typing import Any
 
 from tools.checkout import PROJECT_ROOT
 from tools.phone.call import SimulatedCall
+from tools.phone.relay_call import RelayCall
 from tools.runner.processes import Service, Stack, free_port
 
 TEST_AUTH_TOKEN = "test-auth-token"
+# The two lines a number can use: <Gather> webhooks, or ConversationRelay's socket.
+GATHER, RELAY = "gather", "relay"
+LINES = (GATHER, RELAY)
 HANDOFF_NUMBER = "+15005550009"
 
 
@@ -92,8 +96,10 @@ class RunningStack:
             self._process.wait(timeout=30)
             self._process = None
 
-    def call(self, caller: str = "+15005550006") -> SimulatedCall:
-        """A new phone call to the stack's Twilio voice channel."""
+    def call(self, caller: str = "+15005550006", line: str = GATHER) -> SimulatedCall:
+        """A new phone call to the stack, on the `<Gather>` line or the streaming one."""
+        if line == RELAY:
+            return RelayCall(self.url, TEST_AUTH_TOKEN, caller=caller)
         return SimulatedCall(self.url, TEST_AUTH_TOKEN, caller=caller)
 
     def say(self, sender: str, text: str) -> list[str]:

@@ -80,8 +80,9 @@ class RelayCall(SimulatedCall):
         return self._turn([stop, {"type": "prompt", "voicePrompt": speech, "last": True}])
 
     def stay_silent(self) -> Heard:
-        """The caller says nothing: Twilio sends nothing, and the assistant speaks first."""
-        if self._on_gather:
+        """The caller says nothing: Twilio sends nothing, and the assistant speaks first
+        (after a `<Record>` that heard nothing, Twilio goes on to the `<Redirect>`)."""
+        if self._on_gather or (self._socket is None and self.last.record_url is not None):
             return super().stay_silent()
         return self._turn([])
 
