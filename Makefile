@@ -144,9 +144,11 @@ observe:
 servicenow: $(INSTALLED)
 	$(PY) -m tools.fakes.servicenow_server --port 8081 --major-incident "$(OUTAGE)"
 
-## phone the running assistant (make run) from the terminal, as Twilio would
+# RELAY=1 places the call on the streaming (ConversationRelay) line
+RELAY ?=
+## phone the running assistant (make run) from the terminal, as Twilio would (RELAY=1: streaming)
 call: $(INSTALLED)
-	$(PY) -m tools.phone.call
+	$(PY) -m tools.phone.call $(if $(RELAY),--relay)
 
 # Runs both operator commands that forget a caller, on example.env's defaults
 PHONE ?=

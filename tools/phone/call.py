@@ -212,16 +212,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=["completed", "busy", "no-answer", "failed"],
         help="how a transfer to a person ends (DialCallStatus)",
     )
+    cli.add_argument(
+        "--relay", action="store_true", help="call the streaming (ConversationRelay) line"
+    )
     args = cli.parse_args(argv)
     speak = not args.mute and shutil.which("espeak-ng") is not None
-    call = SimulatedCall(
-        args.url, os.environ.get("TWILIO_AUTH_TOKEN", ""), os.environ.get("TWILIO_PUBLIC_URL")
-    )
+    token, public_url = os.environ.get("TWILIO_AUTH_TOKEN", ""), os.environ.get("TWILIO_PUBLIC_URL")
+    if args.relay:
+        from tools.phone.relay_call import RelayCall  # it builds on this module
+
+        call: SimulatedCall = RelayCall(args.url, token, public_url=public_url)
+    else:
+        call = SimulatedCall(args.url, token, public_url)
     call.transfer_outcome = args.transfer
     print(f"Calling {args.url} as {call.call_sid}. '#1' presses 1, empty line is silence.")
     try:
         heard = call.start()
-    except requests.ConnectionError:
+    except (requests.ConnectionError, OSError):
         print(f"Nothing answers at {args.url}: start the assistant with 'make run'.")
         return 1
     while True:

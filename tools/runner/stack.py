@@ -149,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             base = f"http://127.0.0.1:{os.environ['RASA_PORT']}/webhooks"
             stack.announce(f"REST channel: POST {base}/rest/webhook")
             stack.announce(f"Twilio voice: POST {base}/twilio_voice/webhook (try: make call)")
+            stack.announce(
+                f"Streaming: POST {base}/conversation_relay/webhook (try: make call RELAY=1)"
+            )
         stack.announce("Press Ctrl-C to stop.")
         stack.watch()
     except KeyboardInterrupt:

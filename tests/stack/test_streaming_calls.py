@@ -1,0 +1,110 @@
+"""What only the streaming (ConversationRelay) line has: a signed socket, a session that
+survives bad frames and a lost connection, and interruptions the conversation records."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from contextlib import closing
+from typing import Any
+
+import pytest
+import websockets
+
+from tests.support.running_stack import RELAY, TEST_AUTH_TOKEN, RunningStack
+from tools.phone.relay_call import RelayCall
+
+ASK_EMAIL = "What is your email address?"
+SOCKET_PATH = "/webhooks/conversation_relay/websocket"
+
+
+def socket_url(stack: RunningStack) -> str:
+    return stack.url.replace("http://", "ws://") + SOCKET_PATH
+
+
+async def open_socket(url: str, signature: str | None) -> Any:
+    headers = {"X-Twilio-Signature": signature} if signature is not None else {}
+    return await websockets.connect(url, extra_headers=headers)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("signature", [None, "", "d3JvbmcgYnV0IGJhc2U2NA=="])
+def test_only_a_socket_twilio_signed_opens(stack: RunningStack, signature: str | None) -> None:
+    with pytest.raises(websockets.InvalidStatusCode) as refused:  # type: ignore[attr-defined]
+        asyncio.run(open_socket(socket_url(stack), signature))
+    assert refused.value.status_code == 403
+
+
+def test_a_signed_socket_that_is_not_a_call_is_closed_as_a_policy_violation(
+    stack: RunningStack,
+) -> None:
+    phone = RelayCall(stack.url, TEST_AUTH_TOKEN)
+    url = socket_url(stack)
+
+    async def not_a_call() -> int | None:
+        socket = await open_socket(url, phone._signer.compute_signature(url, {}))
+        await socket.send(json.dumps({"type": "prompt", "voicePrompt": "hello", "last": True}))
+        await socket.wait_closed()
+        return int(socket.close_code) if socket.close_code is not None else None
+
+    assert asyncio.run(not_a_call()) == 1008
+
+
+def test_frames_that_are_not_twilios_messages_are_skipped_and_the_call_goes_on(
+    stack: RunningStack,
+) -> None:
+    phone = stack.call(line=RELAY)
+    phone.start()
+    assert isinstance(phone, RelayCall)
+    garbage: list[str | bytes] = [
+        b"\x00\x01binary",
+        "not json",
+        '{"type": "mystery"}',
+        '{"type": "prompt", "voicePrompt": {"nested": true}}',
+        '{"type": "dtmf", "digit": "12"}',
+        json.dumps({"type": "prompt", "voicePrompt": "x" * 100_000}),
+        json.dumps({"type": "setup", "callSid": "CA" + "1" * 32}),
+    ]
+
+    async def send_garbage() -> None:
+        assert phone._socket is not None
+        for frame in garbage:
+            await phone._socket.send(frame)
+
+    phone._loop.run_until_complete(send_garbage())
+    assert phone.say("check my incidents").text == ASK_EMAIL
+
+
+def test_a_lost_socket_continues_at_the_same_question_then_moves_to_gather(
+    stack: RunningStack,
+) -> None:
+    phone = stack.call(line=RELAY)
+    phone.start()
+    assert isinstance(phone, RelayCall)
+    assert phone.say("check my incidents").text == ASK_EMAIL
+
+    again = phone.lose_socket()
+    assert again.text == f"Sorry, the line dropped for a moment. {ASK_EMAIL}"
+    assert phone.lose_socket().text.endswith(ASK_EMAIL)  # the second of two reconnections
+
+    on_gather = phone.lose_socket()  # one too many: the <Gather> line takes the call
+    assert on_gather.answer_url is not None and "/webhooks/twilio_voice/" in on_gather.answer_url
+    assert on_gather.text == ASK_EMAIL
+    read_back = phone.say("nobody dot here at example dot com")
+    assert read_back.text.startswith("I heard nobody dot here at example dot com.")
+
+
+def test_an_interruption_is_recorded_with_what_the_caller_heard(stack: RunningStack) -> None:
+    phone = stack.call(line=RELAY)
+    phone.start()
+    assert isinstance(phone, RelayCall)
+    phone.interrupt(12, "check my incidents")
+
+    with closing(sqlite3.connect(stack.environ["TRACKER_STORE_DB"])) as database:
+        rows = database.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'",
+            (phone.call_sid,),
+        ).fetchall()
+    metadata = json.loads(rows[-1][0])["metadata"]
+    assert metadata["relay_interrupted"] == {"heard": "Hello, this ", "duration_ms": 840}
+    assert metadata["relay_turn"] == 1 and metadata["CallSid"] == phone.call_sid
