@@ -44,12 +44,13 @@ def task_definition(name: str) -> dict[str, Any]:
     return dict(container)
 
 
-def test_a_deployed_server_opens_only_the_voice_channel() -> None:
-    assert list(load_yaml("credentials.yml")) == ["channels.twilio_voice.TwilioVoiceInput"]
-    assert set(load_yaml("credentials.dev.yml")) == {
-        "rest",
+def test_a_deployed_server_opens_only_the_voice_lines() -> None:
+    voice_lines = [
         "channels.twilio_voice.TwilioVoiceInput",
-    }
+        "channels.conversation_relay.ConversationRelayInput",
+    ]
+    assert list(load_yaml("credentials.yml")) == voice_lines
+    assert set(load_yaml("credentials.dev.yml")) == {"rest", *voice_lines}
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert '"--credentials", "credentials.yml"' in dockerfile
     assert "--enable-api" not in dockerfile
