@@ -29,6 +29,7 @@ from actions.read_back import (
     heard_slot,
     pending,
     read_back,
+    spoke_over_the_details,
     was_uncertain,
 )
 
@@ -119,7 +120,8 @@ class ValidateOpenIncidentForm(EmailFormValidation):
             return {"confirm": None}
         intent = tracker.get_intent_of_latest_message()
         if intent == "affirm":
-            return {"confirm": True}
+            # A yes over the read-back before its details were heard: read it again.
+            return {} if spoke_over_the_details(tracker) else {"confirm": True}
         if intent in {"deny", "cancel"}:
             return {"confirm": False}
         return {}

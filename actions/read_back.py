@@ -19,6 +19,8 @@ from helpdesk import variables as names
 
 # Set by the voice channel on every spoken answer: Twilio's `Confidence`, 0 to 1.
 CONFIDENCE_METADATA_KEY = "twilio_confidence"
+# Set by the streaming line when the caller talked over the assistant: what they heard.
+INTERRUPTION_METADATA_KEY = "relay_interrupted"
 DEFAULT_CONFIDENCE_THRESHOLD = 0.5
 
 
@@ -53,6 +55,15 @@ def was_uncertain(tracker: Tracker) -> bool:
     return confidence < confidence_threshold()
 
 
+def spoke_over_the_details(tracker: Tracker) -> bool:
+    """Whether the caller answered over a read-back before it had read out what it
+    asks them to confirm (the streaming line knows what they heard): their yes is then
+    no confirmation of it."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    interruption = metadata.get(INTERRUPTION_METADATA_KEY)
+    return isinstance(interruption, dict) and interruption.get("details_heard") is False
+
+
 def answer_to_read_back(tracker: Tracker, slot: str, said: Any) -> dict[str, Any]:
     """What the caller's reply to a pending read-back of `slot` fills it with.
 
@@ -63,7 +74,7 @@ def answer_to_read_back(tracker: Tracker, slot: str, said: Any) -> dict[str, Any
     if said is not None and said != heard:
         return {slot: said}
     intent = tracker.get_intent_of_latest_message()
-    if said == heard or intent == "affirm":
+    if said == heard or (intent == "affirm" and not spoke_over_the_details(tracker)):
         return {slot: heard}
     if intent == "deny":
         return {slot: None}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from typing import Any, Protocol
 
@@ -52,11 +53,14 @@ from channels.relay_messages import (
 )
 from channels.relay_output import RelayOutput
 from channels.relay_settings import RelaySettings
-from channels.spoken_turn import Reply, spoken_turn
+from channels.spoken_turn import Reply, SpokenTurn, spoken_turn
 from channels.twilio_request import CALL_SID, loggable
 from helpdesk.log_format import set_logging_call
 
 logger = logging.getLogger(__name__)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORDS = re.compile(r"[a-z0-9']+")
 
 # Why a session was started again for the same call (the `resume` <Parameter>).
 RESUME_PARAMETER = "resume"
@@ -114,6 +118,8 @@ class RelaySession:
         self._keys = ""
         self._buttons: list[dict[str, Any]] = []
         self._interruption: Interrupted | None = None
+        # What the last turn said before its closing question (a read-back's details).
+        self._details = ""
         self._silences = 0
         # When the caller will have heard the assistant out; None while not listening.
         self._heard_at: float | None = None
@@ -201,6 +207,8 @@ class RelaySession:
             metadata[INTERRUPTION_KEY] = {
                 "heard": self._interruption.heard,
                 "duration_ms": self._interruption.duration_ms,
+                # A yes over a read-back confirms only what the caller heard read back.
+                "details_heard": heard_in_full(self._interruption.heard, self._details),
             }
             self._interruption = None
         reply = await self.runner.answer(
@@ -219,6 +227,7 @@ class RelaySession:
         """Says what the output has not said yet, ends the turn, and then listens,
         or ends the session once the caller has heard a goodbye or a transfer note."""
         turn = spoken_turn(reply)
+        self._details = details_before_the_question(turn)
         unsaid = turn.sentences[output.sentences_sent :] if reply.sent else turn.sentences
         for sentence in unsaid[:-1]:
             await output.say(sentence, last=False)
@@ -341,6 +350,22 @@ class RelaySession:
     def _queue(self, caller: CallerInput) -> None:
         self._heard_at = None
         self._inputs.put_nowait(caller)
+
+
+def details_before_the_question(turn: SpokenTurn) -> str:
+    """What a turn says before its closing question and menu: for a read-back, what it
+    reads back ("I heard kim dot lee at example dot com." before "Is that right?")."""
+    said = turn.sentences[:-1] if turn.buttons else turn.sentences
+    sentences = _SENTENCE_END.split(" ".join(said).strip())
+    return " ".join(sentences[:-1])
+
+
+def heard_in_full(heard: str, details: str) -> bool:
+    """Whether what the caller heard before talking over the assistant holds all of the
+    details, found by words wherever they are (Twilio reports the text it had played,
+    from where it started); nothing placed is nothing heard."""
+    wanted = _WORDS.findall(details.lower())
+    return " ".join(wanted) in " ".join(_WORDS.findall(heard.lower()))
 
 
 async def _closed_by_twilio(reader: asyncio.Future[None]) -> None:

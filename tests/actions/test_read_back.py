@@ -14,7 +14,7 @@ from actions.email_form import ActionAskEmail
 from actions.email_repair import UNCONFIRMED
 from actions.forms import ValidateOpenIncidentForm
 from actions.incidents.embedded import EmbeddedIncidentStore
-from actions.read_back import not_caught, unanswered_read_backs
+from actions.read_back import answer_to_read_back, not_caught, unanswered_read_backs
 from tests.actions.conftest import make_tracker, responses
 
 HEARD = "kim@exmple.com"
@@ -93,3 +93,32 @@ def test_no_second_apology_when_the_turn_already_said_sorry() -> None:
     assert not_caught(make_tracker(events=events), "email")
     apologised = [*events, {"event": "bot", "metadata": {"utter_action": "utter_default"}}]
     assert not not_caught(make_tracker(events=apologised), "email")
+
+
+@pytest.mark.parametrize(
+    ("interruption", "confirms"),
+    [
+        (None, True),
+        ({"heard": "I heard kim dot lee at example dot com.", "details_heard": True}, True),
+        ({"heard": "I heard kim", "details_heard": False}, False),
+    ],
+)
+def test_a_yes_over_a_read_back_confirms_only_what_was_heard(
+    interruption: dict[str, Any] | None, confirms: bool
+) -> None:
+    metadata = {"relay_interrupted": interruption} if interruption else {}
+    tracker = make_tracker(
+        {"heard_email": "kim.lee@example.com"}, intent="affirm", metadata=metadata
+    )
+    expected = {"email": "kim.lee@example.com"} if confirms else {}
+    assert answer_to_read_back(tracker, "email", None) == expected
+
+
+def test_the_same_address_said_over_the_read_back_still_confirms_it() -> None:
+    interruption = {"heard": "I heard", "details_heard": False}
+    tracker = make_tracker(
+        {"heard_email": "kim.lee@example.com"}, metadata={"relay_interrupted": interruption}
+    )
+    assert answer_to_read_back(tracker, "email", "kim.lee@example.com") == {
+        "email": "kim.lee@example.com"
+    }

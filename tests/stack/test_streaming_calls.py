@@ -108,3 +108,26 @@ def test_an_interruption_is_recorded_with_what_the_caller_heard(stack: RunningSt
     metadata = json.loads(rows[-1][0])["metadata"]
     assert metadata["relay_interrupted"] == {"heard": "Hello, this ", "duration_ms": 840}
     assert metadata["relay_turn"] == 1 and metadata["CallSid"] == phone.call_sid
+
+
+def test_a_yes_over_a_read_back_confirms_only_what_the_caller_heard(stack: RunningStack) -> None:
+    phone = stack.call(line=RELAY)
+    phone.start()
+    assert isinstance(phone, RelayCall)
+    assert phone.say("i want to open an incident").text == ASK_EMAIL
+    address = "I heard cut dot short at example dot com."
+    assert phone.say("cut dot short at example dot com").text.startswith(address)
+
+    again = phone.interrupt(len("I heard cut"), "yes")
+    assert f"{address} Is that right?" in again.text
+    priority = phone.interrupt(again.text.index(address) + len(address), "yes")
+    assert priority.text.startswith("How urgent is this?")  # a menu answered early is fine
+    phone.interrupt(len("How"), "high")
+    phone.say("my laptop will not start")
+    read_back = phone.say("laptop will not start")
+    assert read_back.text.startswith("I'll open an incident called")
+
+    not_yet = phone.interrupt(len("I'll open an incident"), "yes")
+    assert "Done." not in not_yet.text
+    assert "I'll open an incident called" in not_yet.text
+    assert phone.say("yes").text.startswith("Done. Your incident number is")
