@@ -106,7 +106,11 @@ def test_an_interruption_is_recorded_with_what_the_caller_heard(stack: RunningSt
             (phone.call_sid,),
         ).fetchall()
     metadata = json.loads(rows[-1][0])["metadata"]
-    assert metadata["relay_interrupted"] == {"heard": "Hello, this ", "duration_ms": 840}
+    assert metadata["relay_interrupted"] == {
+        "heard": "Hello, this ",
+        "duration_ms": 840,
+        "details_heard": False,
+    }
     assert metadata["relay_turn"] == 1 and metadata["CallSid"] == phone.call_sid
 
 
