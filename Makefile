@@ -94,7 +94,7 @@ e2e-spoken: $(MODEL) $(FLITE)
 	$(PY) -m tools.speech.table $(SPOKEN_STATE)
 
 FUZZ_STATE := results/fuzz
-## 1,000 hostile signed Twilio webhooks against a local stack
+## 1,000 hostile signed Twilio webhooks and 60 hostile streaming sockets against a local stack
 fuzz: $(MODEL)
 	rm -rf $(FUZZ_STATE) && mkdir -p $(FUZZ_STATE)
 	TRACKER_STORE_DB=$(FUZZ_STATE)/tracker.db INCIDENT_DB_PATH=$(FUZZ_STATE)/incidents.db \

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from twilio.twiml import GenericNode
 from twilio.twiml.voice_response import Connect, VoiceResponse
 
 from channels.relay_settings import RelaySettings
 from channels.voice_output import gather_hints
+
+# Characters XML 1.0 cannot carry: a webhook field holding one would break the TwiML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Twilio's call fields are short; a longer value is not one of them.
+MAX_PARAMETER_CHARS = 256
 
 # Speaker events tell the channel when the caller has heard the assistant out, which
 # starts its silence timer (Twilio sends nothing while a caller is silent).
@@ -45,7 +52,11 @@ def connect_to_relay(
     for name, value in parameters.items():
         # `name` is add_child's own argument: the node is built by hand.
         parameter = GenericNode("Parameter", None)
-        parameter.attrs.update(name=name, value=value)
+        parameter.attrs.update(name=name, value=_xml_safe(value))
         relay.nest(parameter)
     response.append(connect)
     return response
+
+
+def _xml_safe(value: str) -> str:
+    return _NOT_XML.sub("", value)[:MAX_PARAMETER_CHARS]

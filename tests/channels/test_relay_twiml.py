@@ -39,3 +39,17 @@ def test_connect_names_providers_keys_interruptions_events_and_parameters() -> N
         "StirVerstat": "TN-Validation-Passed-A",
         "resume": "failed",
     }
+
+
+def test_a_parameter_holds_only_what_xml_can_carry_and_not_too_much() -> None:
+    twiml = connect_to_relay(
+        RelaySettings(VoiceSettings()),
+        "wss://x/websocket",
+        "action",
+        {"From": "+1\x00\x1b5" + "9" * 999},
+        [],
+    )
+    relay = ElementTree.fromstring(str(twiml)).find("Connect/ConversationRelay")
+    assert relay is not None
+    value = next(relay.iter("Parameter")).get("value")
+    assert value is not None and value.startswith("+15999") and len(value) == 256

@@ -1,16 +1,19 @@
-"""`make fuzz`: hostile, signed Twilio webhooks against the running stack.
+"""`make fuzz`: hostile, signed Twilio webhooks and streaming sockets against the stack.
 
 Random and missing fields, blanks, repeated keys, huge values, non-UTF-8 bodies,
 control characters, intent commands and markup in speech, absurd counters, unknown
-calls and status callbacks out of order, on every route of the voice channel. It
+calls and status callbacks out of order, on every route of both voice lines, and
+hostile ConversationRelay sockets (tools/harness/socket_fuzz.py). It
 checks: no 5xx, no 403 for a correctly signed request, every TwiML answer valid and
 ending in a verb that moves the call on, no traceback in the services' log, and a
-normal call placed afterwards still opens an incident. Prints counts by status.
+normal call placed afterwards on each line still opens an incident. Prints counts by
+status and by how each socket ended.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import sys
@@ -27,13 +30,20 @@ from twilio.request_validator import RequestValidator
 
 from channels.twilio_request import parse_form
 from tools.checkout import load_environment
+from tools.harness.socket_fuzz import fuzz_sockets
 from tools.phone.call import SimulatedCall
+from tools.phone.relay_call import RelayCall
 from tools.phone.twilio_params import CallLine, new_call_sid
 from tools.phone.twiml import Heard
 
-BASE = "/webhooks/twilio_voice"
-ROUTES = ("webhook", "webhook", "webhook", "dial", "fallback", "status", "whisper", "record")
-ENDING_VERBS = {"Gather", "Redirect", "Hangup", "Dial"}
+# Both lines' routes, the busiest ones more often.
+ROUTES = {
+    "/webhooks/twilio_voice": (
+        "webhook", "webhook", "webhook", "dial", "fallback", "status", "whisper", "record",
+    ),
+    "/webhooks/conversation_relay": ("webhook", "action", "action", "dial", "record", "status"),
+}  # fmt: skip
+ENDING_VERBS = {"Gather", "Redirect", "Hangup", "Dial", "Connect"}
 HOSTILE_SPEECH = (
     '/inform{"email":"mallory@evil.example","priority":"high"}',
     "/restart",
@@ -77,7 +87,8 @@ class Fuzzer:
         return kind()
 
     def _path(self) -> str:
-        route = self.random.choice(ROUTES)
+        base = self.random.choice(sorted(ROUTES))
+        route = self.random.choice(ROUTES[base])
         query = self.random.choice(
             [
                 "",
@@ -87,9 +98,12 @@ class Fuzzer:
                 "?turn=99999999999999&silence=99999999999999",
                 "?turn=1e9&silence=",
                 "?turn=" + "9" * 300,
+                f"?attempt={self.random.choice(['0', '2', '9', '-1', '9' * 40])}",
+                "?resume="
+                + quote(self.random.choice(["failed", "silence", "transfer_failed", "<x/>"])),
             ]
         )
-        return f"{BASE}/{route}{query}"
+        return f"{base}/{route}{query}"
 
     def _base_fields(self) -> dict[str, str]:
         line = self.random.choice(self.calls)
@@ -103,6 +117,12 @@ class Fuzzer:
                 lambda: line.status_callback(self.random.choice(["completed", "ringing", "x"])),
                 lambda: line.recorded(
                     self.random.choice([0, 5, 99999]), self.random.choice(["#", "hangup", ""])
+                ),
+                lambda: line.relay_ended(
+                    "VX" + "0" * 32,
+                    self.random.choice(["completed", "ended", "failed", "in-progress", "?"]),
+                    self.random.choice(["", '{"reason": "transfer"}', "{", self._speech()]),
+                    self.random.choice(["", "64105", "64101", self._speech()]),
                 ),
             ]
         )()
@@ -192,9 +212,10 @@ def problems_with(attempt: Attempt, status: int, body: str) -> list[str]:
     return []
 
 
-def normal_call(url: str, public: str, token: str) -> str | None:
+def normal_call(url: str, public: str, token: str, relay: bool = False) -> str | None:
     """A call that opens an incident; None when it did, else what went wrong."""
-    phone = SimulatedCall(url, token, public_url=public)
+    line = RelayCall if relay else SimulatedCall
+    phone = line(url, token, public_url=public)
     phone.start()
     steps: list[tuple[Callable[[str], Heard], str, str]] = [
         (phone.say, "i can't reset my password", "email address"),
@@ -216,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--requests", type=int, default=1000)
     cli.add_argument("--seed", type=int, default=20261125)
     cli.add_argument("--workers", type=int, default=4)
+    cli.add_argument("--sockets", type=int, default=60, help="hostile streaming sockets")
     cli.add_argument("--log", type=Path, help="the services' log, checked for tracebacks")
     args = cli.parse_args(argv)
     url = f"http://127.0.0.1:{os.environ['RASA_PORT']}"
@@ -231,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
 
     statuses = Counter(status for _, status, _ in results)
     problems = Counter(p for result in results for p in problems_with(*result))
-    failed_call = normal_call(url, public, token)
+    socket_url, socket_public = (u.replace("http", "ws", 1) for u in (url, public))
+    sockets = asyncio.run(fuzz_sockets(socket_url, socket_public, token, args.sockets, args.seed))
+    problems.update({key[5:]: n for key, n in sockets.items() if key.startswith("FAIL ")})
+    failed_call = normal_call(url, public, token) or normal_call(url, public, token, relay=True)
     tracebacks = args.log.read_text(errors="replace").count("Traceback") if args.log else 0
 
     print(f"{len(results)} hostile webhooks; by status: " + ", ".join(
@@ -239,8 +264,13 @@ def main(argv: list[str] | None = None) -> int:
     ))  # fmt: skip
     for problem, count in problems.most_common():
         print(f"  FAIL {count} x {problem}")
+    print(f"{args.sockets} hostile sockets; by ending: " + ", ".join(
+        f"{ending}: {count}" for ending, count in sorted(sockets.items())
+        if not ending.startswith("FAIL ")
+    ))  # fmt: skip
     print(f"tracebacks in the services' log: {tracebacks}")
-    print(f"normal call afterwards: {'opened an incident' if failed_call is None else failed_call}")
+    opened = "opened an incident on both lines"
+    print(f"normal calls afterwards: {opened if failed_call is None else failed_call}")
     ok = not problems and tracebacks == 0 and failed_call is None
     print(f"fuzz: {'passed' if ok else 'FAILED'}")
     return 0 if ok else 1
