@@ -224,10 +224,13 @@ def normal_call(url: str, public: str, token: str, relay: bool = False) -> str |
         (phone.say, "password stuck in a loop", "Shall I go ahead"),
         (phone.say, "yes", "Your incident number is"),
     ]
-    for act, words, expected in steps:
-        heard = act(words)
-        if expected not in heard.text:
-            return f"after {words!r} heard {heard.text!r}"
+    try:
+        for act, words, expected in steps:
+            heard = act(words)
+            if expected not in heard.text:
+                return f"after {words!r} heard {heard.text!r}"
+    finally:
+        phone.hang_up()
     return None
 
 

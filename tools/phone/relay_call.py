@@ -87,7 +87,8 @@ class RelayCall(SimulatedCall):
         return self._turn([])
 
     def hang_up(self) -> int:
-        self._close()
+        if not self._loop.is_closed():
+            self._finish()
         return self.post(RELAY_STATUS_PATH, self.line.status_callback("completed", 42)).status_code
 
     def lose_socket(self) -> Heard:
@@ -135,7 +136,7 @@ class RelayCall(SimulatedCall):
             heard.dial_attributes = transfer.dial_attributes
         self._on_gather = heard.answer_url not in (None, SOCKET)
         if heard.ended:
-            self._close()
+            self._finish()
         heard.said = said
         self.last = heard
         self.transcript.append(heard.text)
@@ -210,6 +211,15 @@ class RelayCall(SimulatedCall):
         if self._socket is not None:
             self._loop.run_until_complete(self._socket.close())
             self._socket = None
+
+    def _finish(self) -> None:
+        """The call is over: its socket closed and its event loop with it."""
+        self._close()
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self._loop.close()
 
 
 def _ended(heard: Heard, frame: dict[str, Any]) -> Heard:
