@@ -2,9 +2,10 @@
 
 Starts Duckling, the action server and Rasa on free ports (the ServiceNow test instance
 in this process, so its faults can be switched), then breaks one part at a time in the
-middle of a call: Rasa killed and restarted, the action server killed, Duckling killed,
+middle of a call: Rasa killed and restarted (on both lines), the action server killed,
+Duckling killed,
 ServiceNow down / rate limited / failing / unable to write, Redis killed under two Rasa
-replicas, the tracker database locked, a Twilio retry, and the stack runner stopped
+replicas (on both lines), the tracker database locked, a Twilio retry, and the stack runner stopped
 every way a terminal or supervisor stops it. Exits 1 if any fault is not survived.
 """
 
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from channels.relay_session import RECONNECTED
 from tools.checkout import PROJECT_ROOT, load_environment
 from tools.fakes import servicenow_server
 from tools.fakes.redis_server import RedisServer
@@ -35,6 +37,7 @@ from tools.harness.chaos_stack import (
     wait_for,
 )
 from tools.phone.call import SimulatedCall
+from tools.phone.relay_call import RelayCall
 from tools.phone.twiml import parse_twiml
 from tools.runner.runner_check import STOPS, leftover_services
 
@@ -47,6 +50,24 @@ def rasa_killed_mid_form(stack: ChaosStack) -> Outcome:
     after = phone.press("2")
     passed = ASK_PRIORITY in before.text and ASK_DESCRIPTION in after.text
     return Outcome(passed, after.text, f"Rasa back after {restart:.1f} s")
+
+
+def rasa_killed_mid_streaming_call(stack: ChaosStack) -> Outcome:
+    """The socket dies with Rasa; Twilio reports the session failed, and the new
+    session continues at the question the call was on."""
+    phone = RelayCall(stack.url, stack.token)
+    before = to_priority_question(phone)
+    stack.kill("rasa")
+    restart = stack.start("rasa")
+    resumed = phone.lose_socket()
+    after = phone.press("2")
+    passed = (
+        ASK_PRIORITY in before.text
+        and resumed.text.startswith(RECONNECTED)
+        and ASK_PRIORITY in resumed.text
+        and ASK_DESCRIPTION in after.text
+    )
+    return Outcome(passed, f"{resumed.text} ... {after.text}", f"Rasa back after {restart:.1f} s")
 
 
 def actions_killed_mid_form(stack: ChaosStack) -> Outcome:
@@ -164,6 +185,40 @@ def redis_killed_under_two_replicas(stack: ChaosStack) -> Outcome:
     return Outcome(passed, f"{during} ... {after.text}", f"HTTP {reply.status_code} while down")
 
 
+def redis_killed_under_a_streaming_call(stack: ChaosStack) -> Outcome:
+    """Two replicas share Redis: a streaming call's turn while Redis is down is an
+    apology and the question; then the call moves to the other replica with its socket
+    and goes on where it was."""
+    redis = RedisServer(stack.state, durable=True)
+    redis.start()
+    replicas = [stack.replica(redis.url) for _ in range(2)]
+    try:
+        for replica in replicas:
+            replica.start(stack.output)
+        for replica in replicas:
+            replica.wait_until_ready()
+        urls = [replica.health_url.rstrip("/") for replica in replicas]
+        phone = RelayCall(urls[0], stack.token)
+        before = to_priority_question(phone)
+        redis.kill()
+        during = phone.press("2")
+        redis.start()
+        answered_on(phone, urls[1])
+        moved = phone.lose_socket()
+        after = phone.press("2")
+    finally:
+        for replica in replicas:
+            replica.stop()
+        redis.stop()
+    passed = (
+        ASK_PRIORITY in before.text
+        and during.text.startswith(APOLOGY)
+        and ASK_PRIORITY in moved.text
+        and ASK_DESCRIPTION in after.text
+    )
+    return Outcome(passed, f"{during.text} ... {moved.text} ... {after.text}")
+
+
 def tracker_database_locked(stack: ChaosStack) -> Outcome:
     phone = stack.call()
     to_priority_question(phone)
@@ -188,10 +243,15 @@ def twilio_retry(stack: ChaosStack) -> Outcome:
 
 SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [
     ("Rasa killed mid-form, restarted", rasa_killed_mid_form),
+    ("Rasa killed mid-call on the streaming line, restarted", rasa_killed_mid_streaming_call),
     ("action server killed mid-form", actions_killed_mid_form),
     ("Duckling killed", duckling_killed),
     ("ServiceNow down, 429, 5xx, read-only, back", servicenow_faults),
     ("Redis killed and restarted under two replicas", redis_killed_under_two_replicas),
+    (
+        "Redis killed under a streaming call; the call moves replica",
+        redis_killed_under_a_streaming_call,
+    ),
     ("tracker database locked", tracker_database_locked),
     ("Twilio retries a delivery", twilio_retry),
 ]

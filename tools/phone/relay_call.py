@@ -209,7 +209,10 @@ class RelayCall(SimulatedCall):
 
     def _close(self) -> None:
         if self._socket is not None:
-            self._loop.run_until_complete(self._socket.close())
+            try:
+                self._loop.run_until_complete(self._socket.close())
+            except websockets.ConnectionClosed:  # type: ignore[attr-defined]
+                pass  # the server side is gone already
             self._socket = None
 
     def _finish(self) -> None:
