@@ -11,6 +11,7 @@ a new session, a transfer, a recording, the `<Gather>` line, or a hang-up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from typing import Any
@@ -209,10 +210,9 @@ class RelayCall(SimulatedCall):
 
     def _close(self) -> None:
         if self._socket is not None:
-            try:
+            # The server side may be gone already (killed, restarted).
+            with contextlib.suppress(websockets.ConnectionClosed):  # type: ignore[attr-defined]
                 self._loop.run_until_complete(self._socket.close())
-            except websockets.ConnectionClosed:  # type: ignore[attr-defined]
-                pass  # the server side is gone already
             self._socket = None
 
     def _finish(self) -> None:
