@@ -76,6 +76,8 @@ SETUP_SECONDS = 10.0
 # When no speaker event comes: speech at about 14 characters a second, capped.
 CHARACTERS_PER_SECOND = 14.0
 LONGEST_ESTIMATE_SECONDS = 30.0
+# The most prompts one free-text answer is made of.
+MAX_PARTS = 5
 # How long Twilio has to close a socket after `end`.
 CLOSE_WAIT_SECONDS = 5.0
 # Menus of more than nine choices take several keys, ended by #.
@@ -117,6 +119,9 @@ class RelaySession:
         self._prompt_parts: list[str] = []
         self._keys = ""
         self._buttons: list[dict[str, Any]] = []
+        # How long a free-text answer may pause and go on (see `_rest_of`).
+        self._more_seconds = 0.0
+        self._held: QueuedInput | None = None
         self._interruption: Interrupted | None = None
         # What the last turn said before its closing question (a read-back's details).
         self._details = ""
@@ -234,6 +239,7 @@ class RelaySession:
         await output.say(unsaid[-1] if unsaid else "", last=True)
         self._buttons = turn.buttons
         self._keys = ""
+        self._more_seconds = self._pause_allowed(turn)
         self._listen_after(output.characters_sent)
         if turn.ends_call or turn.record:
             await self._until_heard()
@@ -259,8 +265,45 @@ class RelaySession:
             except asyncio.TimeoutError:
                 return
 
+    def _pause_allowed(self, turn: SpokenTurn) -> float:
+        """A question that gives callers more time than the line's pacing (a
+        description: `speech_timeout` 4 against 2) lets their answer pause that much
+        longer: Twilio's end-of-turn detection cuts a description at a short pause."""
+        own, line = turn.speech_timeout, self.settings.line.speech_timeout
+        if not own or not own.isdigit():
+            return 0.0
+        return max(float(own) - (float(line) if line.isdigit() else 0.0), 0.0)
+
     async def _next_input(self) -> CallerInput | _Closed | None:
         """The caller's next words or keys; None when the caller stayed silent."""
+        caller = await self._next_queued()
+        if isinstance(caller, CallerInput) and caller.speech and self._more_seconds:
+            return await self._rest_of(caller)
+        return caller
+
+    async def _rest_of(self, caller: CallerInput) -> CallerInput:
+        """A free-text answer with what the caller said after a pause, as one answer.
+
+        Twilio sends a description with a pause as two prompts; the second is awaited
+        for the question's extra time (longer while Twilio reports the caller talking).
+        """
+        for _ in range(MAX_PARTS):
+            try:
+                more = await asyncio.wait_for(self._inputs.get(), self._more_seconds)
+            except asyncio.TimeoutError:
+                if self._caller_speaking:
+                    continue
+                return caller
+            if not (isinstance(more, CallerInput) and more.speech):
+                self._held = more
+                return caller
+            caller = CallerInput.of(f"{caller.speech} {more.speech}", "")
+        return caller
+
+    async def _next_queued(self) -> CallerInput | _Closed | None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            return held
         while True:
             if not self._inputs.empty():
                 return self._inputs.get_nowait()

@@ -135,3 +135,26 @@ def test_a_yes_over_a_read_back_confirms_only_what_the_caller_heard(stack: Runni
     assert "Done." not in not_yet.text
     assert "I'll open an incident called" in not_yet.text
     assert phone.say("yes").text.startswith("Done. Your incident number is")
+
+
+def test_a_description_with_a_pause_is_one_answer(stack: RunningStack) -> None:
+    phone = stack.call(line=RELAY)
+    phone.start()
+    assert isinstance(phone, RelayCall)
+    phone.say("i want to open an incident")
+    phone.say_address("two dot parts at example dot com")
+    assert phone.press("2").text.startswith("Please describe the problem")
+
+    # Twilio's end-of-turn detection cuts the description at the caller's pause.
+    heard = phone._turn(
+        [
+            {"type": "prompt", "voicePrompt": "my laptop will not start", "last": True},
+            {"type": "prompt", "voicePrompt": "and the screen stays black", "last": True},
+        ]
+    )
+
+    assert (
+        "What short title" in heard.text or "my laptop will not start and the screen" in heard.text
+    )
+    assert phone.say("laptop will not start").text.startswith("I'll open an incident")
+    assert "my laptop will not start and the screen stays black" in phone.last.text
