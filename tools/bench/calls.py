@@ -6,13 +6,16 @@ built-in `rasa.core.channels.twilio_voice` with the in-memory tracker store, wha
 Rasa user gets out of the box. Zero-think callers place whole spoken calls (reset a
 password, check the status) at 1, 20 and 40 at once; then (c) this project against
 the ServiceNow test instance answering every request 300 ms late. Prints both
-columns, the ratio, memory and start-up, and which goals of the speed issue are met.
+columns, the ratio, memory and start-up, and which goals of the speed issue are met;
+then the streaming line on the same server (tools/bench/relay.py) at 1, 20, 40 and
+200 sessions, and what an open session costs in memory.
 Absolute times vary between machines; the ratio in the same run is the figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import subprocess
@@ -24,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.bench.relay import RelayLoad, held_open, place_relay_calls
 from tools.checkout import load_environment
 from tools.fakes import servicenow_server
 from tools.harness.load import Tally, TimedCall, percentile, resident_megabytes, scrape
@@ -159,9 +163,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         started(actions, output)
         ready = started(ours, output)
         started(built_in, output)
+        # Weighed first, while the heap has no room left over from earlier loads.
+        pid = ours.process.pid if ours.process else 0
+        per_session = asyncio.run(open_session_kilobytes(url_of(ours), token, pid, 200))
         project = measure(url_of(ours), token, loads)
         counted = scrape(metrics_port).get(("helpdesk_turns_total", (("route", "webhook"),)), 0)
         memory = resident_megabytes(ours.process.pid) if ours.process else 0.0
+        streaming = [
+            asyncio.run(place_relay_calls(url_of(ours), token, callers, calls, SCRIPT))
+            for callers, calls in [*loads, (200, 1)]
+        ]
         rasa_own = measure(url_of(built_in), token, loads)
         footprint = Footprint(
             ready,
@@ -176,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for service in services:
             service.stop()
     report(project, rasa_own, late, footprint)
+    report_streaming(project, streaming, per_session)
     placed = sum(load.turns for load in project)
     print(
         f"The server's own metrics counted {counted:.0f} webhook turns; the callers placed {placed}"
@@ -258,6 +270,46 @@ def report(project: list[Load], rasa_own: list[Load], late: Load, footprint: Foo
          memory <= 500),
         ("Rasa memory no more than Rasa's own channel's + 5 %",
          memory <= 1.05 * footprint.built_in_memory),
+    ]  # fmt: skip
+    for goal, met in goals:
+        print(f"  {'met' if met else 'NOT met'}: {goal}")
+
+
+async def open_session_kilobytes(url: str, token: str, pid: int, sessions: int) -> float:
+    """What one open, greeted streaming session adds to the Rasa server's memory."""
+    before = resident_megabytes(pid)
+    opened = await held_open(url, token, sessions)
+    after = resident_megabytes(pid)
+    await asyncio.gather(*(session.close() for session in opened))
+    return (after - before) * 1024 / sessions
+
+
+def report_streaming(gather: list[Load], streaming: list[RelayLoad], per_session: float) -> None:
+    """The streaming line beside the <Gather> line, same server, same run."""
+    print("Streaming line (ConversationRelay), same server and run: from the final prompt to")
+    print(f"{'load':<22}{'first text':>24}{'last text':>24}{'<Gather> turn':>24}")
+    for load, webhook in zip(streaming, [*gather, None], strict=True):
+        label = f"{load.sessions} session{'s' if load.sessions > 1 else ''} at once"
+        turn = f"p50 {webhook.p50 * 1000:5.0f} p95 {webhook.p95 * 1000:6.0f} ms" if webhook else ""
+        errors = f" {len(load.errors)} err" if load.errors else ""
+        print(
+            f"{label:<22}{load.describe(load.first):>24}{load.describe(load.last):>24}"
+            f"{turn:>24}{errors}"
+        )
+        if load.errors:
+            print(f"  first error at {load.sessions} sessions: {load.errors[0]}")
+    print(
+        "The description turn's p95 includes the 2 s its question allows for a pause "
+        "(channels/relay_session.py)."
+    )
+    print(f"An open streaming session adds {per_session:.0f} KB to Rasa's resident memory")
+    one, forty, many = streaming[0], streaming[2], streaming[3]
+    goals = [
+        ("streaming, 1 call: first text p50 <= 15 ms",
+         bool(one.first) and statistics.median(one.first) <= 0.015),
+        ("streaming, 40 calls: first text p95 <= 150 ms",
+         bool(forty.first) and percentile(forty.first, 0.95) <= 0.150),
+        ("streaming, 200 sessions at once: 0 errors", bool(many.first) and not many.errors),
     ]  # fmt: skip
     for goal, met in goals:
         print(f"  {'met' if met else 'NOT met'}: {goal}")
