@@ -52,13 +52,17 @@ shell: $(MODEL)
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 E2E_STATE := results/e2e
-## replay the Bespoken tests (tests/e2e.yml) against a local stack
+## replay the Bespoken tests (tests/e2e.yml) against a local stack, on both lines
 e2e: $(MODEL)
 	rm -rf $(E2E_STATE)
-	TRACKER_STORE_DB=$(E2E_STATE)/tracker.db INCIDENT_DB_PATH=$(E2E_STATE)/incidents.db \
-	OUTBOX_DB_PATH=$(E2E_STATE)/outbox.db \
-	$(PY) -m tools.runner.stack --free-ports --services servicenow,duckling,actions,rasa -- \
-	  $(PY) -m tools.phone.e2e --config tests/testing.json --tests tests/e2e.yml
+	@set -e; for transport in gather relay; do \
+	  state=$(E2E_STATE)/$$transport; mkdir -p $$state; echo "== e2e: $$transport line"; \
+	  TRACKER_STORE_DB=$$state/tracker.db INCIDENT_DB_PATH=$$state/incidents.db \
+	  OUTBOX_DB_PATH=$$state/outbox.db \
+	  $(PY) -m tools.runner.stack --free-ports --services servicenow,duckling,actions,rasa -- \
+	    $(PY) -m tools.phone.e2e --config tests/testing.json --tests tests/e2e.yml \
+	    --transport $$transport; \
+	done
 
 # The second phone line's voice, from Debian.
 FLITE := /usr/bin/flite

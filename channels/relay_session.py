@@ -312,13 +312,16 @@ class RelaySession:
             getter = asyncio.ensure_future(self._inputs.get())
             timing = asyncio.ensure_future(self._timing.wait())
             timeout = None if deadline is None else max(deadline - time.monotonic(), 0)
-            done, _ = await asyncio.wait(
-                {getter, timing}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-            )
-            timing.cancel()
+            try:
+                done, _ = await asyncio.wait(
+                    {getter, timing}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:  # also when the socket's task is cancelled as the socket closes
+                timing.cancel()
+                if not getter.done():
+                    getter.cancel()
             if getter in done:
                 return getter.result()
-            getter.cancel()
             if timing not in done and deadline is not None:
                 if not self._heard_confirmed:
                     RELAY_SILENCE_ESTIMATED.inc()

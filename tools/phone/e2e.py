@@ -28,6 +28,7 @@ import yaml
 
 from tools.checkout import load_environment
 from tools.phone.call import CallEnded, SimulatedCall
+from tools.phone.relay_call import RelayCall
 from tools.phone.twiml import Heard
 from tools.speech.caller import Caller
 from tools.speech.line import LINES
@@ -294,6 +295,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=["servicenow", "embedded"],
         help="embedded: no directory, so tests that set `needs: directory` are left out",
     )
+    cli.add_argument(
+        "--transport",
+        default="gather",
+        choices=["gather", "relay"],
+        help="the <Gather> line, or the streaming line (ConversationRelay)",
+    )
     cli.add_argument("--summary", type=Path, help="write the spoken figures here as JSON")
     cli.add_argument(
         "--spoken",
@@ -315,7 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Left out in {args.mode} mode, for want of a directory: {len(tests) - len(runnable)}"
         )
     for test in runnable:
-        call = SimulatedCall(args.url, token, caller=_caller_number(test))
+        line = RelayCall if args.transport == "relay" else SimulatedCall
+        call = line(args.url, token, caller=_caller_number(test))
         if report:
             report.start_call(test.name)
             results = run_test(test, call, config, report.caller_line, MAX_REPAIRS)
@@ -324,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report.end_call(passed(test, results), wanted, transferred, call.transcript)
         else:
             results = run_test(test, call, config)
+        if not call.last.ended:
+            call.hang_up()  # the caller puts the phone down; Twilio reports it
         print_results(test, results)
         outcomes.append(passed(test, results))
     if report:

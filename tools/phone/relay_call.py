@@ -221,7 +221,9 @@ class RelayCall(SimulatedCall):
         pending = asyncio.all_tasks(self._loop)
         for task in pending:
             task.cancel()
-        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        if pending:
+            ended = asyncio.gather(*pending, return_exceptions=True)
+            self._loop.run_until_complete(ended)
         self._loop.close()
 
 
