@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call forget outage observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken ship-check test lint validate unit integration test-stories test-holdout clean
+.PHONY: help install train run shell call forget outage observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken e2e-spoken-matrix ship-check test lint validate unit integration test-stories test-holdout clean
 
 ## this list: every target with a `## ` line above it, in the order of this file
 help:
@@ -78,24 +78,33 @@ $(FLITE):
 # error rates, completion per line and mode, and how each address was obtained; fails
 # below 90 % completed or with a caller left with nothing, on any line and mode.
 SPOKEN_STATE := results/e2e-spoken
-SPOKEN_LINES := clean noisy
-SPOKEN_MODES := servicenow embedded
-## whole calls down two phone lines in software, with and without a directory
+# Runs as line-mode-transport: every line and mode on <Gather>, and the streaming line on
+# both lines and both modes between two runs; `make e2e-spoken-matrix` runs all eight.
+SPOKEN_RUNS := clean-servicenow-gather clean-embedded-gather noisy-servicenow-gather \
+  noisy-embedded-gather clean-servicenow-relay noisy-embedded-relay
+SPOKEN_MATRIX := $(foreach line,clean noisy,$(foreach mode,servicenow embedded,\
+  $(foreach transport,gather relay,$(line)-$(mode)-$(transport))))
+## whole calls down two phone lines in software, with and without a directory, on both transports
 e2e-spoken: $(MODEL) $(FLITE)
 	rm -rf $(SPOKEN_STATE)
-	@for line in $(SPOKEN_LINES); do for mode in $(SPOKEN_MODES); do \
-	  state=$(SPOKEN_STATE)/$$line-$$mode; services=duckling,actions,rasa; mkdir -p $$state; \
+	@for run in $(SPOKEN_RUNS); do \
+	  line=$${run%%-*}; rest=$${run#*-}; mode=$${rest%%-*}; transport=$${rest#*-}; \
+	  state=$(SPOKEN_STATE)/$$run; services=duckling,actions,rasa; mkdir -p $$state; \
 	  if [ $$mode = servicenow ]; then services=servicenow,$$services; fi; \
-	  echo "== e2e-spoken: $$line line, $$mode mode"; \
+	  echo "== e2e-spoken: $$line line, $$mode mode, $$transport"; \
 	  TRACKER_STORE_DB=$$state/tracker.db INCIDENT_DB_PATH=$$state/incidents.db \
 	  OUTBOX_DB_PATH=$$state/outbox.db SERVICENOW_TEST_USERS=tests/data/directory.tsv \
 	  HANDOFF_PHONE_NUMBER=+15005550199 \
 	  $(PY) -m tools.runner.stack --free-ports --quiet --log $$state/services.log --services $$services -- \
 	    $(PY) -m tools.phone.e2e --config tests/testing.json --tests tests/e2e.yml tests/spoken_calls.yml \
-	    --spoken $$state/audio --line $$line --mode $$mode --summary $$state/summary.json \
-	    > $$state.log 2>&1 || true; tail -n 4 $$state.log; \
-	done; done
-	$(PY) -m tools.speech.table $(SPOKEN_STATE)
+	    --spoken $$state/audio --line $$line --mode $$mode --transport $$transport \
+	    --summary $$state/summary.json > $$state.log 2>&1 || true; tail -n 4 $$state.log; \
+	done
+	$(PY) -m tools.speech.table $(SPOKEN_STATE) --runs $(words $(SPOKEN_RUNS))
+
+## all eight spoken runs: both lines, both modes, both transports (figures for the notes)
+e2e-spoken-matrix:
+	$(MAKE) e2e-spoken SPOKEN_RUNS="$(SPOKEN_MATRIX)"
 
 FUZZ_STATE := results/fuzz
 ## 1,000 hostile signed Twilio webhooks and 60 hostile streaming sockets against a local stack

@@ -171,7 +171,7 @@ class ConversationRelayInput(InputChannel):
         parameters = {key: value for key, value in fields.items() if value and key != "CallSid"}
         if resume:
             parameters[RESUME_PARAMETER] = resume
-        hints = _button_titles(request.app.ctx.agent)
+        hints = _domain_hints(request.app.ctx.agent)
         return connect_to_relay(
             self.settings, socket, f"action?attempt={attempt}", parameters, hints
         )
@@ -238,10 +238,14 @@ def _attempt(request: Request) -> int:
     return int(value) if value.isdigit() and len(value) < 3 else 0
 
 
-def _button_titles(agent: Any) -> list[str]:
-    """The domain's menu choices, as hints for Twilio's recogniser."""
-    titles: list[str] = []
+def _domain_hints(agent: Any) -> list[str]:
+    """What the domain's questions listen for: menu choices and their own hints (the
+    spelling alphabet). A session has one set of hints, so it holds all of them."""
+    phrases: list[str] = []
     for variants in (agent.domain.responses if agent and agent.domain else {}).values():
         for variant in variants:
-            titles += [str(button.get("title", "")) for button in variant.get("buttons") or []]
-    return list(dict.fromkeys(titles))
+            phrases += [str(button.get("title", "")) for button in variant.get("buttons") or []]
+            custom = variant.get("custom")
+            if isinstance(custom, dict) and isinstance(custom.get("hints"), list):
+                phrases += [str(hint) for hint in custom["hints"]]
+    return list(dict.fromkeys(phrases))

@@ -83,6 +83,9 @@ class SimulatedCall:
         """The caller speaks; Twilio posts its transcript."""
         return self._answer(self.line.speech(speech, confidence))
 
+    def start_speaking(self) -> None:
+        """The caller starts to talk. `<Gather>` reports nothing until they finish."""
+
     def say_address(self, speech: str) -> Heard:
         """The caller says an email address and confirms the assistant's read-back of it."""
         return self.confirm_read_back(self.say(speech))

@@ -52,6 +52,8 @@ class RelayCall(SimulatedCall):
         self._socket: WebSocketClientProtocol | None = None
         self._session_id = ""
         self._action_url = ""
+        # The session's recognition settings, as the TwiML gave them to Twilio.
+        self._hints, self._language = "", ""
         self._on_gather = False
         # Frames the assistant sent, as JSON objects, in order (for tests to inspect).
         self.frames: list[dict[str, Any]] = []
@@ -65,6 +67,13 @@ class RelayCall(SimulatedCall):
         return self._turn(
             [{"type": "prompt", "voicePrompt": speech, "lang": "en-US", "last": True}]
         )
+
+    def start_speaking(self) -> None:
+        """The caller starts to talk: Twilio's speaker event (`clientSpeaking` on), which
+        holds the assistant's silence timer until their prompt arrives."""
+        if self._socket is not None and not self._on_gather:
+            speaking = {"type": "info", "name": "clientSpeaking", "value": "on"}
+            self._loop.run_until_complete(self._socket.send(json.dumps(speaking)))
 
     def press(self, digits: str) -> Heard:
         if self._on_gather:
@@ -145,6 +154,8 @@ class RelayCall(SimulatedCall):
 
     async def _open(self, heard: Heard) -> Heard:
         assert heard.relay_url is not None
+        self._hints = heard.relay_attributes.get("hints", "")
+        self._language = heard.relay_attributes.get("language", "")
         signature = self._signer.compute_signature(heard.relay_url, {})
         self._socket = await websockets.connect(  # type: ignore[attr-defined]
             self._reachable(heard.relay_url),
@@ -173,7 +184,12 @@ class RelayCall(SimulatedCall):
         assert self._socket is not None
         for message in messages:
             await self._socket.send(json.dumps(message))
-        heard = Heard(answer_url=SOCKET, relay_action=self._action_url)
+        heard = Heard(
+            answer_url=SOCKET,
+            relay_action=self._action_url,
+            hints=self._hints,
+            language=self._language,
+        )
         while True:
             frame = await self._receive(TURN_SECONDS)
             if frame is None:

@@ -136,10 +136,12 @@ def overall_word_error_rate(lines: list[SpokenLine]) -> float:
 class SpokenReport:
     """Sends caller lines down the phone line and keeps what was said and heard."""
 
-    def __init__(self, audio_dir: Path, line: str = "clean", mode: str = "") -> None:
+    def __init__(
+        self, audio_dir: Path, line: str = "clean", mode: str = "", transport: str = "gather"
+    ) -> None:
         self._line = PhoneLine(audio_dir, line=line)
         self.audio_dir = audio_dir
-        self.line, self.mode = line, mode
+        self.line, self.mode, self.transport = line, mode, transport
         self.calls: list[SpokenCall] = []
 
     def start_call(self, name: str) -> None:
@@ -202,6 +204,7 @@ class SpokenReport:
         summary = {
             "line": self.line,
             "mode": self.mode,
+            "transport": self.transport,
             "calls": len(self.calls),
             "completed": sum(call.outcome == "completed" for call in self.calls),
             "as_scripted": sum(call.as_scripted for call in self.calls),

@@ -1,7 +1,8 @@
-"""The table of `make e2e-spoken`: completion per phone line and mode, how addresses were
+"""The table of `make e2e-spoken`: completion per phone line, mode and transport (the
+`<Gather>` line or the streaming one), how addresses were
 obtained, and calls that left the caller with nothing. Exits 1 below the gate.
 
-The gate, on every line and mode: at least 90 % of the calls complete (the caller
+The gate, on every line, mode and transport: at least 90 % of the calls complete (the caller
 leaves with what they called for) and no call leaves the caller with nothing (no
 incident, person, status or message). Calls that went word for word as scripted are
 printed beside them (docs/speech.md, "Real speech").
@@ -18,13 +19,11 @@ from typing import Any
 
 from tools.speech.report import ADDRESS_PATHS, COMPLETION_TARGET
 
-EXPECTED_RUNS = 4  # two lines, two modes
-
 
 def table(summaries: list[dict[str, Any]]) -> str:
     """One row per line and mode."""
     paths = [path for path, _ in ADDRESS_PATHS] + ["not obtained"]
-    header = ["line", "mode", "completed", "as scripted", "WER", "nothing", *paths]
+    header = ["line", "mode", "transport", "completed", "as scripted", "WER", "nothing", *paths]
     rows = [header]
     for summary in summaries:
         calls = summary["calls"]
@@ -33,6 +32,7 @@ def table(summaries: list[dict[str, Any]]) -> str:
             [
                 summary["line"],
                 summary["mode"],
+                summary.get("transport", "gather"),
                 f"{summary['completed']}/{calls} ({summary['completed'] / max(calls, 1):.0%})",
                 str(summary.get("as_scripted", "-")),
                 f"{summary['word_error_rate']:.1%}",
@@ -49,7 +49,7 @@ def table(summaries: list[dict[str, Any]]) -> str:
 def below_gate(summaries: list[dict[str, Any]]) -> list[str]:
     """The lines and modes that left a caller with nothing, or completed too few calls."""
     return [
-        f"{s['line']}/{s['mode']}"
+        f"{s['line']}/{s['mode']}/{s.get('transport', 'gather')}"
         for s in summaries
         if s["left_with_nothing"] or s["completed"] / max(s["calls"], 1) < COMPLETION_TARGET
     ]
@@ -58,15 +58,19 @@ def below_gate(summaries: list[dict[str, Any]]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("results", type=Path, help="the folder with one summary.json per run")
+    cli.add_argument("--runs", type=int, required=True, help="how many runs were started")
     args = cli.parse_args(argv)
     summaries = [
         json.loads(path.read_text()) for path in sorted(args.results.glob("*/summary.json"))
     ]
-    print("\nSpoken calls per phone line and mode (addresses: how each was finally obtained)")
+    print(
+        "\nSpoken calls per phone line, mode and transport "
+        "(addresses: how each was finally obtained)"
+    )
     print(table(summaries))
     failing = below_gate(summaries)
-    if len(summaries) < EXPECTED_RUNS:
-        print(f"Only {len(summaries)} of {EXPECTED_RUNS} runs wrote their figures.")
+    if len(summaries) < args.runs:
+        print(f"Only {len(summaries)} of {args.runs} runs wrote their figures.")
         return 1
     if failing:
         print(
