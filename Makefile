@@ -79,9 +79,10 @@ $(FLITE):
 # below 90 % completed or with a caller left with nothing, on any line and mode.
 SPOKEN_STATE := results/e2e-spoken
 # Runs as line-mode-transport: every line and mode on <Gather>, and the streaming line on
-# both lines and both modes between two runs; `make e2e-spoken-matrix` runs all eight.
+# the clean line with a directory (a streaming run takes about 6 min: the session's hints
+# make the simulated recogniser slower); `make e2e-spoken-matrix` runs all eight.
 SPOKEN_RUNS := clean-servicenow-gather clean-embedded-gather noisy-servicenow-gather \
-  noisy-embedded-gather clean-servicenow-relay noisy-embedded-relay
+  noisy-embedded-gather clean-servicenow-relay
 SPOKEN_MATRIX := $(foreach line,clean noisy,$(foreach mode,servicenow embedded,\
   $(foreach transport,gather relay,$(line)-$(mode)-$(transport))))
 ## whole calls down two phone lines in software, with and without a directory, on both transports

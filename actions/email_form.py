@@ -49,12 +49,12 @@ from actions.read_back import (
     accepted,
     answer_to_read_back,
     confirmed,
+    heard_for_sure,
     heard_slot,
     not_caught,
     pending,
     read_back,
     was_spoken,
-    was_uncertain,
 )
 from actions.verification import attested_number, calling_number, verification_required
 from helpdesk.privacy import mask_email
@@ -320,12 +320,13 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
 
     def needs_a_person(self, slot: str, tracker: Tracker) -> bool:
         """Only for a form whose outcome can wait for the desk to confirm the address,
-        and only when the caller was heard trying to give one: an address was made of
-        their words, or the recogniser was unsure of them (a noisy line). A caller heard
-        clearly talking of something else is better served by a person."""
+                and only when the caller was heard trying to give one: an address was made of
+                their words, or the recogniser was not sure of them (a noisy line, or a line that
+        reports no confidence). A caller heard
+                clearly talking of something else is better served by a person."""
         if slot != "email":
             return False
-        tried = bool(heard_address(tracker)) or was_uncertain(tracker)
+        tried = bool(heard_address(tracker)) or not heard_for_sure(tracker)
         return not (self.keeps_an_unconfirmed_address and tried)
 
     def fallback_besides_email(

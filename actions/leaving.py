@@ -23,7 +23,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.email_repair import SLOT as REPAIR
 from actions.latest_answer import latest_text
-from actions.read_back import was_uncertain
+from actions.read_back import heard_for_sure
 
 LEAVING_WORDS = re.compile(
     r"\b(cancel|stop|bye|goodbye|good-?bye|never ?mind|forget it|hang up|quit|that'?s all|"
@@ -54,7 +54,7 @@ def meant(tracker: Tracker, words: re.Pattern[str]) -> bool:
     """Whether the caller's words can be taken as what the classifier made of them:
     heard clearly and classified surely, or holding one of `words`."""
     sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
-    clearly = not was_uncertain(tracker) and sure >= SURE_INTENT
+    clearly = heard_for_sure(tracker) and sure >= SURE_INTENT
     return clearly or bool(words.search(latest_text(tracker)))
 
 

@@ -55,6 +55,20 @@ def was_uncertain(tracker: Tracker) -> bool:
     return confidence < confidence_threshold()
 
 
+def heard_for_sure(tracker: Tracker) -> bool:
+    """Whether the latest answer can be taken as heard right: typed, or spoken with the
+    recogniser's confidence at or above the threshold. A spoken answer that came with
+    no confidence (the streaming line's recogniser reports none) is not known to be."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    if CONFIDENCE_METADATA_KEY not in metadata:
+        return True
+    try:
+        confidence = float(metadata[CONFIDENCE_METADATA_KEY])
+    except (TypeError, ValueError):
+        return False
+    return confidence >= confidence_threshold()
+
+
 def spoke_over_the_details(tracker: Tracker) -> bool:
     """Whether the caller answered over a read-back before it had read out what it
     asks them to confirm (the streaming line knows what they heard): their yes is then

@@ -14,7 +14,12 @@ from actions.email_form import ActionAskEmail
 from actions.email_repair import UNCONFIRMED
 from actions.forms import ValidateOpenIncidentForm
 from actions.incidents.embedded import EmbeddedIncidentStore
-from actions.read_back import answer_to_read_back, not_caught, unanswered_read_backs
+from actions.read_back import (
+    answer_to_read_back,
+    heard_for_sure,
+    not_caught,
+    unanswered_read_backs,
+)
 from tests.actions.conftest import make_tracker, responses
 
 HEARD = "kim@exmple.com"
@@ -122,3 +127,18 @@ def test_the_same_address_said_over_the_read_back_still_confirms_it() -> None:
     assert answer_to_read_back(tracker, "email", "kim.lee@example.com") == {
         "email": "kim.lee@example.com"
     }
+
+
+@pytest.mark.parametrize(
+    ("metadata", "sure"),
+    [
+        ({}, True),  # typed
+        ({"twilio_confidence": 0.9}, True),
+        ({"twilio_confidence": 0.2}, False),
+        ({"twilio_confidence": None}, False),  # spoken on the streaming line: unknown
+    ],
+)
+def test_only_an_answer_known_to_be_heard_right_is_sure(
+    metadata: dict[str, Any], sure: bool
+) -> None:
+    assert heard_for_sure(make_tracker(metadata=metadata)) is sure
