@@ -96,9 +96,14 @@ class ScriptedAssistant:
         self.answers = answers
         self.heard: list[str] = []
         self.last = Heard()
+        # Lines the caller began to speak (the streaming line is told; keys are not).
+        self.started_speaking = 0
 
     def start(self) -> Heard:
         return self._next("$DIAL")
+
+    def start_speaking(self) -> None:
+        self.started_speaking += 1
 
     def say(self, speech: str, confidence: float = 0.9) -> Heard:
         return self._next(speech)
@@ -137,6 +142,7 @@ def test_a_repair_that_says_the_next_line_completes_both_steps() -> None:
     results = run_test(EMAIL_TEST, assistant, {}, repairs=3)  # type: ignore[arg-type]
     assert passed(EMAIL_TEST, results)
     assert assistant.heard == ["$DIAL", "kim at x dot com", "yes", "$2"]
+    assert assistant.started_speaking == 2  # the spoken lines, not the dial or the key
 
 
 def test_without_repairs_an_unforeseen_turn_fails_the_step() -> None:
