@@ -12,6 +12,7 @@ from twilio.twiml import TwiML
 
 from channels.call_moments import whisper_to_agent
 from channels.call_recovery import end_conversation
+from channels.draining import DRAIN
 from channels.settings import VoiceSettings
 from channels.twilio_request import BadWebhook, TwilioRequestChecker, loggable
 from helpdesk.log_format import set_logging_call
@@ -39,6 +40,9 @@ def add_call_routes(
 
     @blueprint.route("/", methods=["GET"])
     async def health(request: Request) -> HTTPResponse:
+        """Readiness: a stopping server fails it, so the load balancer sends no more."""
+        if DRAIN.active:
+            return response.json({"status": "stopping"}, status=503)
         return response.json({"status": "ok"})
 
     @blueprint.route("/whisper", methods=["POST"])

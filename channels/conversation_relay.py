@@ -8,12 +8,13 @@ line keeps (keyed by the call SID), so a call can move between the two lines.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from rasa.core.channels.channel import InputChannel
-from sanic import Blueprint
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.server.websockets.impl import WebsocketImplProtocol
@@ -23,9 +24,11 @@ from channels.call_engine import CallTurnRunner, OnNewMessage
 from channels.call_history import last_exchange
 from channels.call_routes import add_call_routes, refuse, twiml_response
 from channels.call_turn import CALL_FIELDS
+from channels.draining import DRAIN
 from channels.metrics import RELAY_TWILIO_ERRORS
 from channels.recording import RECORDED_ANSWER, Recording
 from channels.relay_session import (
+    MOVED,
     RESUME_AFTER_FAILURE,
     RESUME_AFTER_SILENCE,
     RESUME_AFTER_TRANSFER,
@@ -83,9 +86,12 @@ class ConversationRelayInput(InputChannel):
 
         @relay.middleware("request")
         async def signed_upgrade(request: Request) -> HTTPResponse | None:
-            """Only a socket Twilio signed opens: refused before the upgrade."""
+            """Only a socket Twilio signed opens, and only while the server is not
+            stopping: refused before the upgrade."""
             if request.headers.get("upgrade", "").lower() != "websocket":
                 return None
+            if DRAIN.active:
+                return response.text("This server is stopping", status=503)
             try:
                 self.checker.check_upgrade(request)
             except BadWebhook as bad:
@@ -158,6 +164,12 @@ class ConversationRelayInput(InputChannel):
             resume = "" if reply.sent else RESUME_AFTER_FAILURE
             return twiml_response(self._connect(request, fields, resume))
 
+        @relay.listener("before_server_stop")
+        async def move_sessions(app: Any, loop: Any) -> None:
+            moved_at_once = await DRAIN.drain(self.settings.drain_seconds)
+            if moved_at_once:
+                logger.warning("%d streaming sessions moved mid-turn", moved_at_once)
+
         add_call_routes(relay, self.checker, self.settings.line)
         return relay
 
@@ -201,6 +213,8 @@ class ConversationRelayInput(InputChannel):
                 onwards.redirect(GATHER_WEBHOOK, method="POST")
                 return onwards
             return self._connect(request, fields, RESUME_AFTER_FAILURE, attempt)
+        if handoff_reason(ended.field("HandoffData")) == MOVED:
+            return self._connect(request, fields, MOVED)
         exchange = await last_exchange(request.app.ctx.agent.tracker_store, ended.call_sid)
         turn = spoken_turn(Reply(exchange.bot_turn))
         following = VoiceResponse()
@@ -249,3 +263,12 @@ def _domain_hints(agent: Any) -> list[str]:
             if isinstance(custom, dict) and isinstance(custom.get("hints"), list):
                 phrases += [str(hint) for hint in custom["hints"]]
     return list(dict.fromkeys(phrases))
+
+
+def handoff_reason(handoff_data: str) -> str:
+    """Why the assistant ended a session, from the `end` message's handoffData."""
+    try:
+        data = json.loads(handoff_data) if handoff_data else {}
+    except ValueError:
+        return ""
+    return str(data.get("reason", "")) if isinstance(data, dict) else ""

@@ -30,6 +30,7 @@ from channels.call_moments import (
 from channels.call_recovery import TRANSFER_FAILED_RESPONSE
 from channels.call_turn import CALL_FIELDS, CONFIDENCE_METADATA_KEY, INPUT_METADATA_KEY
 from channels.caller_input import CallerInput
+from channels.draining import DRAIN
 from channels.metrics import (
     RELAY_BAD_MESSAGES,
     RELAY_INTERRUPTIONS,
@@ -67,6 +68,8 @@ RESUME_PARAMETER = "resume"
 RESUME_AFTER_FAILURE = "failed"
 RESUME_AFTER_TRANSFER = "transfer_failed"
 RESUME_AFTER_SILENCE = "silence"
+# The server that held the session stopped: the new one listens for the answer.
+MOVED = "moved"
 RECONNECTED = "Sorry, the line dropped for a moment."
 # The turn and an interruption, as the conversation records them.
 RELAY_TURN_KEY = "relay_turn"
@@ -99,7 +102,12 @@ class _Closed:
     """The socket closed: no more inputs."""
 
 
+class _Moving:
+    """The server is stopping: the call moves to a session on another replica."""
+
+
 CLOSED = _Closed()
+MOVING = _Moving()
 QueuedInput = CallerInput | _Closed
 
 
@@ -146,17 +154,36 @@ class RelaySession:
         }
         self._metadata["CallSid"] = self.call_sid
         reader = asyncio.ensure_future(self._read())
+        DRAIN.track(self)
         try:
-            await self._speak(*await self._opening(setup.parameters.get(RESUME_PARAMETER, "")))
+            if not DRAIN.active:
+                resume = setup.parameters.get(RESUME_PARAMETER, "")
+                await self._speak(*await self._opening(resume))
             while not self._ended:
                 caller = await self._next_input()
                 if isinstance(caller, _Closed):
                     RELAY_SESSIONS.labels("closed_by_twilio").inc()
                     return
+                if isinstance(caller, _Moving):
+                    await self._until_heard()
+                    await self.move_now()
+                    return
                 await self._speak(*await self._answer(caller))
             RELAY_SESSIONS.labels("ended").inc()
         finally:
+            DRAIN.forget(self)
             await _closed_by_twilio(reader)
+
+    def wake(self) -> None:
+        """Looks again at what to do next (the server started draining)."""
+        self._timing.set()
+
+    async def move_now(self) -> None:
+        """Ends the session so that the call continues on a new one, elsewhere."""
+        if not self._ended:
+            self._ended = True
+            RELAY_SESSIONS.labels("moved").inc()
+            await self.socket.send(end_session({"reason": MOVED}))
 
     async def _setup(self) -> Setup | None:
         try:
@@ -189,6 +216,8 @@ class RelaySession:
             return Reply(the_question(exchange.bot_turn), SILENCE_LEAD_IN), output
         if resume == RESUME_AFTER_FAILURE:
             return Reply(the_question(exchange.bot_turn), RECONNECTED), output
+        if resume == MOVED:
+            return Reply(), output  # the caller was answering the question: listen
         return repeat_last(exchange), output
 
     async def _answer(self, caller: CallerInput | None) -> tuple[Reply, RelayOutput]:
@@ -274,7 +303,7 @@ class RelaySession:
             return 0.0
         return max(float(own) - (float(line) if line.isdigit() else 0.0), 0.0)
 
-    async def _next_input(self) -> CallerInput | _Closed | None:
+    async def _next_input(self) -> CallerInput | _Closed | _Moving | None:
         """The caller's next words or keys; None when the caller stayed silent."""
         caller = await self._next_queued()
         if isinstance(caller, CallerInput) and caller.speech and self._more_seconds:
@@ -300,11 +329,13 @@ class RelaySession:
             caller = CallerInput.of(f"{caller.speech} {more.speech}", "")
         return caller
 
-    async def _next_queued(self) -> CallerInput | _Closed | None:
+    async def _next_queued(self) -> CallerInput | _Closed | _Moving | None:
         if self._held is not None:
             held, self._held = self._held, None
             return held
         while True:
+            if DRAIN.active:
+                return MOVING
             if not self._inputs.empty():
                 return self._inputs.get_nowait()
             deadline = self._silence_deadline()

@@ -36,6 +36,8 @@ class RelaySettings:
     transcription_provider: str = "Deepgram"
     speech_model: str = "nova-3-general"
     max_reconnects: int = 2
+    # How long a stopping server gives live sessions to reach a turn boundary.
+    drain_seconds: float = 20.0
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> RelaySettings:
@@ -58,6 +60,9 @@ class RelaySettings:
                 ),
                 max_reconnects=env.integer(
                     names.TWILIO_RELAY_MAX_RECONNECTS, defaults.max_reconnects, environ=environ
+                ),
+                drain_seconds=env.number(
+                    names.TWILIO_RELAY_DRAIN_SECONDS, defaults.drain_seconds, environ=environ
                 ),
             )
         except env.InvalidSetting as error:
@@ -87,6 +92,8 @@ class RelaySettings:
             raise InvalidConfigException(problem)
         if not 0 <= self.max_reconnects <= 10:
             raise InvalidConfigException("TWILIO_RELAY_MAX_RECONNECTS must be 0 to 10.")
+        if not 0 < self.drain_seconds <= 300:
+            raise InvalidConfigException("TWILIO_RELAY_DRAIN_SECONDS must be above 0, at most 300.")
 
     def _voice_problem(self) -> str:
         if self.tts_provider == "Amazon" and not _AMAZON_VOICE.fullmatch(self.voice):

@@ -9,6 +9,7 @@ each operator command. A module left behind fails here, not in production.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from channels.relay_settings import RelaySettings
+from channels.settings import VoiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_IMAGE = "Dockerfile"
@@ -145,3 +149,14 @@ def test_endpoints_yml_yields_the_projects_stores_never_rasas_in_memory_fallback
     assert type(store).__name__ == ("RedisTrackerStore" if redis_url else "SQLTrackerStore")
     locks = LockStore.create(read_endpoint_config(endpoints, "lock_store"))
     assert isinstance(locks, RedisLockStore) is bool(redis_url)
+
+
+def test_the_orchestrators_wait_for_streaming_calls_to_move_before_killing_rasa() -> None:
+    """SIGTERM starts the drain (channels/draining.py); the kill must come after it."""
+    drain = RelaySettings(VoiceSettings()).drain_seconds
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    grace = str(compose["services"]["rasa"]["stop_grace_period"])
+    assert grace.endswith("s") and int(grace[:-1]) > drain
+    task = json.loads((ROOT / ".aws" / "task-definition-rasa.json").read_text())
+    [rasa] = [c for c in task["containerDefinitions"] if c["name"] == "rasa"]
+    assert rasa["stopTimeout"] > drain

@@ -38,6 +38,7 @@ def test_defaults_name_both_providers_explicitly() -> None:
             "Google's models",
         ),
         ({"TWILIO_RELAY_MAX_RECONNECTS": "99"}, "MAX_RECONNECTS"),
+        ({"TWILIO_RELAY_DRAIN_SECONDS": "0"}, "DRAIN_SECONDS"),
         (
             {"TWILIO_ENVIRONMENT": "production", "SANIC_PROXIES_COUNT": "1"},
             "needs TWILIO_PUBLIC_URL for streaming calls",

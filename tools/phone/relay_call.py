@@ -33,6 +33,8 @@ SOCKET_ENDED = "64105"
 END_GRACE_SECONDS = 0.3
 # Longest a turn may take before the simulated Twilio gives up on it.
 TURN_SECONDS = 30.0
+# How long the line listens for what came in while the caller was quiet.
+PENDING_SECONDS = 0.02
 # Where a session's caller answers: on the socket, not at a URL.
 SOCKET = "socket"
 
@@ -54,6 +56,8 @@ class RelayCall(SimulatedCall):
         self._action_url = ""
         # The session's recognition settings, as the TwiML gave them to Twilio.
         self._hints, self._language = "", ""
+        # The handoffData of an `end` that came while the caller was quiet.
+        self._handoff = ""
         self._on_gather = False
         # Frames the assistant sent, as JSON objects, in order (for tests to inspect).
         self.frames: list[dict[str, Any]] = []
@@ -114,7 +118,19 @@ class RelayCall(SimulatedCall):
     def _turn(self, messages: list[dict[str, Any]]) -> Heard:
         if self._socket is None:
             raise CallEnded("the assistant is not listening")
+        if self._run(self._ended_meanwhile()).hung_up:
+            # The assistant ended the session while the caller was quiet (its server
+            # stopping): Twilio follows the action URL to a new session first.
+            self._settle(Heard(hung_up=True, relay_action=self._action_url, whisper=self._handoff))
         return self._settle(self._run(self._exchange(messages)))
+
+    async def _ended_meanwhile(self) -> Heard:
+        """Whether an `end` came in since the last turn (read from the socket briefly)."""
+        frame = await self._receive(PENDING_SECONDS)
+        if frame is not None and frame.get("type") != "end":
+            raise AssertionError(f"the assistant spoke out of turn: {frame}")
+        self._handoff = str(frame.get("handoffData") or "") if frame else ""
+        return Heard(hung_up=frame is not None)
 
     def _settle(self, heard: Heard) -> Heard:
         """Goes on as Twilio does until the caller is asked something or the call ends:
