@@ -14,6 +14,7 @@ import asyncio
 import logging
 import re
 import time
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rasa.core.agent import Agent
@@ -24,6 +25,7 @@ from channels.call_moments import (
     SILENCE_LEAD_IN,
     after_silence,
     greet,
+    hang_up,
     repeat_last,
     the_question,
 )
@@ -53,6 +55,7 @@ from channels.relay_messages import (
     parse_message,
 )
 from channels.relay_output import RelayOutput
+from channels.relay_pacing import IDLE, TOO_LONG, RelayPacing
 from channels.relay_settings import RelaySettings
 from channels.spoken_turn import Reply, SpokenTurn, spoken_turn
 from channels.twilio_request import CALL_SID, loggable
@@ -76,9 +79,12 @@ RELAY_TURN_KEY = "relay_turn"
 INTERRUPTION_KEY = "relay_interrupted"
 # Twilio sends `setup` at once; a socket that sends nothing is not a call.
 SETUP_SECONDS = 10.0
-# When no speaker event comes: speech at about 14 characters a second, capped.
-CHARACTERS_PER_SECOND = 14.0
-LONGEST_ESTIMATE_SECONDS = 30.0
+# What the caller hears when a session is ended for them.
+IDLE_GOODBYE = "I can't hear anything on the line, so I'll end the call now. Goodbye."
+TOO_LONG_GOODBYE = (
+    "We've been on the line a long time, so I'll end the call now. "
+    "Please call again if you still need help. Goodbye."
+)
 # The most prompts one free-text answer is made of.
 MAX_PARTS = 5
 # How long Twilio has to close a socket after `end`.
@@ -104,6 +110,14 @@ class _Closed:
 
 class _Moving:
     """The server is stopping: the call moves to a session on another replica."""
+
+
+@dataclass(frozen=True)
+class _Ending:
+    """The session ends for the caller: idle too long, or the call too long."""
+
+    reason: str
+    goodbye: str
 
 
 CLOSED = _Closed()
@@ -134,10 +148,9 @@ class RelaySession:
         # What the last turn said before its closing question (a read-back's details).
         self._details = ""
         self._silences = 0
-        # When the caller will have heard the assistant out; None while not listening.
-        self._heard_at: float | None = None
-        self._heard_confirmed = False
-        self._caller_speaking = False
+        self._pacing = RelayPacing(
+            settings.line.input_timeout, settings.idle_seconds, settings.longest_call_seconds
+        )
         self._ended = False
 
     async def serve(self) -> None:
@@ -167,6 +180,10 @@ class RelaySession:
                 if isinstance(caller, _Moving):
                     await self._until_heard()
                     await self.move_now()
+                    return
+                if isinstance(caller, _Ending):
+                    RELAY_SESSIONS.labels(caller.reason).inc()
+                    await self._speak(hang_up(caller.goodbye), RelayOutput(self.socket.send))
                     return
                 await self._speak(*await self._answer(caller))
             RELAY_SESSIONS.labels("ended").inc()
@@ -269,23 +286,19 @@ class RelaySession:
         self._buttons = turn.buttons
         self._keys = ""
         self._more_seconds = self._pause_allowed(turn)
-        self._listen_after(output.characters_sent)
+        self._pacing.spoke(output.characters_sent)
+        self._timing.set()
         if turn.ends_call or turn.record:
             await self._until_heard()
             reason = "transfer" if turn.transfer else "record" if turn.record else "hangup"
             await self.socket.send(end_session({"reason": reason}))
             self._ended = True
 
-    def _listen_after(self, characters: int) -> None:
-        estimate = min(characters / CHARACTERS_PER_SECOND, LONGEST_ESTIMATE_SECONDS)
-        self._heard_at = time.monotonic() + estimate
-        self._heard_confirmed = False
-        self._timing.set()
-
     async def _until_heard(self) -> None:
         """Waits until the caller has heard the turn (speaker event, or the estimate)."""
-        while self._heard_at is not None and not self._heard_confirmed:
-            remaining = self._heard_at - time.monotonic()
+        pacing = self._pacing
+        while pacing.heard_at is not None and not pacing.heard_confirmed:
+            remaining = pacing.heard_at - time.monotonic()
             if remaining <= 0:
                 return
             self._timing.clear()
@@ -303,7 +316,7 @@ class RelaySession:
             return 0.0
         return max(float(own) - (float(line) if line.isdigit() else 0.0), 0.0)
 
-    async def _next_input(self) -> CallerInput | _Closed | _Moving | None:
+    async def _next_input(self) -> CallerInput | _Closed | _Moving | _Ending | None:
         """The caller's next words or keys; None when the caller stayed silent."""
         caller = await self._next_queued()
         if isinstance(caller, CallerInput) and caller.speech and self._more_seconds:
@@ -320,7 +333,7 @@ class RelaySession:
             try:
                 more = await asyncio.wait_for(self._inputs.get(), self._more_seconds)
             except asyncio.TimeoutError:
-                if self._caller_speaking:
+                if self._pacing.caller_speaking:
                     continue
                 return caller
             if not (isinstance(more, CallerInput) and more.speech):
@@ -329,7 +342,7 @@ class RelaySession:
             caller = CallerInput.of(f"{caller.speech} {more.speech}", "")
         return caller
 
-    async def _next_queued(self) -> CallerInput | _Closed | _Moving | None:
+    async def _next_queued(self) -> CallerInput | _Closed | _Moving | _Ending | None:
         if self._held is not None:
             held, self._held = self._held, None
             return held
@@ -338,11 +351,11 @@ class RelaySession:
                 return MOVING
             if not self._inputs.empty():
                 return self._inputs.get_nowait()
-            deadline = self._silence_deadline()
+            deadline, due = self._pacing.deadline()
             self._timing.clear()
             getter = asyncio.ensure_future(self._inputs.get())
             timing = asyncio.ensure_future(self._timing.wait())
-            timeout = None if deadline is None else max(deadline - time.monotonic(), 0)
+            timeout = max(deadline - time.monotonic(), 0)
             try:
                 done, _ = await asyncio.wait(
                     {getter, timing}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
@@ -353,16 +366,16 @@ class RelaySession:
                     getter.cancel()
             if getter in done:
                 return getter.result()
-            if timing not in done and deadline is not None:
-                if not self._heard_confirmed:
-                    RELAY_SILENCE_ESTIMATED.inc()
-                self._heard_at = None
-                return None
-
-    def _silence_deadline(self) -> float | None:
-        if self._heard_at is None or self._caller_speaking:
+            if timing in done:
+                continue
+            if due == IDLE:
+                return _Ending(IDLE, IDLE_GOODBYE)
+            if due == TOO_LONG:
+                return _Ending(TOO_LONG, TOO_LONG_GOODBYE)
+            if not self._pacing.heard_confirmed:
+                RELAY_SILENCE_ESTIMATED.inc()
+            self._pacing.answered()  # the silence is the caller's answer
             return None
-        return self._heard_at + self.settings.line.input_timeout
 
     async def _read(self) -> None:
         """Reads the socket for the whole session; inputs go to the queue."""
@@ -387,7 +400,7 @@ class RelaySession:
             if message.last:
                 said = " ".join(part.strip() for part in self._prompt_parts if part.strip())
                 self._prompt_parts = []
-                self._caller_speaking = False
+                self._pacing.speaking(False)
                 if said:
                     self._queue(CallerInput.of(said, ""))
         elif isinstance(message, Keypress):
@@ -395,7 +408,7 @@ class RelaySession:
         elif isinstance(message, Interrupted):
             RELAY_INTERRUPTIONS.inc()
             self._interruption = message
-            self._heard_at, self._heard_confirmed = time.monotonic(), True
+            self._pacing.heard()
         elif isinstance(message, Info):
             self._on_info(message)
         elif isinstance(message, TwilioError):
@@ -419,13 +432,13 @@ class RelaySession:
     def _on_info(self, info: Info) -> None:
         speaking = info.value.lower() in ("on", "true", "started")
         if info.name == "agentSpeaking" and not speaking:
-            self._heard_at, self._heard_confirmed = time.monotonic(), True
+            self._pacing.heard()
         elif info.name == "clientSpeaking":
-            self._caller_speaking = speaking
+            self._pacing.speaking(speaking)
         self._timing.set()
 
     def _queue(self, caller: CallerInput) -> None:
-        self._heard_at = None
+        self._pacing.answered()
         self._inputs.put_nowait(caller)
 
 

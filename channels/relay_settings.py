@@ -38,6 +38,10 @@ class RelaySettings:
     max_reconnects: int = 2
     # How long a stopping server gives live sessions to reach a turn boundary.
     drain_seconds: float = 20.0
+    # A session where nothing happens this long is ended (a stuck socket or event).
+    idle_seconds: float = 120.0
+    # No call lasts longer (Twilio's own limit is 4 hours, error 64104).
+    longest_call_seconds: float = 3600.0
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> RelaySettings:
@@ -63,6 +67,15 @@ class RelaySettings:
                 ),
                 drain_seconds=env.number(
                     names.TWILIO_RELAY_DRAIN_SECONDS, defaults.drain_seconds, environ=environ
+                ),
+                idle_seconds=env.number(
+                    names.TWILIO_RELAY_IDLE_SECONDS, defaults.idle_seconds, environ=environ
+                ),
+                longest_call_seconds=60
+                * env.number(
+                    names.TWILIO_RELAY_LONGEST_CALL_MINUTES,
+                    defaults.longest_call_seconds / 60,
+                    environ=environ,
                 ),
             )
         except env.InvalidSetting as error:
@@ -92,6 +105,16 @@ class RelaySettings:
             raise InvalidConfigException(problem)
         if not 0 <= self.max_reconnects <= 10:
             raise InvalidConfigException("TWILIO_RELAY_MAX_RECONNECTS must be 0 to 10.")
+        if self.idle_seconds < 2 * self.line.input_timeout:
+            raise InvalidConfigException(
+                "TWILIO_RELAY_IDLE_SECONDS must be at least twice TWILIO_INPUT_TIMEOUT: "
+                "a caller's silence is answered before the session counts as idle."
+            )
+        if not 0 < self.longest_call_seconds <= 4 * 3600:
+            raise InvalidConfigException(
+                "TWILIO_RELAY_LONGEST_CALL_MINUTES must be above 0 and at most 240 "
+                "(Twilio ends calls at 4 hours)."
+            )
         if not 0 < self.drain_seconds <= 300:
             raise InvalidConfigException("TWILIO_RELAY_DRAIN_SECONDS must be above 0, at most 300.")
 
