@@ -119,3 +119,8 @@ RELAY_FIRST_TOKEN_SECONDS = Histogram(
     "From the caller's final prompt to the first text sent back",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8),
 )
+RELAY_LAST_TOKEN_SECONDS = Histogram(
+    "helpdesk_relay_last_token_seconds",
+    "From the caller's final prompt to the last text of the turn",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8),
+)

@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from channels.metrics import RELAY_FIRST_TOKEN_SECONDS
+from channels.metrics import RELAY_FIRST_TOKEN_SECONDS, RELAY_LAST_TOKEN_SECONDS
 from channels.relay_messages import text_token
 from channels.spoken_turn import message_sentences
 
@@ -32,8 +32,11 @@ class RelayOutput(CollectingOutputChannel):
         self._send = send
         # The greeting's first message is the automated-assistant disclosure: heard in full.
         self._disclosure = disclosure
-        # When the caller finished the turn's prompt: the wait until the first text is timed.
-        self._prompted_at = prompted_at
+        # When the caller finished the turn's prompt: the waits until the first and the
+        # last text are timed (None for a turn nobody prompted: a greeting, a silence).
+        self.prompted_at = prompted_at
+        self.first_at: float | None = None
+        self.last_at: float | None = None
         # The messages' own sentences said so far (a menu or an apology may follow).
         self.sentences_sent = 0
         # Everything said this turn, to estimate when the caller has heard it.
@@ -54,8 +57,23 @@ class RelayOutput(CollectingOutputChannel):
 
     async def say(self, sentence: str, last: bool, interruptible: bool = True) -> None:
         """One sentence to Twilio's text-to-speech; `last` ends the turn."""
-        if self._prompted_at is not None:
-            RELAY_FIRST_TOKEN_SECONDS.observe(time.monotonic() - self._prompted_at)
-            self._prompted_at = None
+        now = time.monotonic()
+        if self.first_at is None:
+            self.first_at = now
+            if self.prompted_at is not None:
+                RELAY_FIRST_TOKEN_SECONDS.observe(now - self.prompted_at)
+        if last:
+            self.last_at = now
+            if self.prompted_at is not None:
+                RELAY_LAST_TOKEN_SECONDS.observe(now - self.prompted_at)
         await self._send(text_token(sentence, last, interruptible))
         self.characters_sent += len(sentence)
+
+    def timings(self) -> dict[str, int]:
+        """Milliseconds from the prompt to the first and to the last text of the turn."""
+        if self.prompted_at is None or self.first_at is None or self.last_at is None:
+            return {}
+        return {
+            "first_text_ms": round((self.first_at - self.prompted_at) * 1000),
+            "last_text_ms": round((self.last_at - self.prompted_at) * 1000),
+        }

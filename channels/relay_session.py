@@ -185,7 +185,17 @@ class RelaySession:
                     RELAY_SESSIONS.labels(caller.reason).inc()
                     await self._speak(hang_up(caller.goodbye), RelayOutput(self.socket.send))
                     return
-                await self._speak(*await self._answer(caller))
+                reply, output = await self._answer(caller)
+                await self._speak(reply, output)
+                if output.timings():
+                    # One line per turn, with the call SID and turn: joined with
+                    # Twilio's Voice Insights events in docs/operations.md.
+                    logger.info(
+                        "call %s turn %d spoken",
+                        self.call_sid,
+                        self.turn,
+                        extra={"relay_timing": output.timings()},
+                    )
             RELAY_SESSIONS.labels("ended").inc()
         finally:
             DRAIN.forget(self)
