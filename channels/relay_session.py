@@ -228,8 +228,12 @@ class RelaySession:
         exchange = await last_exchange(self.agent.tracker_store, self.call_sid)
         if exchange.user_turn is None:
             output = RelayOutput(self.socket.send, disclosure=True)
-            if self.settings.line.recording_notice:
-                await output.say(self.settings.line.recording_notice, False, interruptible=False)
+            for notice in (
+                self.settings.line.recording_notice,
+                self.settings.spoken_providers_notice,
+            ):
+                if notice:
+                    await output.say(notice, False, interruptible=False)
             await greet(self.agent, self.call_sid, self._metadata, output)
             return Reply(output.messages, sent=True), output
         output = RelayOutput(self.socket.send)

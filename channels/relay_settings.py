@@ -42,6 +42,8 @@ class RelaySettings:
     idle_seconds: float = 120.0
     # No call lasts longer (Twilio's own limit is 4 hours, error 64104).
     longest_call_seconds: float = 3600.0
+    # Said at the start of every streaming call: who hears the caller (empty: nothing).
+    providers_notice: str = ""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> RelaySettings:
@@ -77,11 +79,24 @@ class RelaySettings:
                     defaults.longest_call_seconds / 60,
                     environ=environ,
                 ),
+                providers_notice=env.text(names.TWILIO_RELAY_PROVIDERS_NOTICE, environ=environ),
             )
         except env.InvalidSetting as error:
             raise InvalidConfigException(str(error)) from error
         settings.check()
         return settings
+
+    @property
+    def spoken_providers_notice(self) -> str:
+        """TWILIO_RELAY_PROVIDERS_NOTICE: true names the providers set here, false or
+        nothing says nothing, other text is said as it is."""
+        value = self.providers_notice
+        if value.lower() in env.TRUE:
+            return (
+                f"Your words are transcribed by {self.transcription_provider}, and the "
+                f"assistant's voice comes from {self.tts_provider}, through Twilio."
+            )
+        return "" if value.lower() in env.FALSE else value
 
     def check(self) -> None:
         """Refuses what Twilio would refuse mid-call (64101, 64102), and a public

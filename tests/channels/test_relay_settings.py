@@ -63,3 +63,19 @@ def test_google_voices_and_models_are_accepted() -> None:
         }
     )
     assert settings.voice == "en-US-Journey-O"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("true", "Your words are transcribed by Deepgram, and the assistant's voice comes "
+         "from Amazon, through Twilio."),
+        ("false", ""),
+        ("", ""),
+        ("Speech on this line is processed by our providers.",
+         "Speech on this line is processed by our providers."),
+    ],
+)  # fmt: skip
+def test_the_providers_notice_names_who_hears_the_caller(value: str, said: str) -> None:
+    settings = RelaySettings.from_environment({**TOKEN, "TWILIO_RELAY_PROVIDERS_NOTICE": value})
+    assert settings.spoken_providers_notice == said

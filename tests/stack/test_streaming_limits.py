@@ -1,4 +1,5 @@
-"""No streaming session outlives its use: a session where nothing happens is ended."""
+"""A streaming line set up by an operator: a session where nothing happens is ended,
+and callers hear who processes their speech."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def quick_to_idle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         tmp_path_factory.mktemp("idle"),
         TWILIO_INPUT_TIMEOUT="1",
         TWILIO_RELAY_IDLE_SECONDS=str(IDLE_SECONDS),
+        TWILIO_RELAY_PROVIDERS_NOTICE="true",
     )
     stack.start()
     yield stack
@@ -41,3 +43,20 @@ def test_a_session_stuck_with_the_caller_talking_is_ended_politely(
     assert ended.hung_up
     assert ended.text == "I can't hear anything on the line, so I'll end the call now. Goodbye."
     assert scrape(quick_to_idle.metrics_port).get(idle, 0) == before + 1
+
+
+def test_callers_hear_who_processes_their_speech_before_the_greeting(
+    quick_to_idle: RunningStack,
+) -> None:
+    phone = quick_to_idle.call(line=RELAY)
+    assert isinstance(phone, RelayCall)
+    greeting = phone.start()
+    notice = (
+        "Your words are transcribed by Deepgram, and the assistant's voice comes from "
+        "Amazon, through Twilio."
+    )
+    assert greeting.said[0] == notice
+    assert greeting.said[1].startswith("Hello, this is the I T help desk's automated assistant.")
+    first = phone.frames[0]
+    assert first["token"] == notice and first["interruptible"] is False
+    phone.hang_up()
