@@ -5,7 +5,8 @@ in this process, so its faults can be switched), then breaks one part at a time 
 middle of a call: Rasa killed and restarted (on both lines), the action server killed,
 Duckling killed,
 ServiceNow down / rate limited / failing / unable to write, Redis killed under two Rasa
-replicas (on both lines), the tracker database locked, a Twilio retry, and the stack runner stopped
+replicas (on both lines), a rolling restart of two replicas under twenty streaming
+callers, the tracker database locked, a Twilio retry, and the stack runner stopped
 every way a terminal or supervisor stops it. Exits 1 if any fault is not survived.
 """
 
@@ -36,6 +37,7 @@ from tools.harness.chaos_stack import (
     to_priority_question,
     wait_for,
 )
+from tools.harness.rolling_restart import rolling_restart_under_streaming_calls
 from tools.phone.call import SimulatedCall
 from tools.phone.relay_call import RelayCall
 from tools.phone.twiml import parse_twiml
@@ -251,6 +253,10 @@ SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [
     (
         "Redis killed under a streaming call; the call moves replica",
         redis_killed_under_a_streaming_call,
+    ),
+    (
+        "rolling restart of two replicas under 20 streaming callers",
+        rolling_restart_under_streaming_calls,
     ),
     ("tracker database locked", tracker_database_locked),
     ("Twilio retries a delivery", twilio_retry),

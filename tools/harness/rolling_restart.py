@@ -1,0 +1,122 @@
+"""A rolling restart under streaming calls, for `make chaos`.
+
+Two Rasa replicas share Redis behind a load balancer (here, the callers' own choice of
+a healthy replica for every new connection, as a balancer does after a failed health
+check). Twenty callers place streaming calls back to back while each replica in turn
+gets SIGTERM, as a rolling deploy stops a task, and starts again. A stopping replica
+moves its calls (channels/draining.py): every call must go on at its question and
+open its incident; a call that fails or ends without one is lost.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tools.fakes.redis_server import RedisServer
+from tools.harness.chaos_stack import EMAIL, ChaosStack, Outcome
+from tools.phone.relay_call import RelayCall
+from tools.phone.twiml import Heard
+from tools.runner.processes import Service
+
+CALLERS = 20
+OPENED = "Your incident number is"
+
+
+@dataclass
+class Balancer:
+    """Which replicas take new connections: those not being restarted."""
+
+    urls: list[str]
+    down: set[int] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def pick(self, caller: int) -> str:
+        with self.lock:
+            healthy = [url for n, url in enumerate(self.urls) if n not in self.down]
+        return healthy[caller % len(healthy)]
+
+
+@dataclass
+class Tally:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    placed: int = 0
+    opened: int = 0
+    moved: int = 0
+    lost: list[str] = field(default_factory=list)
+
+
+def place_call(caller: int, balancer: Balancer, token: str, tally: Tally) -> None:
+    """One whole streaming call that opens an incident; each step may meet a restart."""
+    phone = RelayCall(balancer.pick(caller), token, caller=f"+1503555{caller:04d}")
+
+    def step(act: Callable[[], Heard]) -> Heard:
+        phone.server_url = phone.public_url = balancer.pick(caller)
+        return act()
+
+    try:
+        step(phone.start)
+        step(lambda: phone.say("i can't reset my password"))
+        step(lambda: phone.say_address(EMAIL))
+        step(lambda: phone.press("2"))
+        step(lambda: phone.say("the rolling restart locked my password"))
+        done = step(lambda: phone.say("yes"))
+        outcome = "" if OPENED in done.text else f"heard {done.text[:120]!r}"
+    except Exception as error:  # a lost call, reported
+        outcome = f"{type(error).__name__}: {error}"[:160]
+    finally:
+        if not phone.last.ended:
+            phone.hang_up()
+    moved = sum('"moved"' in str(frame.get("handoffData")) for frame in phone.frames)
+    with tally.lock:
+        tally.placed += 1
+        tally.moved += moved
+        if outcome:
+            tally.lost.append(outcome)
+        else:
+            tally.opened += 1
+
+
+def rolling_restart_under_streaming_calls(stack: ChaosStack) -> Outcome:
+    redis = RedisServer(stack.state, durable=True)
+    redis.start()
+    replicas: list[Service] = [stack.replica(redis.url) for _ in range(2)]
+    tally, restarted = Tally(), threading.Event()
+    try:
+        for replica in replicas:
+            replica.start(stack.output)
+        for replica in replicas:
+            replica.wait_until_ready()
+        balancer = Balancer([replica.health_url.rstrip("/") for replica in replicas])
+
+        def caller(number: int) -> None:
+            while not restarted.is_set():
+                place_call(number, balancer, stack.token, tally)
+
+        callers = [threading.Thread(target=caller, args=(n,)) for n in range(CALLERS)]
+        for thread in callers:
+            thread.start()
+        for number, replica in enumerate(replicas):
+            with balancer.lock:
+                balancer.down.add(number)
+            replica.stop()  # SIGTERM: it drains, then exits
+            replica.start(stack.output)
+            replica.wait_until_ready()
+            with balancer.lock:
+                balancer.down.discard(number)
+        restarted.set()
+        for thread in callers:
+            thread.join()
+    finally:
+        restarted.set()
+        for replica in replicas:
+            replica.stop()
+        redis.stop()
+    passed = not tally.lost and tally.moved > 0 and tally.opened == tally.placed
+    detail = (
+        f"{tally.placed} calls, {tally.opened} opened their incident, {tally.moved} moved "
+        f"by a stopping replica, {len(tally.lost)} lost"
+    )
+    heard = "; ".join(sorted(set(tally.lost))[:3])
+    return Outcome(passed, heard, detail)
