@@ -26,6 +26,9 @@ from helpdesk.rasa_server.conversation_tail import turn_was_not_saved
 logger = logging.getLogger(__name__)
 
 KEYPAD_MISS = "Sorry, that key isn't one of the choices."
+# The key that asks for a person at any time (the greeting says so), and what it means.
+PERSON_KEY = "0"
+PERSON_REQUEST = "/human_handoff"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -52,6 +55,12 @@ class CallTurnRunner:
             return repeat_last(exchange)
         if caller.checks_presence and exchange.bot_turn:
             return still_here(exchange)
+        if caller.digits == PERSON_KEY:
+            # A way through for a caller who cannot or will not speak: menus number
+            # their choices from 1, so 0 is never one of them.
+            return await self.run(
+                call_sid, PERSON_REQUEST, exchange, output, metadata, budget_seconds
+            )
         if caller.digits and exchange.buttons:
             chosen = payload_for_digits(exchange.buttons, caller.digits)
             if chosen is None:
