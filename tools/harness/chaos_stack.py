@@ -72,9 +72,14 @@ class ChaosStack:
     def kill(self, name: str) -> None:
         self.services[name].kill()
 
-    def replica(self, redis_url: str) -> Service:
+    def replica(self, redis_url: str, **settings: str) -> Service:
         """Another Rasa server on its own port, sharing the stack's other services."""
-        environ = {**os.environ, "REDIS_URL": redis_url, "RASA_PORT": str(free_port())}
+        environ = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "RASA_PORT": str(free_port()),
+            **settings,
+        }
         [rasa] = build_services(["rasa"], environ, DEFAULT_MODEL)
         return rasa
 

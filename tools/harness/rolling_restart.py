@@ -11,16 +11,21 @@ open its incident; a call that fails or ends without one is lost.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import requests
 
 from tools.fakes.redis_server import RedisServer
 from tools.harness.chaos_stack import EMAIL, ChaosStack, Outcome
 from tools.phone.relay_call import RelayCall
-from tools.phone.twiml import Heard
 from tools.runner.processes import Service
 
 CALLERS = 20
+# The balancer's address, which Twilio signs; and what an orchestrator gives a task
+# between SIGTERM and SIGKILL (compose's stop_grace_period, ECS's stopTimeout).
+PUBLIC_URL = "http://balancer.test"
+GRACE_SECONDS = 30.0
+TOKEN = "rolling-restart-token"
 OPENED = "Your incident number is"
 
 
@@ -38,6 +43,36 @@ class Balancer:
         return healthy[caller % len(healthy)]
 
 
+class BalancedCall(RelayCall):
+    """A streaming call whose every request (webhook, action callback, the socket)
+    goes to whichever replica the balancer picks at that moment; Twilio signs the
+    balancer's public URL, which every replica knows (`TWILIO_PUBLIC_URL`)."""
+
+    def __init__(self, balancer: Balancer, caller: int, token: str) -> None:
+        self.balancer, self.caller = balancer, caller
+        super().__init__(
+            balancer.pick(caller), token, public_url=PUBLIC_URL, caller=f"+1503555{caller:04d}"
+        )
+
+    def post(
+        self, url: str, params: dict[str, str], idempotency_token: str | None = None
+    ) -> requests.Response:
+        # A replica that stopped between the pick and the request refuses the
+        # connection; a balancer tries the next one.
+        for attempt in range(2):
+            self.server_url = self.balancer.pick(self.caller + attempt)
+            try:
+                return super().post(url, params, idempotency_token)
+            except requests.ConnectionError:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _reachable(self, relay_url: str) -> str:
+        self.server_url = self.balancer.pick(self.caller)
+        return super()._reachable(relay_url)
+
+
 @dataclass
 class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -49,25 +84,18 @@ class Tally:
 
 def place_call(caller: int, balancer: Balancer, token: str, tally: Tally) -> None:
     """One whole streaming call that opens an incident; each step may meet a restart."""
-    phone = RelayCall(balancer.pick(caller), token, caller=f"+1503555{caller:04d}")
-
-    def step(act: Callable[[], Heard]) -> Heard:
-        phone.server_url = phone.public_url = balancer.pick(caller)
-        return act()
-
+    phone = BalancedCall(balancer, caller, token)
     try:
-        step(phone.start)
-        step(lambda: phone.say("i can't reset my password"))
-        step(lambda: phone.say_address(EMAIL))
-        step(lambda: phone.press("2"))
-        step(lambda: phone.say("the rolling restart locked my password"))
-        done = step(lambda: phone.say("yes"))
+        phone.start()
+        phone.say("i can't reset my password")
+        phone.say_address(EMAIL)
+        phone.press("2")
+        phone.say("the rolling restart locked my password")
+        done = phone.say("yes")
         outcome = "" if OPENED in done.text else f"heard {done.text[:120]!r}"
+        phone.hang_up()
     except Exception as error:  # a lost call, reported
         outcome = f"{type(error).__name__}: {error}"[:160]
-    finally:
-        if not phone.last.ended:
-            phone.hang_up()
     moved = sum('"moved"' in str(frame.get("handoffData")) for frame in phone.frames)
     with tally.lock:
         tally.placed += 1
@@ -81,7 +109,10 @@ def place_call(caller: int, balancer: Balancer, token: str, tally: Tally) -> Non
 def rolling_restart_under_streaming_calls(stack: ChaosStack) -> Outcome:
     redis = RedisServer(stack.state, durable=True)
     redis.start()
-    replicas: list[Service] = [stack.replica(redis.url) for _ in range(2)]
+    replicas: list[Service] = [
+        stack.replica(redis.url, TWILIO_PUBLIC_URL=PUBLIC_URL, TWILIO_AUTH_TOKEN=TOKEN)
+        for _ in range(2)
+    ]
     tally, restarted = Tally(), threading.Event()
     try:
         for replica in replicas:
@@ -92,7 +123,7 @@ def rolling_restart_under_streaming_calls(stack: ChaosStack) -> Outcome:
 
         def caller(number: int) -> None:
             while not restarted.is_set():
-                place_call(number, balancer, stack.token, tally)
+                place_call(number, balancer, TOKEN, tally)
 
         callers = [threading.Thread(target=caller, args=(n,)) for n in range(CALLERS)]
         for thread in callers:
@@ -100,7 +131,7 @@ def rolling_restart_under_streaming_calls(stack: ChaosStack) -> Outcome:
         for number, replica in enumerate(replicas):
             with balancer.lock:
                 balancer.down.add(number)
-            replica.stop()  # SIGTERM: it drains, then exits
+            replica.stop(GRACE_SECONDS)  # SIGTERM: it drains, then exits
             replica.start(stack.output)
             replica.wait_until_ready()
             with balancer.lock:
@@ -118,5 +149,5 @@ def rolling_restart_under_streaming_calls(stack: ChaosStack) -> Outcome:
         f"{tally.placed} calls, {tally.opened} opened their incident, {tally.moved} moved "
         f"by a stopping replica, {len(tally.lost)} lost"
     )
-    heard = "; ".join(sorted(set(tally.lost))[:3])
+    heard = "; ".join(sorted(set(tally.lost))[:6])
     return Outcome(passed, heard, detail)

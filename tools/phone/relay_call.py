@@ -26,8 +26,8 @@ from tools.phone.twiml import Heard
 
 RELAY_WEBHOOK_PATH = "/webhooks/conversation_relay/webhook"
 RELAY_STATUS_PATH = "/webhooks/conversation_relay/status"
-# Twilio's code when the application closes the socket mid-call.
-SOCKET_ENDED = "64105"
+# Twilio's codes when the application closes the socket mid-call, or cannot be reached.
+SOCKET_ENDED, NO_SOCKET = "64105", "64102"
 # How long the phone line stays open after a turn for the assistant's `end`: the
 # assistant ends a session only after the caller heard the turn out.
 END_GRACE_SECONDS = 0.3
@@ -141,7 +141,13 @@ class RelayCall(SimulatedCall):
             said += heard.said
             if heard.relay_url is not None:
                 self._action_url = heard.relay_action or ""
-                heard = self._run(self._open(heard))
+                try:
+                    heard = self._run(self._open(heard))
+                except (OSError, websockets.InvalidStatusCode):  # type: ignore[attr-defined]
+                    # Twilio could not open the socket (64102): the session failed.
+                    self._socket = None
+                    fields = self.line.relay_ended(self._session_id, "failed", error=NO_SOCKET)
+                    heard = self._fetch(self._action_url, fields)
             elif heard.relay_action is not None and heard.hung_up:
                 # The assistant ended the session: Twilio asks the action URL what next.
                 self._close()

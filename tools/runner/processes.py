@@ -97,12 +97,13 @@ class Service:
             self.process.kill()
             self.process.wait()
 
-    def stop(self) -> None:
+    def stop(self, grace_seconds: float = STOP_TIMEOUT_SECONDS) -> None:
+        """SIGTERM, then SIGKILL after `grace_seconds` (an orchestrator's stop timeout)."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
         try:
-            self.process.wait(STOP_TIMEOUT_SECONDS)
+            self.process.wait(grace_seconds)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
