@@ -154,7 +154,18 @@ class RelaySession:
         self._ended = False
 
     async def serve(self) -> None:
-        """Reads `setup`, greets or resumes the call, then answers turns until the end."""
+        """Reads `setup`, greets or resumes the call, then answers turns until the end.
+
+        Known to the drain from the moment the socket opened: a server that starts
+        stopping while a session's setup is on its way still moves that call.
+        """
+        DRAIN.track(self)
+        try:
+            await self._serve()
+        finally:
+            DRAIN.forget(self)
+
+    async def _serve(self) -> None:
         setup = await self._setup()
         if setup is None:
             RELAY_SESSIONS.labels("refused").inc()
@@ -167,7 +178,6 @@ class RelaySession:
         }
         self._metadata["CallSid"] = self.call_sid
         reader = asyncio.ensure_future(self._read())
-        DRAIN.track(self)
         try:
             if not DRAIN.active:
                 resume = setup.parameters.get(RESUME_PARAMETER, "")
@@ -198,7 +208,6 @@ class RelaySession:
                     )
             RELAY_SESSIONS.labels("ended").inc()
         finally:
-            DRAIN.forget(self)
             await _closed_by_twilio(reader)
 
     def wake(self) -> None:
@@ -361,10 +370,10 @@ class RelaySession:
             held, self._held = self._held, None
             return held
         while True:
+            if not self._inputs.empty():  # what the caller said is answered here first
+                return self._inputs.get_nowait()
             if DRAIN.active:
                 return MOVING
-            if not self._inputs.empty():
-                return self._inputs.get_nowait()
             deadline, due = self._pacing.deadline()
             self._timing.clear()
             getter = asyncio.ensure_future(self._inputs.get())

@@ -5,12 +5,15 @@ a healthy replica for every new connection, as a balancer does after a failed he
 check). Twenty callers place streaming calls back to back while each replica in turn
 gets SIGTERM, as a rolling deploy stops a task, and starts again. A stopping replica
 moves its calls (channels/draining.py): every call must go on at its question and
-open its incident; a call that fails or ends without one is lost.
+open its incident; a call that fails or ends without one is lost. A line the caller
+says just as their call moves is lost with the old socket, as on a real line: the new
+session asks again after the silence, and the caller repeats it.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
@@ -18,6 +21,7 @@ import requests
 from tools.fakes.redis_server import RedisServer
 from tools.harness.chaos_stack import EMAIL, ChaosStack, Outcome
 from tools.phone.relay_call import RelayCall
+from tools.phone.twiml import Heard
 from tools.runner.processes import Service
 
 CALLERS = 20
@@ -85,13 +89,23 @@ class Tally:
 def place_call(caller: int, balancer: Balancer, token: str, tally: Tally) -> None:
     """One whole streaming call that opens an incident; each step may meet a restart."""
     phone = BalancedCall(balancer, caller, token)
+
+    def answer(act: Callable[[], Heard]) -> Heard:
+        """A line said as the call moved is lost with the old socket; the new session
+        hears nothing, asks again after the silence, and the caller says it again."""
+        heard = act()
+        if not heard.text and not heard.ended:
+            phone.stay_silent()
+            heard = act()
+        return heard
+
     try:
         phone.start()
-        phone.say("i can't reset my password")
-        phone.say_address(EMAIL)
-        phone.press("2")
-        phone.say("the rolling restart locked my password")
-        done = phone.say("yes")
+        answer(lambda: phone.say("i can't reset my password"))
+        phone.confirm_read_back(answer(lambda: phone.say(EMAIL)))
+        answer(lambda: phone.press("2"))
+        answer(lambda: phone.say("the rolling restart locked my password"))
+        done = answer(lambda: phone.say("yes"))
         outcome = "" if OPENED in done.text else f"heard {done.text[:120]!r}"
         phone.hang_up()
     except Exception as error:  # a lost call, reported
