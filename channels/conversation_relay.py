@@ -22,7 +22,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from channels.call_engine import CallTurnRunner, OnNewMessage
 from channels.call_history import last_exchange
-from channels.call_routes import add_call_routes, refuse, twiml_response
+from channels.call_routes import add_call_routes, answer_signed, refuse, twiml_response
 from channels.call_turn import CALL_FIELDS
 from channels.draining import DRAIN
 from channels.metrics import RELAY_TWILIO_ERRORS
@@ -47,7 +47,7 @@ from channels.twilio_request import (
 )
 from channels.voice_output import TwilioVoiceOutput, recording_of_message
 from helpdesk import variables as names
-from helpdesk.log_format import set_logging_call, use_configured_log_format
+from helpdesk.log_format import use_configured_log_format
 from helpdesk.metrics_port import serve_metrics
 from helpdesk.privacy import mask_personal_data_in_logs
 
@@ -100,14 +100,12 @@ class ConversationRelayInput(InputChannel):
 
         @relay.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            try:
-                call = self.checker.check(request)
-            except BadWebhook as bad:
-                return refuse(bad)
-            set_logging_call(call.call_sid)
-            resume = _query(request).get(RESUME_PARAMETER, "")
-            fields = {key: call.field(key) for key in CALL_FIELDS}
-            return twiml_response(self._connect(request, fields, resume))
+            async def answer(call: SignedWebhook) -> HTTPResponse:
+                resume = _query(request).get(RESUME_PARAMETER, "")
+                fields = {key: call.field(key) for key in CALL_FIELDS}
+                return twiml_response(self._connect(request, fields, resume))
+
+            return await answer_signed(self.checker, request, answer)
 
         @relay.websocket("/websocket")
         async def websocket(request: Request, socket: WebsocketImplProtocol) -> None:
@@ -116,53 +114,33 @@ class ConversationRelayInput(InputChannel):
 
         @relay.route("/action", methods=["POST"])
         async def action(request: Request) -> HTTPResponse:
-            try:
-                ended = self.checker.check(request)
-            except BadWebhook as bad:
-                return refuse(bad)
-            set_logging_call(ended.call_sid)
-            return twiml_response(await self._after_session(request, ended))
+            async def answer(ended: SignedWebhook) -> HTTPResponse:
+                return twiml_response(await self._after_session(request, ended))
+
+            return await answer_signed(self.checker, request, answer)
 
         @relay.route("/dial", methods=["POST"])
         async def dial(request: Request) -> HTTPResponse:
-            try:
-                dialled = self.checker.check(request)
-            except BadWebhook as bad:
-                return refuse(bad)
-            outcome = dialled.field("DialCallStatus")
-            logger.info("call %s transfer ended: %s", dialled.call_sid, loggable(outcome))
-            if outcome not in TRANSFER_FAILED_STATUSES:
-                finished = VoiceResponse()
-                finished.hangup()
-                return twiml_response(finished)
-            fields = await self._call_fields(request, dialled.call_sid)
-            return twiml_response(self._connect(request, fields, RESUME_AFTER_TRANSFER))
+            async def answer(dialled: SignedWebhook) -> HTTPResponse:
+                outcome = dialled.field("DialCallStatus")
+                logger.info("call %s transfer ended: %s", dialled.call_sid, loggable(outcome))
+                if outcome not in TRANSFER_FAILED_STATUSES:
+                    finished = VoiceResponse()
+                    finished.hangup()
+                    return twiml_response(finished)
+                fields = await self._call_fields(request, dialled.call_sid)
+                return twiml_response(self._connect(request, fields, RESUME_AFTER_TRANSFER))
+
+            return await answer_signed(self.checker, request, answer)
 
         @relay.route("/record", methods=["POST"])
         async def record(request: Request) -> HTTPResponse:
-            try:
-                recorded = self.checker.check(request)
-            except BadWebhook as bad:
-                return refuse(bad)
-            set_logging_call(recorded.call_sid)
-            recording = Recording.of(recorded)
-            fields = await self._call_fields(request, recorded.call_sid)
-            if recording is None:  # nothing Twilio holds: the question again
-                return twiml_response(self._connect(request, fields, RESUME_AFTER_SILENCE))
-            agent = request.app.ctx.agent
-            exchange = await last_exchange(agent.tracker_store, recorded.call_sid)
-            runner = CallTurnRunner(agent, on_new_message, self.name())
-            metadata = {**fields, **recording.metadata()}
-            reply = await runner.run(
-                recorded.call_sid,
-                RECORDED_ANSWER,
-                exchange,
-                TwilioVoiceOutput(),
-                metadata,
-                self.settings.line.turn_budget_seconds,
-            )
-            resume = "" if reply.sent else RESUME_AFTER_FAILURE
-            return twiml_response(self._connect(request, fields, resume))
+            async def answer(recorded: SignedWebhook) -> HTTPResponse:
+                fields = await self._call_fields(request, recorded.call_sid)
+                resume = await self._recorded(request, recorded, fields, on_new_message)
+                return twiml_response(self._connect(request, fields, resume))
+
+            return await answer_signed(self.checker, request, answer)
 
         @relay.listener("before_server_stop")
         async def move_sessions(app: Any, loop: Any) -> None:
@@ -234,6 +212,31 @@ class ConversationRelayInput(InputChannel):
             return following
         following.hangup()
         return following
+
+    async def _recorded(
+        self,
+        request: Request,
+        recorded: SignedWebhook,
+        fields: dict[str, str],
+        on_new_message: OnNewMessage,
+    ) -> str:
+        """Files a recorded message as the caller's answer; returns how the next session
+        resumes (asking again when Twilio holds nothing, or the turn failed)."""
+        recording = Recording.of(recorded)
+        if recording is None:  # nothing Twilio holds: the question again
+            return RESUME_AFTER_SILENCE
+        agent = request.app.ctx.agent
+        exchange = await last_exchange(agent.tracker_store, recorded.call_sid)
+        runner = CallTurnRunner(agent, on_new_message, self.name())
+        reply = await runner.run(
+            recorded.call_sid,
+            RECORDED_ANSWER,
+            exchange,
+            TwilioVoiceOutput(),
+            {**fields, **recording.metadata()},
+            self.settings.line.turn_budget_seconds,
+        )
+        return "" if reply.sent else RESUME_AFTER_FAILURE
 
     async def _call_fields(self, request: Request, call_sid: str) -> dict[str, str]:
         """The call's fields from its start (the attestation among them), for a new session."""

@@ -21,7 +21,6 @@ from pathlib import Path
 from channels.relay_session import RECONNECTED
 from tools.checkout import PROJECT_ROOT, load_environment
 from tools.fakes import servicenow_server
-from tools.fakes.redis_server import RedisServer
 from tools.harness.chaos_stack import (
     APOLOGY,
     ASK_DESCRIPTION,
@@ -150,14 +149,7 @@ def servicenow_faults(stack: ChaosStack) -> Outcome:
 
 def redis_killed_under_two_replicas(stack: ChaosStack) -> Outcome:
     """Two Rasa replicas share a durable Redis; it dies mid-call and comes back."""
-    redis = RedisServer(stack.state, durable=True)
-    redis.start()
-    replicas = [stack.replica(redis.url) for _ in range(2)]
-    try:
-        for replica in replicas:
-            replica.start(stack.output)
-        for replica in replicas:
-            replica.wait_until_ready()
+    with stack.replicas_sharing_redis() as (redis, replicas):
         urls = [replica.health_url.rstrip("/") for replica in replicas]
         phone, other = SimulatedCall(urls[0], stack.token), SimulatedCall(urls[1], stack.token)
         before = to_priority_question(phone)
@@ -172,10 +164,6 @@ def redis_killed_under_two_replicas(stack: ChaosStack) -> Outcome:
         after = phone.press("2")
         answered_on(other, urls[0])
         other_after = other.say("nobody at example dot com")
-    finally:
-        for replica in replicas:
-            replica.stop()
-        redis.stop()
     passed = (
         ASK_PRIORITY in before.text
         and reply.status_code == 200
@@ -191,14 +179,7 @@ def redis_killed_under_a_streaming_call(stack: ChaosStack) -> Outcome:
     """Two replicas share Redis: a streaming call's turn while Redis is down is an
     apology and the question; then the call moves to the other replica with its socket
     and goes on where it was."""
-    redis = RedisServer(stack.state, durable=True)
-    redis.start()
-    replicas = [stack.replica(redis.url) for _ in range(2)]
-    try:
-        for replica in replicas:
-            replica.start(stack.output)
-        for replica in replicas:
-            replica.wait_until_ready()
+    with stack.replicas_sharing_redis() as (redis, replicas):
         urls = [replica.health_url.rstrip("/") for replica in replicas]
         phone = RelayCall(urls[0], stack.token)
         before = to_priority_question(phone)
@@ -208,10 +189,6 @@ def redis_killed_under_a_streaming_call(stack: ChaosStack) -> Outcome:
         answered_on(phone, urls[1])
         moved = phone.lose_socket()
         after = phone.press("2")
-    finally:
-        for replica in replicas:
-            replica.stop()
-        redis.stop()
     passed = (
         ASK_PRIORITY in before.text
         and during.text.startswith(APOLOGY)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.fakes import servicenow_server
+from tools.fakes.redis_server import RedisServer
 from tools.phone.call import SimulatedCall
 from tools.phone.twiml import Heard
 from tools.runner.processes import Output, Service, free_port
@@ -82,6 +83,25 @@ class ChaosStack:
         }
         [rasa] = build_services(["rasa"], environ, DEFAULT_MODEL)
         return rasa
+
+    @contextmanager
+    def replicas_sharing_redis(
+        self, count: int = 2, **settings: str
+    ) -> Iterator[tuple[RedisServer, list[Service]]]:
+        """A durable Redis and `count` Rasa replicas using it, all started; stopped after."""
+        redis = RedisServer(self.state, durable=True)
+        redis.start()
+        replicas = [self.replica(redis.url, **settings) for _ in range(count)]
+        try:
+            for replica in replicas:
+                replica.start(self.output)
+            for replica in replicas:
+                replica.wait_until_ready()
+            yield redis, replicas
+        finally:
+            for replica in replicas:
+                replica.stop()
+            redis.stop()
 
     def stop(self) -> None:
         for service in reversed(list(self.services.values())):

@@ -18,11 +18,9 @@ from dataclasses import dataclass, field
 
 import requests
 
-from tools.fakes.redis_server import RedisServer
 from tools.harness.chaos_stack import EMAIL, ChaosStack, Outcome
 from tools.phone.relay_call import RelayCall
 from tools.phone.twiml import Heard
-from tools.runner.processes import Service
 
 CALLERS = 20
 # The balancer's address, which Twilio signs; and what an orchestrator gives a task
@@ -121,18 +119,11 @@ def place_call(caller: int, balancer: Balancer, token: str, tally: Tally) -> Non
 
 
 def rolling_restart_under_streaming_calls(stack: ChaosStack) -> Outcome:
-    redis = RedisServer(stack.state, durable=True)
-    redis.start()
-    replicas: list[Service] = [
-        stack.replica(redis.url, TWILIO_PUBLIC_URL=PUBLIC_URL, TWILIO_AUTH_TOKEN=TOKEN)
-        for _ in range(2)
-    ]
     tally, restarted = Tally(), threading.Event()
-    try:
-        for replica in replicas:
-            replica.start(stack.output)
-        for replica in replicas:
-            replica.wait_until_ready()
+    with stack.replicas_sharing_redis(TWILIO_PUBLIC_URL=PUBLIC_URL, TWILIO_AUTH_TOKEN=TOKEN) as (
+        _,
+        replicas,
+    ):
         balancer = Balancer([replica.health_url.rstrip("/") for replica in replicas])
 
         def caller(number: int) -> None:
@@ -142,22 +133,19 @@ def rolling_restart_under_streaming_calls(stack: ChaosStack) -> Outcome:
         callers = [threading.Thread(target=caller, args=(n,)) for n in range(CALLERS)]
         for thread in callers:
             thread.start()
-        for number, replica in enumerate(replicas):
-            with balancer.lock:
-                balancer.down.add(number)
-            replica.stop(GRACE_SECONDS)  # SIGTERM: it drains, then exits
-            replica.start(stack.output)
-            replica.wait_until_ready()
-            with balancer.lock:
-                balancer.down.discard(number)
-        restarted.set()
-        for thread in callers:
-            thread.join()
-    finally:
-        restarted.set()
-        for replica in replicas:
-            replica.stop()
-        redis.stop()
+        try:
+            for number, replica in enumerate(replicas):
+                with balancer.lock:
+                    balancer.down.add(number)
+                replica.stop(GRACE_SECONDS)  # SIGTERM: it drains, then exits
+                replica.start(stack.output)
+                replica.wait_until_ready()
+                with balancer.lock:
+                    balancer.down.discard(number)
+        finally:
+            restarted.set()
+            for thread in callers:
+                thread.join()
     passed = not tally.lost and tally.moved > 0 and tally.opened == tally.placed
     detail = (
         f"{tally.placed} calls, {tally.opened} opened their incident, {tally.moved} moved "
