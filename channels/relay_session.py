@@ -57,13 +57,13 @@ from channels.relay_messages import (
 from channels.relay_output import RelayOutput
 from channels.relay_pacing import IDLE, TOO_LONG, RelayPacing
 from channels.relay_settings import RelaySettings
+from channels.speech import sentences
 from channels.spoken_turn import Reply, SpokenTurn, spoken_turn
 from channels.twilio_request import CALL_SID, loggable
 from helpdesk.log_format import set_logging_call
 
 logger = logging.getLogger(__name__)
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORDS = re.compile(r"[a-z0-9']+")
 
 # Why a session was started again for the same call (the `resume` <Parameter>).
@@ -261,14 +261,15 @@ class RelaySession:
         return repeat_last(exchange), output
 
     async def _answer(self, caller: CallerInput | None) -> tuple[Reply, RelayOutput]:
-        started = time.monotonic()
-        output = RelayOutput(self.socket.send, prompted_at=started)
         if caller is None:
             self._silences += 1
             reply = await after_silence(
                 self.agent, self.call_sid, self._silences, self.settings.line
             )
-            return reply, output
+            return reply, RelayOutput(self.socket.send)
+        # Only a caller's turn is timed from their prompt (a silence has none).
+        started = time.monotonic()
+        output = RelayOutput(self.socket.send, prompted_at=started)
         self._silences = 0
         self.turn += 1
         set_logging_call(self.call_sid, self.turn)
@@ -469,8 +470,7 @@ def details_before_the_question(turn: SpokenTurn) -> str:
     """What a turn says before its closing question and menu: for a read-back, what it
     reads back ("I heard kim dot lee at example dot com." before "Is that right?")."""
     said = turn.sentences[:-1] if turn.buttons else turn.sentences
-    sentences = _SENTENCE_END.split(" ".join(said).strip())
-    return " ".join(sentences[:-1])
+    return " ".join(sentences(" ".join(said).strip())[:-1])
 
 
 def heard_in_full(heard: str, details: str) -> bool:

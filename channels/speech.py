@@ -49,11 +49,16 @@ def spell_email(address: str) -> str:
     return f"{say_address_part(local)} at {say_address_part(domain)}"
 
 
+def sentences(text: str) -> list[str]:
+    """Text cut at its sentence ends."""
+    return _SENTENCE_END.split(text)
+
+
 def split_for_say(text: str, limit: int = SAY_LIMIT) -> list[str]:
     """Splits at sentence ends so that every piece fits in one Say verb."""
     pieces: list[str] = []
     current = ""
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in sentences(text):
         while len(sentence) > limit:
             cut = sentence.rfind(" ", 0, limit)
             cut = cut if cut > 0 else limit
