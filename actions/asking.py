@@ -65,10 +65,15 @@ def _asks_yes_or_no(event: dict[str, Any], slot: str) -> bool:
 
 
 def ask(
-    dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, **values: Any
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    slot: str,
+    after: str | None = None,
+    **values: Any,
 ) -> list[EventType]:
-    """Asks for `slot` with its `utter_ask_` response, or, when it was asked too often
-    and the desk takes calls, puts the caller through to a person."""
+    """Asks for `slot` with its `utter_ask_` response (and the `after` response), or,
+    when it was asked too often and the desk takes calls, puts the caller through to a
+    person."""
     asked = asks_in_a_row(tracker, slot)
     number = reachable_number()
     if asked >= GIVE_UP_AT and number:
@@ -76,6 +81,8 @@ def ask(
         dispatcher.utter_message(json_message={"transfer": number})
         return []
     dispatcher.utter_message(response=values.pop("response", f"utter_ask_{slot}"), **values)
+    if after:
+        dispatcher.utter_message(response=after)
     if asked >= OFFER_WAY_OUT_AT and number:
         dispatcher.utter_message(response="utter_way_out_with_person")
     elif asked >= OFFER_WAY_OUT_AT:

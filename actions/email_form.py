@@ -45,6 +45,7 @@ from actions.incidents.directory import only_close_address
 from actions.incidents.factory import UsesIncidentBackend
 from actions.known_domains import close_known_domain, known_domains, main_domain
 from actions.latest_answer import entity_value, latest_text, said_besides
+from actions.message_by_keys import OFFER_RESPONSE, offers_the_key
 from actions.read_back import (
     accepted,
     answer_to_read_back,
@@ -107,20 +108,22 @@ class ActionAskEmail(UsesIncidentBackend, Action):
             return ask(dispatcher, tracker, "email", response="utter_ask_use_previous_email")
         known = await self.off_loop(lambda: self._caller_on_the_line(tracker))
         if known is None:
+            keys = OFFER_RESPONSE if offers_the_key(tracker) else None
             # Neither part of a refused address was right: saying it again would meet
             # the same mistake, so it is spelled.
             if asks_in_a_row(tracker, "email") >= OFFER_WAY_OUT_AT or repair.heard:
-                return ask(dispatcher, tracker, "email", response=SPELLING_RESPONSE)
+                return ask(dispatcher, tracker, "email", keys, response=SPELLING_RESPONSE)
             domain = main_domain()
             if domain:
                 return ask(
                     dispatcher,
                     tracker,
                     "email",
+                    keys,
                     response="utter_ask_email_at_domain",
                     **_part_values("email_domain", domain),
                 )
-            return ask(dispatcher, tracker, "email")
+            return ask(dispatcher, tracker, "email", keys)
         ask(
             dispatcher,
             tracker,

@@ -17,6 +17,7 @@ from sanic.response import HTTPResponse
 
 from actions.incidents.metrics import LATENCY_BUCKETS
 from helpdesk.log_format import set_logging_call
+from helpdesk.turn_metadata import TURN_KEY
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 ACTION_SECONDS = Histogram(
@@ -61,7 +62,7 @@ def _name_the_call(request: Request) -> None:
     try:
         body = request.json or {}
         metadata = body.get("tracker", {}).get("latest_message", {}).get("metadata") or {}
-        turn = metadata.get("twilio_turn")
+        turn = metadata.get(TURN_KEY)
         set_logging_call(str(body.get("sender_id") or ""), turn if isinstance(turn, int) else None)
     except Exception:  # a body that is not JSON is rasa-sdk's to refuse, not ours
         return

@@ -16,11 +16,8 @@ from rasa_sdk import Tracker
 
 from helpdesk import environment as env
 from helpdesk import variables as names
+from helpdesk.turn_metadata import CONFIDENCE_KEY, INTERRUPTION_KEY
 
-# Set by the voice channel on every spoken answer: Twilio's `Confidence`, 0 to 1.
-CONFIDENCE_METADATA_KEY = "twilio_confidence"
-# Set by the streaming line when the caller talked over the assistant: what they heard.
-INTERRUPTION_METADATA_KEY = "relay_interrupted"
 DEFAULT_CONFIDENCE_THRESHOLD = 0.5
 
 
@@ -37,7 +34,7 @@ def pending(tracker: Tracker, slot: str) -> Any:
 def was_spoken(tracker: Tracker) -> bool:
     """Whether the latest answer came from a speech recogniser."""
     metadata = tracker.latest_message.get("metadata") or {}
-    return CONFIDENCE_METADATA_KEY in metadata
+    return CONFIDENCE_KEY in metadata
 
 
 def confidence_threshold(environ: Mapping[str, str] = os.environ) -> float:
@@ -49,7 +46,7 @@ def was_uncertain(tracker: Tracker) -> bool:
     """Whether the recogniser was unsure of the latest answer."""
     metadata = tracker.latest_message.get("metadata") or {}
     try:
-        confidence = float(metadata[CONFIDENCE_METADATA_KEY])
+        confidence = float(metadata[CONFIDENCE_KEY])
     except (KeyError, TypeError, ValueError):
         return False
     return confidence < confidence_threshold()
@@ -60,10 +57,10 @@ def heard_for_sure(tracker: Tracker) -> bool:
     recogniser's confidence at or above the threshold. A spoken answer that came with
     no confidence (the streaming line's recogniser reports none) is not known to be."""
     metadata = tracker.latest_message.get("metadata") or {}
-    if CONFIDENCE_METADATA_KEY not in metadata:
+    if CONFIDENCE_KEY not in metadata:
         return True
     try:
-        confidence = float(metadata[CONFIDENCE_METADATA_KEY])
+        confidence = float(metadata[CONFIDENCE_KEY])
     except (TypeError, ValueError):
         return False
     return confidence >= confidence_threshold()
@@ -74,7 +71,7 @@ def spoke_over_the_details(tracker: Tracker) -> bool:
     asks them to confirm (the streaming line knows what they heard): their yes is then
     no confirmation of it."""
     metadata = tracker.latest_message.get("metadata") or {}
-    interruption = metadata.get(INTERRUPTION_METADATA_KEY)
+    interruption = metadata.get(INTERRUPTION_KEY)
     return isinstance(interruption, dict) and interruption.get("details_heard") is False
 
 

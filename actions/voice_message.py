@@ -12,9 +12,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.email_form import EmailFormValidation
 from actions.email_repair import SLOT as REPAIR
+from actions.email_repair import UNCONFIRMED
 from actions.incident_actions import ActionOpenIncident
 from actions.incidents import Reported
 from actions.latest_answer import latest_text
+from actions.message_by_keys import TAKEN_RESPONSE, skips_the_address
 from actions.verification import call_metadata
 
 # Set by the voice channel on the turn that delivers a recording (channels/recording.py).
@@ -30,6 +32,27 @@ class ValidateVoiceMessageForm(EmailFormValidation):
 
     def name(self) -> str:
         return "validate_voice_message_form"
+
+    async def extract_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if skips_the_address(tracker):
+            return {"email": UNCONFIRMED}
+        return await super().extract_email(dispatcher, tracker, domain)
+
+    async def validate_email(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """A caller who pressed the key leaves the message for their calling number,
+        like one whose address could not be made out."""
+        if value == UNCONFIRMED and skips_the_address(tracker):
+            dispatcher.utter_message(response=TAKEN_RESPONSE)
+            return {"email": UNCONFIRMED}
+        return await super().validate_email(value, dispatcher, tracker, domain)
 
     async def extract_voice_message(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -8,8 +8,8 @@ from typing import Any
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from channels.call_turn import INPUT_METADATA_KEY, TURN_METADATA_KEY
 from helpdesk.rasa_server.conversation_tail import tail_of_conversation
+from helpdesk.turn_metadata import INPUT_KEY, TURN_KEY
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ async def last_exchange(tracker_store: TrackerStore, call_sid: str) -> LastExcha
     for event in reversed(events):
         if isinstance(event, UserUttered):
             metadata = event.metadata or {}
-            turn = metadata.get(TURN_METADATA_KEY, 0)
-            said = metadata.get(INPUT_METADATA_KEY)
+            turn = metadata.get(TURN_KEY, 0)
+            said = metadata.get(INPUT_KEY)
             return LastExchange(
                 spoken,
                 turn if isinstance(turn, int) else 0,

@@ -6,6 +6,8 @@ import logging
 from urllib.parse import parse_qs, urlsplit
 
 from rasa.core.agent import Agent
+from rasa.core.channels.channel import OutputChannel
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import Restarted
 from sanic.request import Request
 from twilio.twiml.voice_response import VoiceResponse
@@ -37,9 +39,17 @@ async def after_transfer(
         finished.hangup()
         return finished
     output = TwilioVoiceOutput()
-    async with agent.lock_store.lock(call.call_sid):
-        await agent.execute_action(call.call_sid, TRANSFER_FAILED_RESPONSE, output, None, None)
+    await offer_after_failed_transfer(agent, call.call_sid, output)
     return output.twiml(settings, call.next_requests(settings.connection_overrides))
+
+
+async def offer_after_failed_transfer(agent: Agent, call_sid: str, output: OutputChannel) -> None:
+    """What the caller can do now that nobody took the call, as a turn that listens:
+    the caller's answer then follows `action_listen`, as the dialogue's rules expect
+    (without it, a menu choice of this offer matches no rule)."""
+    async with agent.lock_store.lock(call_sid):
+        for action in (TRANSFER_FAILED_RESPONSE, ACTION_LISTEN_NAME):
+            await agent.execute_action(call_sid, action, output, None, None)
 
 
 def answer_for_fallback(webhook: SignedWebhook, settings: VoiceSettings) -> VoiceResponse:

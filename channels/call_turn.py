@@ -8,6 +8,7 @@ from typing import Any
 from channels.caller_input import CallerInput
 from channels.twilio_request import SignedWebhook
 from channels.voice_output import NextRequests
+from helpdesk.turn_metadata import CONFIDENCE_KEY, INPUT_KEY, TURN_KEY
 
 # Twilio's call fields passed on to actions; blanks are left out.
 CALL_FIELDS = (
@@ -17,11 +18,6 @@ CALL_FIELDS = (
 )  # fmt: skip
 # A call has far fewer turns; a larger counter in a URL is not ours.
 MAX_TURN = 10_000
-# The turn and what the caller said or pressed in it, as Twilio delivered it.
-TURN_METADATA_KEY = "twilio_turn"
-INPUT_METADATA_KEY = "twilio_input"
-# Twilio's Confidence in a spoken answer (0 to 1); the actions read uncertain ones back.
-CONFIDENCE_METADATA_KEY = "twilio_confidence"
 
 
 class CallTurn:
@@ -46,10 +42,10 @@ class CallTurn:
         self.metadata: dict[str, Any] = {
             key: webhook.field(key) for key in CALL_FIELDS if webhook.field(key)
         }
-        self.metadata[TURN_METADATA_KEY] = self.turn
-        self.metadata[INPUT_METADATA_KEY] = self.said
+        self.metadata[TURN_KEY] = self.turn
+        self.metadata[INPUT_KEY] = self.said
         if self.kind == "speech":
-            self.metadata[CONFIDENCE_METADATA_KEY] = _confidence(webhook.field("Confidence"))
+            self.metadata[CONFIDENCE_KEY] = _confidence(webhook.field("Confidence"))
 
     @property
     def said(self) -> str:

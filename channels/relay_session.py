@@ -29,8 +29,8 @@ from channels.call_moments import (
     repeat_last,
     the_question,
 )
-from channels.call_recovery import TRANSFER_FAILED_RESPONSE
-from channels.call_turn import CALL_FIELDS, CONFIDENCE_METADATA_KEY, INPUT_METADATA_KEY
+from channels.call_recovery import offer_after_failed_transfer
+from channels.call_turn import CALL_FIELDS
 from channels.caller_input import CallerInput
 from channels.draining import DRAIN
 from channels.metrics import (
@@ -61,6 +61,7 @@ from channels.speech import sentences
 from channels.spoken_turn import Reply, SpokenTurn, spoken_turn
 from channels.twilio_request import CALL_SID, loggable
 from helpdesk.log_format import set_logging_call
+from helpdesk.turn_metadata import CONFIDENCE_KEY, INPUT_KEY, INTERRUPTION_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,8 @@ RESUME_AFTER_SILENCE = "silence"
 # The server that held the session stopped: the new one listens for the answer.
 MOVED = "moved"
 RECONNECTED = "Sorry, the line dropped for a moment."
-# The turn and an interruption, as the conversation records them.
+# The turn, as the conversation records it.
 RELAY_TURN_KEY = "relay_turn"
-INTERRUPTION_KEY = "relay_interrupted"
 # Twilio sends `setup` at once; a socket that sends nothing is not a call.
 SETUP_SECONDS = 10.0
 # What the caller hears when a session is ended for them.
@@ -247,10 +247,7 @@ class RelaySession:
             return Reply(output.messages, sent=True), output
         output = RelayOutput(self.socket.send)
         if resume == RESUME_AFTER_TRANSFER:
-            async with self.agent.lock_store.lock(self.call_sid):
-                await self.agent.execute_action(
-                    self.call_sid, TRANSFER_FAILED_RESPONSE, output, None, None
-                )
+            await offer_after_failed_transfer(self.agent, self.call_sid, output)
             return Reply(output.messages, sent=True), output
         if resume == RESUME_AFTER_SILENCE:
             return Reply(the_question(exchange.bot_turn), SILENCE_LEAD_IN), output
@@ -274,10 +271,10 @@ class RelaySession:
         self.turn += 1
         set_logging_call(self.call_sid, self.turn)
         exchange = await last_exchange(self.agent.tracker_store, self.call_sid)
-        metadata = {**self._metadata, RELAY_TURN_KEY: self.turn, INPUT_METADATA_KEY: caller.said}
+        metadata = {**self._metadata, RELAY_TURN_KEY: self.turn, INPUT_KEY: caller.said}
         if caller.speech:
             # Spoken, as the actions need to know; ConversationRelay reports no confidence.
-            metadata[CONFIDENCE_METADATA_KEY] = None
+            metadata[CONFIDENCE_KEY] = None
         if self._interruption is not None:
             metadata[INTERRUPTION_KEY] = {
                 "heard": self._interruption.heard,

@@ -129,7 +129,8 @@ def test_an_unanswered_transfer_brings_the_caller_back(voice: VoiceServer, outco
     heard = phone.say("agent")
     assert heard.text == (
         "Putting you through. Sorry, nobody could take your call right now. I can open an "
-        "incident, so that someone calls you back. Just say open an incident."
+        "incident, so that someone calls you back, or you can leave a message for the desk. "
+        "Say open an incident or leave a message, or press 1 or 2."
     )
     assert heard.answer_url == f"{WEBHOOK_PATH}?turn=3" and not heard.ended
 

@@ -26,14 +26,14 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.call_history import LastExchange, last_exchange
-from channels.call_turn import INPUT_METADATA_KEY, TURN_METADATA_KEY
+from helpdesk.turn_metadata import INPUT_KEY, TURN_KEY
 
 DOMAIN = Domain.from_dict({"slots": {"email": {"type": "text", "mappings": []}}})
 CALL = "CA" + "0" * 32
 
 
 def caller(turn: int, said: str) -> UserUttered:
-    return UserUttered(said, metadata={TURN_METADATA_KEY: turn, INPUT_METADATA_KEY: said})
+    return UserUttered(said, metadata={TURN_KEY: turn, INPUT_KEY: said})
 
 
 def bot(text: str, response: str, **data: object) -> BotUttered:

@@ -150,7 +150,7 @@ def test_a_caller_who_will_not_speak_reaches_a_person_with_the_keypad(
 ) -> None:
     phone = stack.call(line=line)
     greeting = phone.start()
-    assert "To talk to a person, press 0 at any time." in greeting.text
+    assert "To talk to a person or leave a message, press 0 at any time." in greeting.text
     assert phone.say("i want to open an incident").text == "What is your email address?"
     transferred = phone.press("0")  # in the middle of a question, too
     assert transferred.text == "I'm putting you through to a colleague now. Please hold."

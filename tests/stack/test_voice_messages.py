@@ -134,7 +134,8 @@ def test_out_of_hours_a_caller_who_asks_for_a_person_can_leave_a_message(
         "I can open an incident for you now, or you can leave a message for the desk. "
         "Say open an incident or leave a message, or press 1 or 2."
     )
-    assert phone.press("2").text == "What is your email address?"
+    # Chosen by key: the caller also hears which key leaves it without an address.
+    assert phone.press("2").text.startswith("What is your email address? Or press 1 ")
     assert phone.say_address("after dot hours at example dot com").text == ASK_FOR_THE_MESSAGE
     filed = phone.leave_message(30)
     assert filed.hung_up and "Your message is with the help desk" in filed.text
@@ -157,3 +158,50 @@ def test_typed_the_message_is_the_description_and_nothing_is_recorded(
     assert work_notes_of(stack, "typed.message@example.com") == [
         ("Voice message for the help desk", "My mailbox is full, please call me back", "")
     ]
+
+
+def test_a_caller_who_will_not_speak_leaves_a_message_by_keys_alone(
+    closed_desk: RunningStack, line: str
+) -> None:
+    phone = closed_desk.call(line=line)
+    assert "To talk to a person or leave a message, press 0 at any time." in phone.start().text
+
+    assert phone.press("0").text.endswith(
+        "Say open an incident or leave a message, or press 1 or 2."
+    )
+    asked = phone.press("2")
+    assert asked.text == (
+        "What is your email address? Or press 1 to leave your message without it, and the "
+        "desk will call you back on the number you're calling from."
+    )
+    ready = phone.press("1")
+    assert ready.text == (
+        "All right. The desk will call you back on the number you're calling from. "
+        f"{ASK_FOR_THE_MESSAGE}"
+    )
+    filed = phone.leave_message(20)
+
+    assert filed.hung_up and "Your message is with the help desk" in filed.text
+    with closing(sqlite3.connect(closed_desk.environ["INCIDENT_DB_PATH"])) as connection:
+        [(description, notes)] = connection.execute(
+            "SELECT description, work_notes FROM incidents WHERE work_notes LIKE ?",
+            (f"%{phone.call_sid}%",),
+        ).fetchall()
+    assert description.startswith("The caller left a voice message of 20 seconds out of hours.")
+    assert f"Reported by phone from {phone.line.caller}" in description
+    assert RECORDING.search(notes)
+
+
+def test_a_transfer_nobody_takes_offers_a_message_by_key(stack: RunningStack, line: str) -> None:
+    phone = stack.call(line=line)
+    phone.transfer_outcome = "no-answer"
+    phone.start()
+
+    back = phone.press("0")
+
+    assert back.text.endswith(
+        "or you can leave a message for the desk. "
+        "Say open an incident or leave a message, or press 1 or 2."
+    )
+    asked = phone.press("2")
+    assert asked.text.startswith("What is your email address? Or press 1 "), asked.text
