@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,8 @@ class SimulatedCall:
         self.last = Heard()
         # What the caller heard at each turn of the call, in order.
         self.transcript: list[str] = []
+        # How often the caller talked over the assistant (the streaming line lets them).
+        self.interruptions = 0
         self._validator = RequestValidator(auth_token)
         self._http = requests.Session()
 
@@ -85,6 +88,11 @@ class SimulatedCall:
 
     def start_speaking(self) -> None:
         """The caller starts to talk. `<Gather>` reports nothing until they finish."""
+
+    def talk_over(self, heard_characters: int, speech: str, confidence: float = 0.92) -> Heard:
+        """The caller answers after hearing this much of the last turn. This line plays
+        its prompt out before it listens, so their words come after it."""
+        return self.say(speech, confidence)
 
     def say_address(self, speech: str) -> Heard:
         """The caller says an email address and confirms the assistant's read-back of it."""
@@ -199,6 +207,33 @@ class ApplicationError(RuntimeError):
     """Twilio got no TwiML and has no Fallback URL: "An application error has occurred"."""
 
 
+# How fast the assistant's words are shown on the streaming line: the pace at which the
+# channel estimates speech (channels/relay_pacing.py), so there is time to type over it.
+SPOKEN_CHARACTERS_A_SECOND = 14.0
+
+
+def played(text: str, pace: float = SPOKEN_CHARACTERS_A_SECOND) -> tuple[int, str | None]:
+    """Shows `text` word by word at the pace it is spoken; a line typed meanwhile
+    talks over the rest (an empty one shows the rest at once). Returns how many
+    characters were heard, and the line typed over them (None when the turn was heard
+    to its end)."""
+    words = text.split(" ")
+    shown = 0
+    for number, word in enumerate(words):
+        print(word, end=" ", flush=True)
+        shown += len(word) + 1
+        typed, _, _ = select.select([sys.stdin], [], [], (len(word) + 1) / pace)
+        if not typed:
+            continue
+        line = sys.stdin.readline().strip()
+        if line:
+            return min(shown, len(text)), line
+        print(" ".join(words[number + 1 :]))
+        return len(text), None
+    print()
+    return len(text), None
+
+
 def _speak(text: str) -> None:
     subprocess.run(["espeak-ng", text], check=False, capture_output=True)
 
@@ -229,15 +264,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         call = SimulatedCall(args.url, token, public_url)
     call.transfer_outcome = args.transfer
     print(f"Calling {args.url} as {call.call_sid}. '#1' presses 1, empty line is silence.")
+    # On the streaming line a caller can talk over the assistant: type while it speaks.
+    over_the_assistant = args.relay and sys.stdin.isatty()
     try:
         heard = call.start()
     except (requests.ConnectionError, OSError):
         print(f"Nothing answers at {args.url}: start the assistant with 'make run'.")
         return 1
     while True:
-        print(f"assistant> {heard.text}")
+        typed_over: str | None = None
+        if over_the_assistant and not heard.ended and heard.text:
+            print("assistant> ", end="")
+            heard_characters, typed_over = played(heard.text)
+        else:
+            print(f"assistant> {heard.text}")
         if speak:
             _speak(heard.text)
+        if typed_over:
+            heard = (
+                call.press(typed_over[1:])
+                if typed_over.startswith("#")
+                else call.talk_over(heard_characters, typed_over)
+            )
+            continue
         if heard.dialed:
             print(f"(transferred to {heard.dialed})")
         if heard.ended:

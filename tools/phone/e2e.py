@@ -30,7 +30,7 @@ from tools.checkout import load_environment
 from tools.phone.call import CallEnded, SimulatedCall
 from tools.phone.relay_call import RelayCall
 from tools.phone.twiml import Heard
-from tools.speech.caller import Caller
+from tools.speech.caller import Caller, talks_over
 from tools.speech.line import LINES
 from tools.speech.report import NOTHING, SpokenReport, called_for, left_with
 
@@ -159,13 +159,15 @@ def run_test(
     config: dict[str, Any],
     speech: Speech = typed,
     repairs: int = 0,
+    talking_over: bool = False,
 ) -> list[StepResult]:
     """Plays one test; stops at the first failing step, as the call would go wrong there.
 
     With `repairs`, a step may take up to that many extra turns: the caller answers what
     the assistant asks (tools/speech/caller.py) until the expected prompt is heard. A
     repair that already said the script's next line ("yes" to an offered address) and
-    heard what that line expects completes both steps.
+    heard what that line expects completes both steps. With `talking_over`, on the
+    streaming line the caller answers read-backs and menus over their closing words.
     """
     homophones = config.get("homophones", {})
     caller = Caller()
@@ -179,7 +181,7 @@ def run_test(
         position += 1
         caller.said(step.utterance, call.last.text)
         try:
-            heard = _play(call, step.utterance, speech)
+            heard = _play(call, step.utterance, speech, talking_over)
             result = StepResult(
                 step, heard.text, step_problem(step, normalise(heard.text, homophones))
             )
@@ -187,7 +189,7 @@ def run_test(
                 reply = caller.reply(heard.text)
                 if reply is None:
                     break
-                heard = _play(call, reply, speech)
+                heard = _play(call, reply, speech, talking_over)
                 result.repairs.append((reply, heard.text))
                 result.problem = step_problem(step, normalise(heard.text, homophones))
                 if (
@@ -206,11 +208,13 @@ def run_test(
         if result.problem:
             break
     if repairs and results and results[-1].problem:
-        results[-1].repairs.extend(finish_call(call, caller, speech))
+        results[-1].repairs.extend(finish_call(call, caller, speech, talking_over))
     return results
 
 
-def finish_call(call: SimulatedCall, caller: Caller, speech: Speech) -> list[tuple[str, str]]:
+def finish_call(
+    call: SimulatedCall, caller: Caller, speech: Speech, talking_over: bool = False
+) -> list[tuple[str, str]]:
     """After the script went wrong, the caller stays on the line as a person would,
     answering what is asked, until the call ends or leaves them with an incident, a
     person or a status: what the assistant does with a caller it did not understand.
@@ -224,7 +228,7 @@ def finish_call(call: SimulatedCall, caller: Caller, speech: Speech) -> list[tup
         if not reply:
             break
         try:
-            heard = _play(call, reply, speech)
+            heard = _play(call, reply, speech, talking_over)
         except CallEnded:
             break
         turns.append((reply, heard.text))
@@ -243,7 +247,7 @@ def same_answer(said: str, scripted: str) -> bool:
     return said == scripted or {said, scripted} == {"yes", KEY_FOR_YES}
 
 
-def _play(call: SimulatedCall, utterance: str, speech: Speech) -> Heard:
+def _play(call: SimulatedCall, utterance: str, speech: Speech, talking_over: bool = False) -> Heard:
     if utterance == "$DIAL":
         return call.start()
     keys = _KEYPAD.match(utterance)
@@ -252,7 +256,11 @@ def _play(call: SimulatedCall, utterance: str, speech: Speech) -> Heard:
     # Recognising the caller's line takes the harness seconds that, on a real line, are
     # the caller talking: the line knows they started.
     call.start_speaking()
-    return call.say(*speech(utterance, call.last))
+    said, confidence = speech(utterance, call.last)
+    heard_first = talks_over(call.last.text) if talking_over else None
+    if heard_first is not None:
+        return call.talk_over(heard_first, said, confidence)
+    return call.say(said, confidence)
 
 
 def step_problem(step: Step, heard: str) -> str:
@@ -333,10 +341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         call = line(args.url, token, caller=_caller_number(test))
         if report:
             report.start_call(test.name)
-            results = run_test(test, call, config, report.caller_line, MAX_REPAIRS)
+            results = run_test(test, call, config, report.caller_line, MAX_REPAIRS, True)
             transferred = call.last.dialed is not None
             wanted = called_for([step.transcripts for step in test.steps])
             report.end_call(passed(test, results), wanted, transferred, call.transcript)
+            report.talked_over(call.interruptions)
         else:
             results = run_test(test, call, config)
         if not call.last.ended:

@@ -72,10 +72,15 @@ class RelayCall(SimulatedCall):
             [{"type": "prompt", "voicePrompt": speech, "lang": "en-US", "last": True}]
         )
 
+    @property
+    def listening_on_socket(self) -> bool:
+        """Whether the call is in a streaming session (not moved to `<Gather>`)."""
+        return self._socket is not None and not self._on_gather
+
     def start_speaking(self) -> None:
         """The caller starts to talk: Twilio's speaker event (`clientSpeaking` on), which
         holds the assistant's silence timer until their prompt arrives."""
-        if self._socket is not None and not self._on_gather:
+        if self._socket is not None and self.listening_on_socket:
             speaking = {"type": "info", "name": "clientSpeaking", "value": "on"}
             self._loop.run_until_complete(self._socket.send(json.dumps(speaking)))
 
@@ -84,6 +89,11 @@ class RelayCall(SimulatedCall):
             return super().press(digits)
         return self._turn([{"type": "dtmf", "digit": digit} for digit in digits])
 
+    def talk_over(self, heard_characters: int, speech: str, confidence: float = 0.92) -> Heard:
+        if not self.listening_on_socket:
+            return super().talk_over(heard_characters, speech, confidence)
+        return self.interrupt(heard_characters, speech)
+
     def interrupt(self, heard_characters: int, speech: str) -> Heard:
         """The caller talks over the assistant after hearing this much of its last turn."""
         stop = {
@@ -91,7 +101,9 @@ class RelayCall(SimulatedCall):
             "utteranceUntilInterrupt": self.last.text[:heard_characters],
             "durationUntilInterruptMs": str(heard_characters * 70),
         }
-        return self._turn([stop, {"type": "prompt", "voicePrompt": speech, "last": True}])
+        self.interruptions += 1
+        prompt = {"type": "prompt", "voicePrompt": speech, "lang": "en-US", "last": True}
+        return self._turn([stop, prompt])
 
     def stay_silent(self) -> Heard:
         """The caller says nothing: Twilio sends nothing, and the assistant speaks first

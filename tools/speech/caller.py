@@ -142,6 +142,24 @@ class Caller:
         return menu_key(prompt, answer) or answer if answer else None
 
 
+# Questions a caller who already knows their answer talks over (the streaming line lets
+# them): what comes before is what they need to hear; a menu is talked over from its start.
+TALKED_OVER_QUESTIONS = ("Shall I go ahead?", "Is that right?")
+
+
+def talks_over(prompt: str) -> int | None:
+    """How much of `prompt` a caller hears before answering over the rest of it: up to
+    the closing question of a read-back, or up to the menu read after a question; None
+    when they listen to the end."""
+    menus = list(_MENU.finditer(prompt))
+    if menus and menus[-1].end() >= len(prompt.rstrip()):
+        return menus[-1].start() or None
+    for question in TALKED_OVER_QUESTIONS:
+        if prompt.rstrip().endswith(question):
+            return len(prompt.rstrip()) - len(question) or None
+    return None
+
+
 def menu_key(prompt: str, answer: str) -> str | None:
     """`$2` for "medium" after "Say low, medium, or high, or press 1, 2, or 3."."""
     menu = _last(_MENU, prompt, "choices")

@@ -100,6 +100,8 @@ class SpokenCall:
     as_scripted: bool = False
     # Everything the assistant said, in order.
     heard: list[str] = field(default_factory=list)
+    # How often the caller answered over the assistant's closing words (streaming line).
+    talked_over: int = 0
 
     def end(self, as_scripted: bool, wanted: str, transferred: bool, heard: list[str]) -> None:
         """Records how the call ended. It completes when it went as scripted or, by
@@ -149,6 +151,10 @@ class SpokenReport:
 
     def end_call(self, as_scripted: bool, wanted: str, transferred: bool, heard: list[str]) -> None:
         self.calls[-1].end(as_scripted, wanted, transferred, heard)
+
+    def talked_over(self, times: int) -> None:
+        """How often the caller of the last call talked over the assistant."""
+        self.calls[-1].talked_over = times
 
     def caller_line(self, line: str, listening: Heard) -> tuple[str, float]:
         """Speaks the line to the <Gather> the caller is answering, with its hints."""
@@ -210,6 +216,7 @@ class SpokenReport:
             "as_scripted": sum(call.as_scripted for call in self.calls),
             "to_a_person": sum(call.outcome == "to a person" for call in self.calls),
             "left_with_nothing": len(self.left_with_nothing),
+            "talked_over": sum(call.talked_over for call in self.calls),
             "word_error_rate": overall_word_error_rate(lines),
             "caller_lines": len(lines),
             "address_paths": dict(Counter(call.address_path for call in self.calls)),

@@ -23,7 +23,10 @@ from tools.speech.report import ADDRESS_PATHS, COMPLETION_TARGET
 def table(summaries: list[dict[str, Any]]) -> str:
     """One row per line and mode."""
     paths = [path for path, _ in ADDRESS_PATHS] + ["not obtained"]
-    header = ["line", "mode", "transport", "completed", "as scripted", "WER", "nothing", *paths]
+    header = [
+        "line", "mode", "transport", "completed", "as scripted", "WER", "nothing",
+        "talked over", *paths,
+    ]  # fmt: skip
     rows = [header]
     for summary in summaries:
         calls = summary["calls"]
@@ -37,6 +40,7 @@ def table(summaries: list[dict[str, Any]]) -> str:
                 str(summary.get("as_scripted", "-")),
                 f"{summary['word_error_rate']:.1%}",
                 str(summary["left_with_nothing"]),
+                str(summary.get("talked_over", 0)),
                 *(str(obtained.get(path, 0)) for path in paths),
             ]
         )

@@ -98,6 +98,8 @@ class ScriptedAssistant:
         self.last = Heard()
         # Lines the caller began to speak (the streaming line is told; keys are not).
         self.started_speaking = 0
+        # What the caller had heard of a turn when they talked over the rest of it.
+        self.heard_before_talking: list[str] = []
 
     def start(self) -> Heard:
         return self._next("$DIAL")
@@ -106,6 +108,10 @@ class ScriptedAssistant:
         self.started_speaking += 1
 
     def say(self, speech: str, confidence: float = 0.9) -> Heard:
+        return self._next(speech)
+
+    def talk_over(self, heard_characters: int, speech: str, confidence: float = 0.9) -> Heard:
+        self.heard_before_talking.append(self.last.text[:heard_characters])
         return self._next(speech)
 
     def press(self, digits: str) -> Heard:
@@ -166,3 +172,29 @@ def test_a_caller_who_hears_the_same_words_again_and_again_gives_up() -> None:
     )
     assert not going_round([("b", sorry), ("b", sorry)])
     assert not going_round([("b", sorry), ("c", "How urgent is this?"), ("b", sorry)])
+
+
+def test_a_caller_who_talks_over_answers_read_backs_and_menus_before_their_end() -> None:
+    test = E2ETest(
+        "t",
+        [
+            Step("$DIAL", ["how can I help"]),
+            Step("printer jam", ["how urgent"]),
+            Step("high", ["shall I go ahead"]),
+            Step("yes", ["opened"]),
+        ],
+    )
+    assistant = ScriptedAssistant(
+        [
+            "How can I help?",
+            "How urgent is this? Say low, medium, or high, or press 1, 2, or 3.",
+            "I'll open an incident called Printer jam, high priority. Shall I go ahead?",
+            "I've opened incident INC1.",
+        ]
+    )
+    results = run_test(test, assistant, {}, talking_over=True)  # type: ignore[arg-type]
+    assert passed(test, results)
+    assert assistant.heard_before_talking == [
+        "How urgent is this? ",
+        "I'll open an incident called Printer jam, high priority. ",
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.speech.caller import Caller, asked, menu_key
+from tools.speech.caller import Caller, asked, menu_key, talks_over
 
 ASK_EMAIL = "What is your email address?"
 PRIORITY_MENU = "How urgent is this? Say low, medium, or high, or press 1, 2, or 3."
@@ -143,3 +143,35 @@ def test_told_what_they_can_say_a_caller_asks_again_for_what_they_called_for() -
         "Or, what's the status of my tickets?"
     )
     assert caller.reply(help_menu) == "check the status of my tickets"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "heard_first"),
+    [
+        # Over the closing question of a read-back, once its details were heard.
+        (
+            "I'll open an incident called Printer jam for kim dot lee at example dot com, "
+            "medium priority. Shall I go ahead?",
+            len(
+                "I'll open an incident called Printer jam for kim dot lee at example dot com, "
+                "medium priority. "
+            ),
+        ),
+        (
+            "I heard kim dot lee at example dot com. Is that right?",
+            len("I heard kim dot lee at example dot com. "),
+        ),
+        # Over a menu read after its question.
+        (
+            "How urgent is this? Say low, medium, or high, or press 1, 2, or 3.",
+            len("How urgent is this? "),
+        ),
+        # Heard to the end: an open question, and a menu that is not the last thing said.
+        ("What is your email address?", None),
+        ("Say yes or no, or press 1 or 2. What is your email address?", None),
+    ],
+)
+def test_a_caller_who_knows_the_answer_talks_over_the_closing_words(
+    prompt: str, heard_first: int | None
+) -> None:
+    assert talks_over(prompt) == heard_first

@@ -96,7 +96,10 @@ def test_the_gate_holds_on_every_line_and_mode(tmp_path: Path) -> None:
         run["left_with_nothing"], run["as_scripted"] = 0, 7
     write(tmp_path, runs)
     assert main([str(tmp_path), "--runs", "4"]) == 0
+    runs[1]["talked_over"] = 12
     assert "gather     19/20 (95%)  7" in table(runs)
+    assert "talked over" in table(runs).splitlines()[0]
+    assert "  0        12  " in table(runs).splitlines()[2]
     runs[3]["completed"] = 17  # noisy/embedded completed 85 %
     assert below_gate(runs) == ["noisy/embedded/gather"]
     runs[3]["completed"] = 19
