@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell call forget outage observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken e2e-spoken-matrix ship-check test lint validate unit integration test-stories test-holdout clean
+.PHONY: help install train run migrate shell call forget outage observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken e2e-spoken-matrix ship-check test lint validate unit integration test-stories test-holdout clean
 
 ## this list: every target with a `## ` line above it, in the order of this file
 help:
@@ -45,6 +45,10 @@ train: $(MODEL)
 ## train if needed, then serve Duckling, actions and Rasa (Ctrl-C stops)
 run: $(MODEL)
 	$(PY) -m tools.runner.stack
+
+## create or upgrade the action server's tables in DATABASE_URL (or the default SQLite files)
+migrate: $(INSTALLED)
+	$(PY) -m tools.with_environment actions.storage.migrate
 
 ## talk to the assistant in the terminal
 shell: $(MODEL)

@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 from actions.categories import assignment_groups
 from actions.desk_hours import DeskHours
 from actions.handoff import transfer_number
-from actions.incidents.factory import outbox_retry_seconds
+from actions.incidents.factory import incident_backend, outbox_retry_seconds
 from actions.incidents.servicenow_config import ServiceNowConfig
 from actions.known_domains import configured_domains
 from actions.metrics import ActionMetrics
@@ -34,6 +34,7 @@ from actions.sms import SmsSettings
 from actions.verification import VerificationOffInProduction, verification_required, warn_when_off
 from helpdesk import environment as env
 from helpdesk import variables as names
+from helpdesk.database import DatabaseUnavailable
 from helpdesk.log_format import use_configured_log_format
 from helpdesk.metrics_port import serve_metrics
 from helpdesk.privacy import mask_personal_data_in_logs
@@ -100,6 +101,8 @@ SETTINGS_READERS: tuple[Callable[[], object], ...] = (
     configured_domains,
     refresh_seconds,
     outbox_retry_seconds,
+    # Last: the database, reached and its tables checked (or, files of its own, migrated).
+    incident_backend,
 )
 
 
@@ -108,7 +111,12 @@ def main() -> None:
         token = action_server_token()
         for read in SETTINGS_READERS:
             read()
-    except (ValueError, InsecureActionServer, VerificationOffInProduction) as error:
+    except (
+        ValueError,
+        InsecureActionServer,
+        VerificationOffInProduction,
+        DatabaseUnavailable,
+    ) as error:
         sys.exit(f"The action server will not start: {error}")
     plugin_manager().register(RequireToken(token))
     plugin_manager().register(ActionMetrics())

@@ -17,6 +17,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import URL
+
+from helpdesk import database
 from helpdesk import environment as env
 from helpdesk import variables as names
 
@@ -36,17 +39,21 @@ def require_servers_environment(environ: Mapping[str, str] = os.environ) -> None
         )
 
 
-def store_path(
+def store_url(
     variable: str, default: str, what: str, environ: Mapping[str, str] = os.environ
-) -> Path:
-    """The file of a store named by `variable` (`default` when unset), which must exist."""
+) -> URL:
+    """The database of a store: DATABASE_URL, else the SQLite file named by `variable`
+    (`default` when unset), which must exist."""
+    if database.shared(environ):
+        return database.configured_url(default, environ)
     path = Path(env.text(variable, default, environ))
     if not path.is_file():
         raise OperatorError(
             f"No {what} at {path} ({variable}): run this where that server runs "
-            f"(docker compose exec, or an ECS task with its volume), or set {variable}"
+            f"(docker compose exec, or an ECS task with its volume), or set "
+            f"{names.DATABASE_URL} or {variable}"
         )
-    return path
+    return database.configured_url(str(path), environ)
 
 
 def caller_to_forget(description: str, argv: Sequence[str] | None) -> argparse.Namespace:
@@ -64,6 +71,6 @@ def run(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None 
     """Runs a command's `main`; an OperatorError is printed and exits with status 2."""
     try:
         return main(argv)
-    except OperatorError as error:
+    except (OperatorError, database.DatabaseUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

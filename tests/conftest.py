@@ -20,10 +20,18 @@ from rasa.utils.endpoints import EndpointConfig
 
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
+from actions.storage.database import Database
 from helpdesk.rasa_server import speedups
+from tests.support.databases import (
+    BACKENDS,
+    fresh_postgres_database,
+    running_postgres,
+    sqlite_database,
+)
 from tests.support.running_stack import ActionServer, RunningStack
 from tools.checkout import load_environment
 from tools.fakes.duckling_server import running_duckling
+from tools.fakes.postgres_server import PostgresServer
 from tools.fakes.servicenow_data import Faults, Tables, Tokens
 from tools.fakes.servicenow_server import PASSWORD, USER, ServiceNowTestServer, running_servicenow
 
@@ -120,3 +128,20 @@ def trained_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Agent]:
             )
     finally:
         actions.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (started only if a test needs it)."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database of the action server: a SQLite file, then PostgreSQL."""
+    if request.param == "sqlite":
+        yield sqlite_database(tmp_path / "helpdesk.db")
+        return
+    with fresh_postgres_database(request.getfixturevalue("postgres")) as fresh:
+        yield fresh

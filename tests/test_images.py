@@ -10,9 +10,11 @@ each operator command. A module left behind fails here, not in production.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ import yaml
 
 from channels.relay_settings import RelaySettings
 from channels.settings import VoiceSettings
+from tests.test_layers import imported_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_IMAGE = "Dockerfile"
@@ -82,10 +85,17 @@ def rasa_server_modules() -> list[str]:
 
 
 def action_modules(folder: Path) -> list[str]:
-    """Every module of the `actions` package, as rasa-sdk imports them at start."""
+    """Every module of the `actions` package, as rasa-sdk imports them at start: it walks
+    packages (pkgutil), so a folder without `__init__.py` (the migrations, which Alembic
+    loads itself) is not imported."""
     return [
         ".".join(path.relative_to(folder).with_suffix("").parts).removesuffix(".__init__")
         for path in sorted((folder / "actions").rglob("*.py"))
+        if all(
+            (parent / "__init__.py").is_file()
+            for parent in path.relative_to(folder).parents
+            if parent != Path(".")
+        )
     ]
 
 
@@ -160,3 +170,63 @@ def test_the_orchestrators_wait_for_streaming_calls_to_move_before_killing_rasa(
     task = json.loads((ROOT / ".aws" / "task-definition-rasa.json").read_text())
     [rasa] = [c for c in task["containerDefinitions"] if c["name"] == "rasa"]
     assert rasa["stopTimeout"] > drain
+
+
+def pip_installed(dockerfile: str) -> set[str]:
+    """The distributions an image's `pip install` lines name (not `-r` files)."""
+    text = (ROOT / dockerfile).read_text().replace("\\\n", " ")
+    named: set[str] = set()
+    for line in text.splitlines():
+        words = line.split()
+        if words[:3] != ["RUN", "pip", "install"]:
+            continue
+        arguments = iter(words[3:])
+        for word in arguments:
+            if word in ("-c", "-r"):
+                next(arguments)
+            elif not word.startswith("-"):
+                named.add(canonical(word))
+    return named
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def with_dependencies(names: set[str]) -> set[str]:
+    """`names` and everything they require, as installed here (markers ignored)."""
+    found, waiting = set(), list(names)
+    while waiting:
+        name = waiting.pop()
+        if name in found:
+            continue
+        found.add(name)
+        try:
+            requirements = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue  # required on other Pythons only (a backport)
+        for requirement in requirements:
+            if "extra ==" not in requirement:
+                waiting.append(canonical(re.split(r"[ ;<>=!~\[(]", requirement, maxsplit=1)[0]))
+    return found
+
+
+def test_the_action_image_installs_every_package_its_code_imports() -> None:
+    """A package the action server imports but its image does not install fails at
+    start in production: checked here from the code's imports (the migrations too,
+    which Alembic loads)."""
+    providers = metadata.packages_distributions()
+    first_party = {"actions", "helpdesk"}
+    files = [*sorted((ROOT / "actions").rglob("*.py")), *sorted((ROOT / "helpdesk").glob("*.py"))]
+    imported = (
+        {name.split(".")[0] for path in files for name in imported_modules(path)}
+        - first_party
+        - set(sys.stdlib_module_names)
+    )
+    installed = with_dependencies(pip_installed(ACTIONS_IMAGE))
+    missing = {
+        name: providers.get(name, [name])
+        for name in sorted(imported)
+        if not {canonical(d) for d in providers.get(name, [name])} & installed
+    }
+    assert missing == {}

@@ -1,106 +1,91 @@
-"""The embedded incident store: a SQLite file, used when no ServiceNow is configured."""
+"""The embedded incident store: the database's own callers and incidents, used when no
+ServiceNow is configured."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timezone
-from typing import ClassVar
+from typing import Any
+
+import sqlalchemy as sa
 
 from actions.incidents import TYPED, Caller, Incident, IncidentState, MajorIncident, Reported
 from actions.incidents.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
-from actions.incidents.sqlite import SQLiteFile
+from actions.storage.database import Database
+from actions.storage.schema import callers, incidents
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS callers (
-    id INTEGER PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    phone TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS incidents (
-    id INTEGER PRIMARY KEY,
-    caller_id INTEGER NOT NULL REFERENCES callers (id),
-    title TEXT NOT NULL,
-    description TEXT NOT NULL,
-    priority TEXT NOT NULL,
-    state INTEGER NOT NULL,
-    opened_at TEXT NOT NULL,
-    work_notes TEXT NOT NULL DEFAULT '',
-    major INTEGER NOT NULL DEFAULT 0,
-    parent_id INTEGER REFERENCES incidents (id),
-    category TEXT NOT NULL DEFAULT '',
-    subcategory TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS incidents_by_caller ON incidents (caller_id, id);
-"""
 # ServiceNow numbers its first incidents INC0010001 and up; the embedded store does too.
 _FIRST_NUMBER = 10000
 
 
-class EmbeddedIncidentStore(SQLiteFile):
-    """Keeps callers and incidents in one SQLite file; callers register on first use."""
+class EmbeddedIncidentStore:
+    """Keeps callers and incidents in the database; callers register on first use."""
 
-    SCHEMA = _SCHEMA
-    ADDED_COLUMNS: ClassVar[dict[str, dict[str, str]]] = {
-        "incidents": {
-            "work_notes": "TEXT NOT NULL DEFAULT ''",
-            "major": "INTEGER NOT NULL DEFAULT 0",
-            "parent_id": "INTEGER REFERENCES incidents (id)",
-            "category": "TEXT NOT NULL DEFAULT ''",
-            "subcategory": "TEXT NOT NULL DEFAULT ''",
-        }
-    }
     registers_new_callers = True
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
 
     def addresses_like(self, email: str) -> list[str]:
         """Known addresses sharing this one's domain or the start of its local part."""
         domain, start = (_like_literal(part) for part in candidate_patterns(email))
-        with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT email FROM callers WHERE email LIKE ? ESCAPE '\\'"
-                " OR email LIKE ? ESCAPE '\\' LIMIT ?",
-                (f"%{domain}", f"{start}%", CANDIDATE_LIMIT),
-            ).fetchall()
-        return [row[0] for row in rows]
+        query = (
+            sa.select(callers.c.email)
+            .where(
+                sa.or_(
+                    callers.c.email.like(f"%{domain}", escape="\\"),
+                    callers.c.email.like(f"{start}%", escape="\\"),
+                )
+            )
+            .limit(CANDIDATE_LIMIT)
+        )
+        with self._database.transaction() as connection:
+            return list(connection.execute(query).scalars())
 
     def known_domains(self) -> list[str]:
         """The domains of addresses confirmed in earlier calls, most used first."""
-        with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT lower(substr(email, instr(email, '@') + 1)) AS domain FROM callers"
-                " WHERE email LIKE '%@%' GROUP BY domain ORDER BY count(*) DESC, domain LIMIT ?",
-                (DOMAIN_LIMIT,),
-            ).fetchall()
-        return [row[0] for row in rows]
+        at = sa.func.strpos if self._database.is_postgresql else sa.func.instr
+        domain = sa.func.lower(sa.func.substr(callers.c.email, at(callers.c.email, "@") + 1)).label(
+            "domain"
+        )
+        query = (
+            sa.select(domain)
+            .where(callers.c.email.like("%@%"))
+            .group_by(domain)
+            .order_by(sa.func.count().desc(), domain)
+            .limit(DOMAIN_LIMIT)
+        )
+        with self._database.transaction() as connection:
+            return list(connection.execute(query).scalars())
 
     def find_caller_by_email(self, email: str) -> Caller | None:
         """Returns the caller, registering an unknown address as a new caller."""
-        with self._connection() as connection:
-            connection.execute(
-                "INSERT INTO callers (email) VALUES (?) ON CONFLICT (email) DO NOTHING",
-                (email.lower(),),
-            )
-            row = connection.execute(
-                "SELECT id, email, phone FROM callers WHERE email = ?", (email,)
-            ).fetchone()
+        address = email.lower()
+        with self._database.transaction() as connection:
+            row = self._caller_row(connection, callers.c.email == address)
+            if row is None:
+                # Another replica may register the same address at the same moment.
+                with contextlib.suppress(sa.exc.IntegrityError), connection.begin_nested():
+                    connection.execute(callers.insert().values(email=address))
+                row = self._caller_row(connection, callers.c.email == address)
         return _caller(row)
 
     def find_caller_by_phone(self, phone: str) -> Caller | None:
         """The caller registered with this phone number, if any."""
-        with self._connection() as connection:
-            row = connection.execute(
-                "SELECT id, email, phone FROM callers WHERE phone = ? AND phone != ''", (phone,)
-            ).fetchone()
+        with self._database.transaction() as connection:
+            row = self._caller_row(connection, callers.c.phone == phone, callers.c.phone != "")
         return _caller(row) if row else None
 
     def bind_phone(self, caller: Caller, phone: str) -> Caller:
         """The first verified number to use an address stays bound to it."""
-        with self._connection() as connection:
+        caller_id = int(caller.sys_id)
+        with self._database.transaction() as connection:
             connection.execute(
-                "UPDATE callers SET phone = ? WHERE id = ? AND phone = ''",
-                (phone, int(caller.sys_id)),
+                callers.update()
+                .where(callers.c.id == caller_id, callers.c.phone == "")
+                .values(phone=phone)
             )
-            row = connection.execute(
-                "SELECT id, email, phone FROM callers WHERE id = ?", (int(caller.sys_id),)
-            ).fetchone()
+            row = self._caller_row(connection, callers.c.id == caller_id)
         return _caller(row)
 
     def create_incident(
@@ -116,26 +101,23 @@ class EmbeddedIncidentStore(SQLiteFile):
         # No one known (an address the caller could not confirm): a caller without one.
         known = caller if caller.sys_id else self.find_caller_by_email(caller.email)
         assert known is not None  # this store registers every address it is given
-        with self._connection() as connection:
-            cursor = connection.execute(
-                "INSERT INTO incidents (caller_id, title, description, priority, state,"
-                " opened_at, work_notes, parent_id, category, subcategory)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    int(known.sys_id),
-                    title,
-                    description,
-                    priority,
-                    IncidentState.NEW,
-                    opened_at.isoformat(),
-                    reported.work_notes,
-                    int(reported.parent_sys_id) if reported.parent_sys_id.isdigit() else None,
-                    reported.category,
-                    reported.subcategory,
-                ),
+        parent = reported.parent_sys_id
+        with self._database.transaction() as connection:
+            inserted = connection.execute(
+                incidents.insert().values(
+                    caller_id=int(known.sys_id),
+                    title=title,
+                    description=description,
+                    priority=priority,
+                    state=int(IncidentState.NEW),
+                    opened_at=opened_at.isoformat(),
+                    work_notes=reported.work_notes,
+                    parent_id=int(parent) if parent.isdigit() else None,
+                    category=reported.category,
+                    subcategory=reported.subcategory,
+                )
             )
-            incident_id = cursor.lastrowid
-        assert incident_id is not None
+            incident_id = int(inserted.inserted_primary_key[0])
         return Incident(
             number=_number(incident_id),
             title=title,
@@ -147,12 +129,14 @@ class EmbeddedIncidentStore(SQLiteFile):
 
     def major_incidents(self) -> list[MajorIncident]:
         """Declared outages not yet ended (`make outage`), newest first."""
-        with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT id, title FROM incidents WHERE major = 1 AND state < ? ORDER BY id DESC",
-                (IncidentState.RESOLVED,),
-            ).fetchall()
-        return [MajorIncident(str(row[0]), _number(row[0]), row[1]) for row in rows]
+        query = (
+            sa.select(incidents.c.id, incidents.c.title)
+            .where(incidents.c.major == 1, incidents.c.state < int(IncidentState.RESOLVED))
+            .order_by(incidents.c.id.desc())
+        )
+        with self._database.transaction() as connection:
+            rows = connection.execute(query).all()
+        return [MajorIncident(str(row.id), _number(row.id), row.title) for row in rows]
 
     def declare_major_incident(self, title: str, declared_by: str) -> MajorIncident:
         """An outage the desk works on, as a major incident opened by `declared_by`."""
@@ -160,16 +144,24 @@ class EmbeddedIncidentStore(SQLiteFile):
         assert declarer is not None  # this store registers every address it is given
         opened = self.create_incident(declarer, title, title, "high")
         incident_id = _incident_id(opened.number)
-        with self._connection() as connection:
-            connection.execute("UPDATE incidents SET major = 1 WHERE id = ?", (incident_id,))
+        with self._database.transaction() as connection:
+            connection.execute(
+                incidents.update().where(incidents.c.id == incident_id).values(major=1)
+            )
         return MajorIncident(str(incident_id), opened.number, title)
 
     def end_major_incident(self, number: str) -> bool:
         """Resolves the outage with this number; False when there is no such open one."""
-        with self._connection() as connection:
+        resolved = int(IncidentState.RESOLVED)
+        with self._database.transaction() as connection:
             ended = connection.execute(
-                "UPDATE incidents SET state = ? WHERE id = ? AND major = 1 AND state < ?",
-                (IncidentState.RESOLVED, _incident_id(number), IncidentState.RESOLVED),
+                incidents.update()
+                .where(
+                    incidents.c.id == _incident_id(number),
+                    incidents.c.major == 1,
+                    incidents.c.state < resolved,
+                )
+                .values(state=resolved)
             )
         return ended.rowcount == 1
 
@@ -177,49 +169,61 @@ class EmbeddedIncidentStore(SQLiteFile):
         """Deletes the directory entries with this address or number, their incidents,
         and incidents whose text names the number (filed for no one, from that phone);
         returns how many incidents went. Outages and other callers' incidents stay."""
-        email, phone = email.strip(), phone.strip()
-        mentions = f"%{_like_literal(phone)}%" if phone else None
-        with self._connection() as connection:
-            callers = [
-                row[0]
-                for row in connection.execute(
-                    "SELECT id FROM callers WHERE (email = ? AND email != '')"
-                    " OR (phone = ? AND phone != '')",
-                    (email, phone),
-                )
-            ]
-            marks = ",".join("?" * len(callers))
-            doomed = [
-                row[0]
-                for row in connection.execute(
-                    f"SELECT id FROM incidents WHERE major = 0 AND (caller_id IN ({marks})"
-                    " OR description LIKE ? ESCAPE '\\' OR work_notes LIKE ? ESCAPE '\\')",
-                    (*callers, mentions, mentions),
-                )
-            ]
-            connection.executemany("DELETE FROM incidents WHERE id = ?", [(i,) for i in doomed])
-            connection.executemany("DELETE FROM callers WHERE id = ?", [(c,) for c in callers])
+        email, phone = email.strip().lower(), phone.strip()
+        named = [callers.c.email == email] if email else []
+        named += [callers.c.phone == phone] if phone else []
+        if not named:
+            return 0
+        with self._database.transaction() as connection:
+            found = list(
+                connection.execute(sa.select(callers.c.id).where(sa.or_(*named))).scalars()
+            )
+            theirs = [incidents.c.caller_id.in_(found)] if found else []
+            if phone:
+                mentions = f"%{_like_literal(phone)}%"
+                theirs += [
+                    incidents.c.description.like(mentions, escape="\\"),
+                    incidents.c.work_notes.like(mentions, escape="\\"),
+                ]
+            doomed = list(
+                connection.execute(
+                    sa.select(incidents.c.id).where(incidents.c.major == 0, sa.or_(*theirs))
+                ).scalars()
+                if theirs
+                else []
+            )
+            if doomed:
+                connection.execute(incidents.delete().where(incidents.c.id.in_(doomed)))
+            if found:
+                connection.execute(callers.delete().where(callers.c.id.in_(found)))
         return len(doomed)
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
         """The caller's incidents, newest first (nothing closes them in this store)."""
-        with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT id, title, description, priority, state, opened_at FROM incidents"
-                " WHERE caller_id = ? ORDER BY id DESC",
-                (int(caller.sys_id),),
-            ).fetchall()
+        query = (
+            sa.select(incidents)
+            .where(incidents.c.caller_id == int(caller.sys_id))
+            .order_by(incidents.c.id.desc())
+        )
+        with self._database.transaction() as connection:
+            rows = connection.execute(query).all()
         return [
             Incident(
-                number=_number(row[0]),
-                title=row[1],
-                description=row[2],
-                priority=row[3],
-                state=IncidentState(row[4]),
-                opened_at=datetime.fromisoformat(row[5]),
+                number=_number(row.id),
+                title=row.title,
+                description=row.description,
+                priority=row.priority,
+                state=IncidentState(row.state),
+                opened_at=datetime.fromisoformat(row.opened_at),
             )
             for row in rows
         ]
+
+    @staticmethod
+    def _caller_row(connection: sa.engine.Connection, *where: Any) -> Any:
+        return connection.execute(
+            sa.select(callers.c.id, callers.c.email, callers.c.phone).where(*where)
+        ).first()
 
 
 def _like_literal(text: str) -> str:
@@ -227,8 +231,8 @@ def _like_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _caller(row: tuple) -> Caller:
-    return Caller(sys_id=str(row[0]), email=row[1], phone=row[2])
+def _caller(row: Any) -> Caller:
+    return Caller(sys_id=str(row.id), email=row.email, phone=row.phone)
 
 
 def _number(incident_id: int) -> str:

@@ -6,7 +6,6 @@ import asyncio
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TypeVar
 
 from actions.incidents import IncidentBackend
@@ -15,11 +14,10 @@ from actions.incidents.outbox import RETRY_FIRST_SECONDS, Outbox
 from actions.incidents.reliable import OutboxWorker, ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
 from actions.incidents.servicenow_config import ServiceNowConfig
+from actions.storage.places import incidents_url, open_database, outbox_url
 from helpdesk import environment as env
 from helpdesk import variables as names
 
-DEFAULT_INCIDENT_DB = "var/incidents.db"
-DEFAULT_OUTBOX_DB = "var/outbox.db"
 # Backend calls block (requests, sqlite3); they run here, at most this many at once,
 # so that one slow ServiceNow answer does not stall every other caller's actions.
 BACKEND_THREADS = env.integer(names.BACKEND_THREADS, 16, minimum=1)
@@ -32,11 +30,12 @@ def incident_backend() -> IncidentBackend:
     """ServiceNow with an outbox if `SERVICENOW_INSTANCE_URL` is set, else the embedded store."""
     config = ServiceNowConfig.from_environment()
     if config is None:
-        return EmbeddedIncidentStore(Path(env.text(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB)))
+        return EmbeddedIncidentStore(open_database(incidents_url()))
     retry_seconds = outbox_retry_seconds()
     backend = ReliableServiceNow(
         ServiceNowIncidents(config),
-        Outbox(Path(env.text(names.OUTBOX_DB_PATH, DEFAULT_OUTBOX_DB)), retry_seconds),
+        Outbox(open_database(outbox_url()), retry_seconds),
+        config.longest_delivery,
     )
     OutboxWorker(backend, retry_seconds).start()
     return backend

@@ -1,53 +1,26 @@
-"""The outbox: incidents ServiceNow could not take, kept in SQLite until it can.
+"""The outbox: incidents ServiceNow could not take, kept in the database until it can.
 
 Each entry backs off on its own (OUTBOX_RETRY_SECONDS, 30 s by default, doubling, at
 most an hour), so one that keeps failing never holds up the ones behind it. An entry
 ServiceNow refuses outright (HTTP 400 or 422: the record itself, not the connection) is
 dead-lettered with the reason: kept, logged as an error and counted, never retried
 blindly. The caller still hears it as waiting to be filed; a person has to look at it.
+Action servers sharing the database share the outbox: a worker claims an entry (a
+lease) before delivering it, so that each is delivered once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import ClassVar
+from typing import Any
+
+import sqlalchemy as sa
 
 from actions.incidents import TYPED, Caller, Incident, IncidentState, Reported
-from actions.incidents.sqlite import SQLiteFile
+from actions.storage.database import Database
+from actions.storage.schema import pending as table
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pending (
-    correlation_id TEXT PRIMARY KEY,
-    caller_sys_id TEXT NOT NULL,
-    caller_email TEXT NOT NULL,
-    title TEXT NOT NULL,
-    description TEXT NOT NULL,
-    priority TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at TEXT NOT NULL DEFAULT '',
-    dead_reason TEXT NOT NULL DEFAULT '',
-    call_sid TEXT NOT NULL DEFAULT '',
-    recording_url TEXT NOT NULL DEFAULT '',
-    parent_sys_id TEXT NOT NULL DEFAULT '',
-    category TEXT NOT NULL DEFAULT '',
-    subcategory TEXT NOT NULL DEFAULT '',
-    assignment_group TEXT NOT NULL DEFAULT ''
-);
-"""
-# Columns added since the first outbox files were written, with their definitions.
-_ADDED_COLUMNS = {
-    "next_attempt_at": "TEXT NOT NULL DEFAULT ''",
-    "dead_reason": "TEXT NOT NULL DEFAULT ''",
-    "call_sid": "TEXT NOT NULL DEFAULT ''",
-    "recording_url": "TEXT NOT NULL DEFAULT ''",
-    "parent_sys_id": "TEXT NOT NULL DEFAULT ''",
-    "category": "TEXT NOT NULL DEFAULT ''",
-    "subcategory": "TEXT NOT NULL DEFAULT ''",
-    "assignment_group": "TEXT NOT NULL DEFAULT ''",
-}
 RETRY_FIRST_SECONDS = 30.0
 RETRY_LONGEST_SECONDS = 3600.0
 
@@ -87,43 +60,39 @@ class PendingIncident:
             description=self.description,
             priority=self.priority,
             state=IncidentState.NEW,
-            opened_at=self.recorded_at,
+            opened_at=self.recorded_at.replace(microsecond=0),
             pending=True,
         )
 
 
-class Outbox(SQLiteFile):
-    """Pending incidents in a SQLite file, so they survive a restart of the action server."""
+class Outbox:
+    """Pending incidents in the database, so that they survive a restart and any action
+    server sharing it can deliver them, each once (`claim`)."""
 
-    SCHEMA = _SCHEMA
-    ADDED_COLUMNS: ClassVar[dict[str, dict[str, str]]] = {"pending": _ADDED_COLUMNS}
-
-    def __init__(self, path: Path, first_retry_seconds: float = RETRY_FIRST_SECONDS) -> None:
-        super().__init__(path)
+    def __init__(
+        self, database: Database, first_retry_seconds: float = RETRY_FIRST_SECONDS
+    ) -> None:
+        self._database = database
         self._first_retry_seconds = first_retry_seconds
 
     def add(self, incident: PendingIncident) -> None:
-        with self._connection() as connection:
+        with self._database.transaction() as connection:
             connection.execute(
-                "INSERT INTO pending (correlation_id, caller_sys_id, caller_email, title,"
-                " description, priority, recorded_at, call_sid, recording_url, parent_sys_id,"
-                " category, subcategory, assignment_group)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    incident.correlation_id,
-                    incident.caller.sys_id,
-                    incident.caller.email.lower(),
-                    incident.title,
-                    incident.description,
-                    incident.priority,
-                    incident.recorded_at.isoformat(),
-                    incident.reported.call_sid,
-                    incident.reported.recording_url,
-                    incident.reported.parent_sys_id,
-                    incident.reported.category,
-                    incident.reported.subcategory,
-                    incident.reported.assignment_group,
-                ),
+                table.insert().values(
+                    correlation_id=incident.correlation_id,
+                    caller_sys_id=incident.caller.sys_id,
+                    caller_email=incident.caller.email.lower(),
+                    title=incident.title,
+                    description=incident.description,
+                    priority=incident.priority,
+                    recorded_at=incident.recorded_at.isoformat(),
+                    call_sid=incident.reported.call_sid,
+                    recording_url=incident.reported.recording_url,
+                    parent_sys_id=incident.reported.parent_sys_id,
+                    category=incident.reported.category,
+                    subcategory=incident.reported.subcategory,
+                    assignment_group=incident.reported.assignment_group,
+                )
             )
 
     def pending(self, caller: Caller | None = None) -> list[PendingIncident]:
@@ -132,91 +101,125 @@ class Outbox(SQLiteFile):
         Callers are matched by address: an incident recorded while the directory was
         unreachable has no directory ID yet.
         """
-        query = "SELECT * FROM pending"
-        args: tuple[str, ...] = ()
+        query = sa.select(table)
         if caller is not None:
-            query += " WHERE caller_email = ?"
-            args = (caller.email.lower(),)
-        with self._connection() as connection:
-            rows = connection.execute(query + " ORDER BY recorded_at, rowid", args).fetchall()
-        return _incidents(rows)
+            query = query.where(table.c.caller_email == caller.email.lower())
+        return self._incidents(query.order_by(table.c.recorded_at, table.c.correlation_id))
 
     def due(self, now: datetime) -> list[PendingIncident]:
-        """Entries to try now: not dead-lettered, their wait over; least tried first."""
-        with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT * FROM pending WHERE dead_reason = '' AND next_attempt_at <= ?"
-                " ORDER BY next_attempt_at, recorded_at, rowid",
-                (now.isoformat(),),
-            ).fetchall()
-        return _incidents(rows)
+        """Entries to try now: not dead-lettered, their wait over, held by no worker;
+        least tried first."""
+        at = now.isoformat()
+        return self._incidents(
+            sa.select(table)
+            .where(
+                table.c.dead_reason == "",
+                table.c.next_attempt_at <= at,
+                table.c.lease_until <= at,
+            )
+            .order_by(table.c.next_attempt_at, table.c.recorded_at, table.c.correlation_id)
+        )
+
+    def claim(self, correlation_id: str, now: datetime, lease: timedelta) -> bool:
+        """Holds the entry for this worker until `now + lease`; False when another
+        worker holds it or it is gone. One conditional update: of two workers trying at
+        once, one changes the row and the other finds the lease taken."""
+        at = now.isoformat()
+        with self._database.transaction() as connection:
+            claimed = connection.execute(
+                table.update()
+                .where(
+                    table.c.correlation_id == correlation_id,
+                    table.c.dead_reason == "",
+                    table.c.lease_until <= at,
+                )
+                .values(lease_until=(now + lease).isoformat())
+            )
+        return claimed.rowcount == 1
 
     def dead_letters(self) -> list[tuple[PendingIncident, str]]:
         """Entries ServiceNow refused, with the reason."""
-        with self._connection() as connection:
+        with self._database.transaction() as connection:
             rows = connection.execute(
-                "SELECT * FROM pending WHERE dead_reason != '' ORDER BY recorded_at, rowid"
-            ).fetchall()
-        return [(incident, row[9]) for incident, row in zip(_incidents(rows), rows, strict=True)]
+                sa.select(table)
+                .where(table.c.dead_reason != "")
+                .order_by(table.c.recorded_at, table.c.correlation_id)
+            ).all()
+        return [(_incident(row), row.dead_reason) for row in rows]
 
     def depth(self, now: datetime) -> OutboxDepth:
-        with self._connection() as connection:
-            waiting, oldest = connection.execute(
-                "SELECT count(*), min(recorded_at) FROM pending WHERE dead_reason = ''"
-            ).fetchone()
-            [dead] = connection.execute(
-                "SELECT count(*) FROM pending WHERE dead_reason != ''"
-            ).fetchone()
+        waiting = table.c.dead_reason == ""
+        with self._database.transaction() as connection:
+            count, oldest = connection.execute(
+                sa.select(sa.func.count(), sa.func.min(table.c.recorded_at)).where(waiting)
+            ).one()
+            dead = connection.execute(
+                sa.select(sa.func.count()).where(sa.not_(waiting))
+            ).scalar_one()
         age = (now - datetime.fromisoformat(oldest)).total_seconds() if oldest else 0.0
-        return OutboxDepth(waiting, age, dead)
+        return OutboxDepth(count, age, dead)
 
     def delivered(self, correlation_id: str) -> None:
-        with self._connection() as connection:
-            connection.execute("DELETE FROM pending WHERE correlation_id = ?", (correlation_id,))
+        with self._database.transaction() as connection:
+            connection.execute(table.delete().where(table.c.correlation_id == correlation_id))
 
     def retry_later(self, correlation_id: str, now: datetime) -> None:
-        """Counts a failed delivery and puts the entry's next try off, longer each time."""
-        with self._connection() as connection:
-            [attempts] = connection.execute(
-                "UPDATE pending SET attempts = attempts + 1 WHERE correlation_id = ?"
-                " RETURNING attempts",
-                (correlation_id,),
-            ).fetchone()
+        """Counts a failed delivery, puts the entry's next try off (longer each time)
+        and lets go of it."""
+        with self._database.transaction() as connection:
+            attempts = connection.execute(
+                sa.select(table.c.attempts).where(table.c.correlation_id == correlation_id)
+            ).scalar_one_or_none()
+            if attempts is None:
+                return
+            wait = retry_delay(attempts + 1, self._first_retry_seconds)
             connection.execute(
-                "UPDATE pending SET next_attempt_at = ? WHERE correlation_id = ?",
-                (
-                    (now + retry_delay(attempts, self._first_retry_seconds)).isoformat(),
-                    correlation_id,
-                ),
+                table.update()
+                .where(table.c.correlation_id == correlation_id)
+                .values(
+                    attempts=table.c.attempts + 1,
+                    next_attempt_at=(now + wait).isoformat(),
+                    lease_until="",
+                )
             )
 
     def forget(self, email: str) -> int:
         """Deletes every entry recorded for this address; returns how many."""
-        with self._connection() as connection:
-            cursor = connection.execute(
-                "DELETE FROM pending WHERE caller_email = ?", (email.strip().lower(),)
+        with self._database.transaction() as connection:
+            deleted = connection.execute(
+                table.delete().where(table.c.caller_email == email.strip().lower())
             )
-        return cursor.rowcount
+        return deleted.rowcount
 
     def dead_letter(self, correlation_id: str, reason: str) -> None:
-        with self._connection() as connection:
+        with self._database.transaction() as connection:
             connection.execute(
-                "UPDATE pending SET attempts = attempts + 1, dead_reason = ?"
-                " WHERE correlation_id = ?",
-                (reason or "refused", correlation_id),
+                table.update()
+                .where(table.c.correlation_id == correlation_id)
+                .values(
+                    attempts=table.c.attempts + 1, dead_reason=reason or "refused", lease_until=""
+                )
             )
 
+    def _incidents(self, query: Any) -> list[PendingIncident]:
+        with self._database.transaction() as connection:
+            return [_incident(row) for row in connection.execute(query).all()]
 
-def _incidents(rows: list[tuple]) -> list[PendingIncident]:
-    return [
-        PendingIncident(
-            correlation_id=row[0],
-            caller=Caller(sys_id=row[1], email=row[2]),
-            title=row[3],
-            description=row[4],
-            priority=row[5],
-            recorded_at=datetime.fromisoformat(row[6]),
-            reported=Reported(*row[10:16]),
-        )
-        for row in rows
-    ]
+
+def _incident(row: Any) -> PendingIncident:
+    return PendingIncident(
+        correlation_id=row.correlation_id,
+        caller=Caller(sys_id=row.caller_sys_id, email=row.caller_email),
+        title=row.title,
+        description=row.description,
+        priority=row.priority,
+        recorded_at=datetime.fromisoformat(row.recorded_at),
+        reported=Reported(
+            row.call_sid,
+            row.recording_url,
+            row.parent_sys_id,
+            row.category,
+            row.subcategory,
+            row.assignment_group,
+        ),
+    )

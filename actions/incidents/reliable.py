@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from actions.incidents import (
     TYPED,
@@ -27,9 +27,11 @@ logger = logging.getLogger(__name__)
 class ReliableServiceNow:
     """ServiceNow behind an outbox: a failed create is recorded and delivered later, once."""
 
-    def __init__(self, servicenow: ServiceNowIncidents, outbox: Outbox) -> None:
+    def __init__(self, servicenow: ServiceNowIncidents, outbox: Outbox, lease: timedelta) -> None:
         self._servicenow = servicenow
         self._outbox = outbox
+        # How long a worker holds an entry it delivers: longer than a delivery can take.
+        self._lease = lease
         self._delivering = threading.Lock()
 
     registers_new_callers = False
@@ -77,7 +79,8 @@ class ReliableServiceNow:
                 title=title,
                 description=description,
                 priority=priority,
-                recorded_at=datetime.now(timezone.utc).replace(microsecond=0),
+                # To the microsecond: entries are tried in the order they were recorded.
+                recorded_at=datetime.now(timezone.utc),
                 reported=reported,
             )
             self._outbox.add(pending)
@@ -95,11 +98,15 @@ class ReliableServiceNow:
 
         A refused entry is dead-lettered and the others go on; any other failure puts
         that entry off and ends the pass, so an outage is not hammered entry by entry.
+        Each entry is claimed first: one another action server holds is left to it, and
+        one whose worker died is taken over when its lease ends.
         """
         now = now or datetime.now(timezone.utc)
         delivered = 0
         with self._delivering:
             for pending in self._outbox.due(now):
+                if not self._outbox.claim(pending.correlation_id, now, self._lease):
+                    continue
                 try:
                     filed = self._file(pending)
                 except IncidentRejected as error:

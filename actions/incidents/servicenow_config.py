@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from actions.incidents.phones import DEFAULT_REGION
 from helpdesk import environment as env
@@ -33,6 +34,15 @@ class ServiceNowConfig:
     read_timeout: float = 10.0
     retries: int = 3
     backoff_seconds: float = 0.5
+
+    @property
+    def longest_delivery(self) -> timedelta:
+        """The longest an outbox delivery can take: a look-up and a create, each with
+        every retry timing out and backing off; an outbox lease outlasts it twice."""
+        attempts = self.retries + 1
+        backoff = sum(self.backoff_seconds * 2**n for n in range(self.retries))
+        request = attempts * (self.connect_timeout + self.read_timeout) + backoff
+        return timedelta(seconds=2 * request)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> ServiceNowConfig | None:

@@ -15,28 +15,30 @@ import sys
 from collections.abc import Sequence
 
 from actions.incidents.embedded import EmbeddedIncidentStore
-from actions.incidents.factory import DEFAULT_INCIDENT_DB, DEFAULT_OUTBOX_DB
 from actions.incidents.outbox import Outbox
-from helpdesk import environment as env
+from actions.storage.database import Database
+from actions.storage.places import DEFAULT_INCIDENT_DB, DEFAULT_OUTBOX_DB, uses_servicenow
 from helpdesk import variables as names
 from helpdesk.operator_command import (
     caller_to_forget,
     require_servers_environment,
     run,
-    store_path,
+    store_url,
 )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = caller_to_forget(__doc__.splitlines()[0], argv)
     require_servers_environment()
-    if env.url(names.SERVICENOW_INSTANCE_URL):
-        outbox = Outbox(store_path(names.OUTBOX_DB_PATH, DEFAULT_OUTBOX_DB, "outbox"))
+    if uses_servicenow():
+        outbox = Outbox(Database.open(store_url(names.OUTBOX_DB_PATH, DEFAULT_OUTBOX_DB, "outbox")))
         waiting = outbox.forget(args.email) if args.email else 0
         print(f"Deleted {waiting} incidents waiting in the outbox; filed ones stay in ServiceNow.")
         return 0
     store = EmbeddedIncidentStore(
-        store_path(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB, "embedded incident store")
+        Database.open(
+            store_url(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB, "embedded incident store")
+        )
     )
     incidents = store.forget_caller(email=args.email, phone=args.phone)
     print(f"Deleted {incidents} incidents and the caller's directory entry.")

@@ -16,10 +16,11 @@ import sys
 from collections.abc import Sequence
 
 from actions.incidents.embedded import EmbeddedIncidentStore
-from actions.incidents.factory import DEFAULT_INCIDENT_DB
+from actions.storage.database import Database
+from actions.storage.places import DEFAULT_INCIDENT_DB
 from helpdesk import environment as env
 from helpdesk import variables as names
-from helpdesk.operator_command import require_servers_environment, run, store_path
+from helpdesk.operator_command import require_servers_environment, run, store_url
 
 DECLARED_BY = "it-operations@localhost"
 
@@ -33,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.error("ServiceNow is configured: declare and end major incidents in ServiceNow")
     require_servers_environment()
     store = EmbeddedIncidentStore(
-        store_path(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB, "embedded incident store")
+        Database.open(
+            store_url(names.INCIDENT_DB_PATH, DEFAULT_INCIDENT_DB, "embedded incident store")
+        )
     )
     if args.declare:
         declared = store.declare_major_incident(args.declare.strip(), DECLARED_BY)

@@ -3,7 +3,7 @@ caller's conversations from the tracker store the Rasa server is configured with
 
 Run it where the Rasa server runs (`docker compose exec rasa python -m
 helpdesk.rasa_server.forget_conversations ...`, or an ECS task of the Rasa service): it reads
-`REDIS_URL` or `TRACKER_STORE_*` from there. The incidents and the outbox are the
+`REDIS_URL`, `DATABASE_URL` or `TRACKER_STORE_DB` from there. The incidents and the outbox are the
 action server's: `python -m actions.operator.forget_records` there. Prints how many
 conversations went, never the caller's data itself.
 """
@@ -20,21 +20,21 @@ from helpdesk.operator_command import (
     caller_to_forget,
     require_servers_environment,
     run,
-    store_path,
+    store_url,
 )
 from helpdesk.rasa_server.retention import forget_caller
 from helpdesk.rasa_server.stores import (
     DEFAULT_TRACKER_DB,
     configured_tracker_store,
-    uses_sqlite_file,
+    conversations_url,
 )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = caller_to_forget(__doc__.splitlines()[0], argv)
     require_servers_environment()
-    if uses_sqlite_file():
-        store_path(names.TRACKER_STORE_DB, DEFAULT_TRACKER_DB, "conversation store")
+    if conversations_url() is not None:
+        store_url(names.TRACKER_STORE_DB, DEFAULT_TRACKER_DB, "conversation store")
     store = configured_tracker_store(Domain.empty())
     conversations = forget_caller(store, phone=args.phone, email=args.email)
     print(f"Deleted {len(conversations)} conversations.")

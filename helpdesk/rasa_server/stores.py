@@ -1,10 +1,11 @@
 """Tracker and lock stores chosen from the environment, named in endpoints.yml.
 
-Without `REDIS_URL`: the SQL tracker store (SQLite by default) and an in-memory lock
-store, for one server. With `REDIS_URL`: Rasa's Redis tracker and lock stores, so that
-several server replicas can serve any turn of any call. Either way conversations are
-deleted after `CONVERSATION_RETENTION_DAYS` (`retention`). The Redis lock store is
-Rasa's with atomic changes (`atomic_redis_locks`).
+Without `REDIS_URL`: Rasa's SQL tracker store on `DATABASE_URL` (a SQLite file,
+`TRACKER_STORE_DB`, without it) and an in-memory lock store, for one server. With
+`REDIS_URL`: Rasa's Redis tracker and lock stores, so that several server replicas can
+serve any turn of any call; `REDIS_URL` wins over `DATABASE_URL` for conversations.
+Either way conversations are deleted after `CONVERSATION_RETENTION_DAYS` (`retention`).
+The Redis lock store is Rasa's with atomic changes (`atomic_redis_locks`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import sessionmaker
 
+from helpdesk import database
 from helpdesk import environment as env
 from helpdesk import variables as names
 from helpdesk.rasa_server.atomic_redis_locks import AtomicRedisLockStore
@@ -55,17 +59,18 @@ DEFAULT_TRACKER_DB = "var/tracker.db"
 REDIS_SCHEMES = ("redis", "rediss")
 
 
-def uses_sqlite_file() -> bool:
-    """Whether the conversations are in a SQLite file (no Redis, the default dialect)."""
-    dialect = env.text(names.TRACKER_STORE_DIALECT, "sqlite")
-    return not env.text(names.REDIS_URL) and dialect == "sqlite"
+def conversations_url() -> URL | None:
+    """The database of the conversations; None when they live in Redis."""
+    if env.text(names.REDIS_URL):
+        return None
+    return database.configured_url(env.text(names.TRACKER_STORE_DB, DEFAULT_TRACKER_DB))
 
 
 def configured_tracker_store(
     domain: Domain, event_broker: EventBroker | None = None
 ) -> TrackerStore:
     """Redis when `REDIS_URL` is set, each tracker expiring after the retention period;
-    else the SQL store of the `TRACKER_STORE_*` settings."""
+    else the SQL store on `DATABASE_URL` or the `TRACKER_STORE_DB` file."""
     redis_url = env.url(names.REDIS_URL, schemes=REDIS_SCHEMES)
     if redis_url:
         return RedisTrackerStore(
@@ -74,15 +79,25 @@ def configured_tracker_store(
             record_exp=round(retention_days() * SECONDS_PER_DAY),
             **redis_settings(redis_url),
         )
-    return SQLTrackerStore(
+    url = conversations_url()
+    assert url is not None
+    store = SQLTrackerStore(
         domain,
-        dialect=env.text(names.TRACKER_STORE_DIALECT, "sqlite"),
-        host=env.text(names.TRACKER_STORE_HOST) or None,
-        db=env.text(names.TRACKER_STORE_DB, DEFAULT_TRACKER_DB),
-        username=env.text(names.TRACKER_STORE_USER) or None,
-        password=env.text(names.TRACKER_STORE_PASSWORD) or None,
+        dialect=url.get_backend_name(),
+        host=url.host,
+        port=url.port,
+        db=url.database or DEFAULT_TRACKER_DB,
+        username=url.username,
+        password=url.password,
+        query=dict(url.query),
         event_broker=event_broker,
     )
+    # Rasa's engine keeps up to 150 connections a process; the project's is bounded,
+    # times out and checks a pooled connection before use (helpdesk/database.py).
+    store.engine.dispose()
+    store.engine = database.engine(url)
+    store.sessionmaker = sessionmaker(bind=store.engine)
+    return store
 
 
 class LockStoreFromEnvironment:

@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.incidents.embedded import EmbeddedIncidentStore
+from tests.support.databases import sqlite_database
 
 
 def make_tracker(
@@ -63,7 +64,7 @@ def responses(dispatcher: CollectingDispatcher) -> list[str | None]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> EmbeddedIncidentStore:
-    return EmbeddedIncidentStore(tmp_path / "incidents.db")
+    return EmbeddedIncidentStore(sqlite_database(tmp_path / "incidents.db"))
 
 
 @pytest.fixture

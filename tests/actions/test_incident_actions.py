@@ -20,6 +20,7 @@ from actions.incidents.reliable import ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.actions.conftest import make_tracker, responses
 from tests.conftest import servicenow_config
+from tests.support.databases import sqlite_database
 from tools.fakes.servicenow_server import ServiceNowTestServer
 
 CONFIRMED = {
@@ -145,8 +146,11 @@ async def test_during_an_outage_the_caller_hears_it_is_recorded_and_later_pendin
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
 ) -> None:
+    config = servicenow_config(servicenow)
     backend = ReliableServiceNow(
-        ServiceNowIncidents(servicenow_config(servicenow)), Outbox(tmp_path / "outbox.db")
+        ServiceNowIncidents(config),
+        Outbox(sqlite_database(tmp_path / "outbox.db")),
+        config.longest_delivery,
     )
     servicenow.faults.down = True
     await ActionOpenIncident(backend).run(dispatcher, make_tracker(CONFIRMED), domain)

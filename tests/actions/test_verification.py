@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.incident_actions import ActionOpenIncident
 from actions.incident_status import ActionCheckIncidentStatus
 from actions.incidents.embedded import EmbeddedIncidentStore
+from actions.storage.database import Database
 from actions.verification import (
     ATTESTED,
     VerificationOffInProduction,
@@ -31,6 +32,12 @@ def on_the_phone(number: str, attestation: str = ATTESTED) -> dict[str, Any]:
 def verifying(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CALLER_VERIFICATION", "on")
     monkeypatch.delenv("TWILIO_ENVIRONMENT", raising=False)
+
+
+@pytest.fixture
+def store(database: Database) -> EmbeddedIncidentStore:
+    """The bindings of verified numbers, on SQLite and on PostgreSQL."""
+    return EmbeddedIncidentStore(database)
 
 
 @pytest.fixture

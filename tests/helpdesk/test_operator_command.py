@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk.operator_command import OperatorError, require_servers_environment, store_path
+from helpdesk.operator_command import OperatorError, require_servers_environment, store_url
 
 PRODUCTION = {"TWILIO_ENVIRONMENT": "production"}
 
@@ -26,6 +26,13 @@ def test_production_with_its_own_secret_and_development_with_any_run() -> None:
 def test_a_store_is_read_from_its_variable_or_default_and_must_exist(tmp_path: Path) -> None:
     there = tmp_path / "there.db"
     there.write_bytes(b"")
-    assert store_path("DB_PATH", "unused.db", "store", {"DB_PATH": str(there)}) == there
+    found = store_url("DB_PATH", "unused.db", "store", {"DB_PATH": str(there)})
+    assert found.drivername == "sqlite" and found.database == str(there)
     with pytest.raises(OperatorError, match=r"No store at var/none\.db \(DB_PATH\)"):
-        store_path("DB_PATH", "var/none.db", "store", {})
+        store_url("DB_PATH", "var/none.db", "store", {})
+
+
+def test_with_a_database_url_the_store_is_in_that_database() -> None:
+    shared = {"DATABASE_URL": "postgresql://desk:s3cret@db.internal:5432/helpdesk"}
+    found = store_url("DB_PATH", "var/none.db", "store", shared)
+    assert (found.host, found.database) == ("db.internal", "helpdesk")

@@ -39,7 +39,7 @@ class RunningStack:
             "RASA_PORT": str(self.rasa_port),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}/webhook",
             "RASA_DUCKLING_HTTP_URL": f"http://127.0.0.1:{free_port()}",
-            "TRACKER_STORE_DIALECT": "sqlite",
+            "DATABASE_URL": "",
             "TRACKER_STORE_DB": str(state_dir / "tracker.db"),
             "INCIDENT_DB_PATH": str(state_dir / "incidents.db"),
             "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN,

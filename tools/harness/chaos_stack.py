@@ -50,7 +50,7 @@ class ChaosStack:
             SERVICENOW_READ_TIMEOUT="2",
             OUTBOX_RETRY_SECONDS="2",
             OUTBOX_DB_PATH=str(state / "outbox.db"),
-            TRACKER_STORE_DIALECT="sqlite",
+            DATABASE_URL="",
             TRACKER_STORE_DB=str(state / "tracker.db"),
             TWILIO_TURN_BUDGET_SECONDS="8",
         )

@@ -12,6 +12,7 @@ from actions.incidents import Caller, IncidentBackend, IncidentState
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
+from tests.support.databases import sqlite_database
 from tools.fakes.servicenow_server import ServiceNowTestServer
 
 # Known to both: the embedded store registers on first use, ServiceNow has it seeded.
@@ -23,7 +24,7 @@ def backend(
     request: pytest.FixtureRequest, tmp_path: Path, servicenow: ServiceNowTestServer
 ) -> Iterator[IncidentBackend]:
     if request.param == "embedded":
-        yield EmbeddedIncidentStore(tmp_path / "incidents.db")
+        yield EmbeddedIncidentStore(sqlite_database(tmp_path / "incidents.db"))
     else:
         yield ServiceNowIncidents(servicenow_config(servicenow))
 

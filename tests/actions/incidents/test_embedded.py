@@ -1,12 +1,20 @@
-"""The embedded store keeps real incidents in a SQLite file."""
+"""The embedded store keeps real incidents in the database: a SQLite file, or
+PostgreSQL (every test runs on both)."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+import pytest
+import sqlalchemy as sa
 
 from actions.incidents import IncidentState, Reported
 from actions.incidents.embedded import EmbeddedIncidentStore
+from actions.storage.database import Database
+from actions.storage.schema import incidents
+
+
+@pytest.fixture
+def store(database: Database) -> EmbeddedIncidentStore:
+    return EmbeddedIncidentStore(database)
 
 
 def test_callers_register_on_first_use_and_ignore_case(store: EmbeddedIncidentStore) -> None:
@@ -36,26 +44,24 @@ def test_lists_only_the_callers_incidents_newest_first(store: EmbeddedIncidentSt
     assert [incident.title for incident in store.list_incidents(jane)] == ["second", "first"]
 
 
-def test_incidents_survive_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "nested" / "incidents.db"
-    before = EmbeddedIncidentStore(path)
+def test_incidents_survive_a_restart(database: Database) -> None:
+    before = EmbeddedIncidentStore(database)
     caller = before.find_caller_by_email("jane.doe@example.com")
     assert caller is not None
     opened = before.create_incident(caller, "Problem with email", "no mail", "high")
 
-    after = EmbeddedIncidentStore(path)
+    after = EmbeddedIncidentStore(Database.open(database.engine.url))
     caller_again = after.find_caller_by_email("jane.doe@example.com")
     assert caller_again is not None
     assert after.list_incidents(caller_again) == [opened]
 
 
-def test_an_incident_keeps_its_category(tmp_path: Path) -> None:
-    store = EmbeddedIncidentStore(tmp_path / "incidents.db")
+def test_an_incident_keeps_its_category(store: EmbeddedIncidentStore, database: Database) -> None:
     caller = store.find_caller_by_email("jo@example.com")
     assert caller is not None
     store.create_incident(
         caller, "VPN", "drops", "low", Reported(category="network", subcategory="vpn")
     )
-    with sqlite3.connect(tmp_path / "incidents.db") as connection:
-        kept = connection.execute("SELECT category, subcategory FROM incidents").fetchall()
-    assert kept == [("network", "vpn")]
+    with database.transaction() as connection:
+        kept = connection.execute(sa.select(incidents.c.category, incidents.c.subcategory)).all()
+    assert [tuple(row) for row in kept] == [("network", "vpn")]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
+import sqlalchemy as sa
 
 from actions.incidents import Caller, IncidentState, MajorIncident, Reported
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
+from actions.storage.database import Database
+from actions.storage.schema import incidents
 from tests.conftest import servicenow_config
 from tools.fakes.servicenow_server import ServiceNowTestServer
 
@@ -22,9 +22,9 @@ def caller_of(backend: EmbeddedIncidentStore | ServiceNowIncidents) -> Caller:
 
 
 def test_the_embedded_store_lists_declared_outages_newest_first_until_they_end(
-    tmp_path: Path,
+    database: Database,
 ) -> None:
-    store = EmbeddedIncidentStore(tmp_path / "incidents.db")
+    store = EmbeddedIncidentStore(database)
     email = store.declare_major_incident("Email is down", "ops@example.com")
     vpn = store.declare_major_incident("VPN drops every minute", "ops@example.com")
     store.create_incident(caller_of(store), "Printer jam", "jammed", "low")
@@ -36,8 +36,8 @@ def test_the_embedded_store_lists_declared_outages_newest_first_until_they_end(
     assert store.major_incidents() == [vpn]
 
 
-def test_an_embedded_child_incident_is_linked_to_its_outage(tmp_path: Path) -> None:
-    store = EmbeddedIncidentStore(tmp_path / "incidents.db")
+def test_an_embedded_child_incident_is_linked_to_its_outage(database: Database) -> None:
+    store = EmbeddedIncidentStore(database)
     email = store.declare_major_incident("Email is down", "ops@example.com")
 
     child = store.create_incident(
@@ -48,10 +48,10 @@ def test_an_embedded_child_incident_is_linked_to_its_outage(tmp_path: Path) -> N
         Reported(parent_sys_id=email.sys_id),
     )
 
-    with closing(sqlite3.connect(tmp_path / "incidents.db")) as connection:
-        [(parent,)] = connection.execute(
-            "SELECT parent_id FROM incidents WHERE title = 'Problem with email'"
-        ).fetchall()
+    with database.transaction() as connection:
+        parent = connection.execute(
+            sa.select(incidents.c.parent_id).where(incidents.c.title == "Problem with email")
+        ).scalar_one()
     assert str(parent) == email.sys_id
     assert [i.number for i in store.list_incidents(caller_of(store))] == [child.number]
 

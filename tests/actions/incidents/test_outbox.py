@@ -1,11 +1,14 @@
-"""An outage of ServiceNow loses no incident and, on recovery, files each exactly once."""
+"""An outage of ServiceNow loses no incident and, on recovery, files each exactly once,
+with one action server or several sharing the outbox (on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,20 +16,28 @@ from actions.incidents import Caller, IncidentServiceError, Reported
 from actions.incidents.outbox import Outbox, retry_delay
 from actions.incidents.reliable import OutboxWorker, ReliableServiceNow
 from actions.incidents.servicenow import ServiceNowIncidents
+from actions.storage.database import Database
 from tests.conftest import servicenow_config
+from tests.support.databases import sqlite_database
 from tools.fakes.servicenow_server import ServiceNowTestServer
 
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Recordings/REaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 
 @pytest.fixture
-def outbox(tmp_path: Path) -> Outbox:
-    return Outbox(tmp_path / "outbox.db")
+def outbox(database: Database) -> Outbox:
+    return Outbox(database)
+
+
+def replica(servicenow: ServiceNowTestServer, outbox: Outbox, **config: Any) -> ReliableServiceNow:
+    """An action server's backend on the shared outbox."""
+    settings = servicenow_config(servicenow, **config)
+    return ReliableServiceNow(ServiceNowIncidents(settings), outbox, settings.longest_delivery)
 
 
 @pytest.fixture
 def reliable(servicenow: ServiceNowTestServer, outbox: Outbox) -> ReliableServiceNow:
-    return ReliableServiceNow(ServiceNowIncidents(servicenow_config(servicenow)), outbox)
+    return replica(servicenow, outbox)
 
 
 # Past every entry's wait for its next try.
@@ -70,9 +81,7 @@ def test_an_outage_records_the_incident_and_recovery_files_it_once(
 def test_a_create_that_timed_out_after_reaching_servicenow_is_not_filed_twice(
     servicenow: ServiceNowTestServer, outbox: Outbox
 ) -> None:
-    slow = ReliableServiceNow(
-        ServiceNowIncidents(servicenow_config(servicenow, read_timeout=0.2)), outbox
-    )
+    slow = replica(servicenow, outbox, read_timeout=0.2)
     caller = jane(slow)
     incidents_before = len(servicenow.tables.rows["incident"])
     servicenow.faults.latency_seconds = 0.4
@@ -89,11 +98,11 @@ def test_a_create_that_timed_out_after_reaching_servicenow_is_not_filed_twice(
 
 
 def test_the_outbox_survives_a_restart(
-    servicenow: ServiceNowTestServer, tmp_path: Path, reliable: ReliableServiceNow
+    servicenow: ServiceNowTestServer, database: Database, reliable: ReliableServiceNow
 ) -> None:
     servicenow.faults.down = True
     reliable.create_incident(jane_while_up(servicenow, reliable), "Kept", "d", "low")
-    reopened = Outbox(tmp_path / "outbox.db")
+    reopened = Outbox(Database.open(database.engine.url))
     assert [pending.title for pending in reopened.pending()] == ["Kept"]
 
 
@@ -196,7 +205,7 @@ def test_retries_back_off_from_thirty_seconds_to_an_hour() -> None:
     ]
 
 
-def test_an_outbox_written_before_dead_letters_is_upgraded(tmp_path: Path) -> None:
+def test_an_outbox_file_written_before_migrations_is_adopted(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as connection:
         connection.execute(
@@ -209,7 +218,7 @@ def test_an_outbox_written_before_dead_letters_is_upgraded(tmp_path: Path) -> No
             "INSERT INTO pending VALUES ('c1', 's1', 'a@example.com', 'Old', 'd', 'low',"
             " '2026-01-01T00:00:00+00:00', 3)"
         )
-    upgraded = Outbox(path)
+    upgraded = Outbox(sqlite_database(path))
     assert [p.title for p in upgraded.due(LATER)] == ["Old"]
     assert upgraded.dead_letters() == []
 
@@ -233,3 +242,52 @@ def test_the_call_its_message_its_outage_and_its_routing_survive_the_outbox(
     assert RECORDING in row["work_notes"] and row["parent_incident"] == "f" * 32
     assert (row["category"], row["assignment_group"]) == ("hardware", "Desktop Support")
     assert "subcategory" not in row  # none known: ServiceNow keeps its own default
+
+
+def test_two_action_servers_sharing_the_outbox_file_each_entry_once(
+    servicenow: ServiceNowTestServer, outbox: Outbox
+) -> None:
+    first, second = replica(servicenow, outbox), replica(servicenow, outbox)
+    caller = jane(first)
+    servicenow.faults.down = True
+    for number in range(12):
+        (first if number % 2 else second).create_incident(caller, f"Shared {number}", "d", "low")
+    servicenow.faults.down = False
+    # Each replica sees what the other recorded.
+    assert len([i for i in second.list_incidents(caller) if i.pending]) == 12
+    # Slow enough that workers without leases would look up and create the same entry.
+    servicenow.faults.latency_seconds = 0.05
+
+    with ThreadPoolExecutor(4) as workers:
+        passes = [workers.submit(r.deliver_pending, LATER) for r in (first, second) * 2]
+        delivered = sum(done.result() for done in passes)
+
+    assert delivered == 12
+    for number in range(12):
+        assert len(filed(servicenow, f"Shared {number}")) == 1
+    assert outbox.pending() == []
+
+
+def test_an_entry_held_by_a_worker_is_left_to_it_until_its_lease_ends(
+    servicenow: ServiceNowTestServer, outbox: Outbox, reliable: ReliableServiceNow
+) -> None:
+    caller = jane(reliable)
+    servicenow.faults.down = True
+    reliable.create_incident(caller, "Held", "d", "low")
+    servicenow.faults.down = False
+    [entry] = outbox.pending()
+    now = datetime.now(timezone.utc)
+    # Another action server claimed it and was killed mid-delivery.
+    assert outbox.claim(entry.correlation_id, now, timedelta(minutes=2))
+    assert not outbox.claim(entry.correlation_id, now, timedelta(minutes=2))
+
+    assert reliable.deliver_pending(now=now + timedelta(minutes=1)) == 0
+    assert filed(servicenow, "Held") == []
+    assert reliable.deliver_pending(now=now + timedelta(minutes=3)) == 1
+    assert len(filed(servicenow, "Held")) == 1
+
+
+def test_a_lease_outlasts_a_delivery_with_every_retry(servicenow: ServiceNowTestServer) -> None:
+    config = servicenow_config(servicenow)
+    one_request = (config.retries + 1) * (config.connect_timeout + config.read_timeout)
+    assert config.longest_delivery.total_seconds() >= 2 * one_request

@@ -13,6 +13,7 @@ from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.outbox import Outbox, PendingIncident
 from actions.operator import forget_records
 from helpdesk.operator_command import run
+from tests.support.databases import sqlite_database
 
 KIM = "kim@example.com"
 
@@ -25,7 +26,7 @@ def development(monkeypatch: pytest.MonkeyPatch) -> None:
 def embedded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EmbeddedIncidentStore:
     monkeypatch.setenv("SERVICENOW_INSTANCE_URL", "")
     monkeypatch.setenv("INCIDENT_DB_PATH", str(tmp_path / "incidents.db"))
-    return EmbeddedIncidentStore(tmp_path / "incidents.db")
+    return EmbeddedIncidentStore(sqlite_database(tmp_path / "incidents.db"))
 
 
 def file_for(store: EmbeddedIncidentStore, email: str, title: str, phone: str = "") -> None:
@@ -64,7 +65,7 @@ def test_with_servicenow_the_outbox_forgets_the_address(
 ) -> None:
     monkeypatch.setenv("SERVICENOW_INSTANCE_URL", "https://example.service-now.com")
     monkeypatch.setenv("OUTBOX_DB_PATH", str(tmp_path / "outbox.db"))
-    outbox = Outbox(tmp_path / "outbox.db")
+    outbox = Outbox(sqlite_database(tmp_path / "outbox.db"))
     when = datetime.now(timezone.utc)
     outbox.add(PendingIncident("c1", Caller("s1", KIM), "VPN", "down", "high", when, Reported()))
     assert run(forget_records.main, ["--email", KIM]) == 0

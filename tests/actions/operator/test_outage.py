@@ -9,6 +9,7 @@ import pytest
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.operator import outage
 from helpdesk.operator_command import run
+from tests.support.databases import sqlite_database
 
 
 def test_outages_are_declared_listed_and_ended(
@@ -16,7 +17,7 @@ def test_outages_are_declared_listed_and_ended(
 ) -> None:
     monkeypatch.setenv("INCIDENT_DB_PATH", str(tmp_path / "incidents.db"))
     monkeypatch.setenv("SERVICENOW_INSTANCE_URL", "")
-    EmbeddedIncidentStore(tmp_path / "incidents.db")  # as the action server left it
+    EmbeddedIncidentStore(sqlite_database(tmp_path / "incidents.db"))  # as the server left it
 
     assert outage.main(["--declare", "Email is down"]) == 0
     declared = capsys.readouterr().out

@@ -40,8 +40,11 @@ def kept(store: TrackerStore) -> list[str]:
 
 
 @pytest.fixture
-def sql_store(tmp_path: Path) -> SQLTrackerStore:
-    return SQLTrackerStore(DOMAIN, db=str(tmp_path / "tracker.db"))
+def sql_store(conversations_in: str) -> SQLTrackerStore:
+    """The project's SQL tracker store, on SQLite and on PostgreSQL."""
+    store = configured_tracker_store(DOMAIN)
+    assert isinstance(store, SQLTrackerStore)
+    return store
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
-"""Stores come from the environment: SQLite alone, Redis shared by replicas."""
+"""Stores come from the environment: a SQL database (a SQLite file or PostgreSQL), or
+Redis shared by replicas."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -9,11 +11,16 @@ import redis
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
+from helpdesk import database
+from helpdesk.rasa_server.conversation_tail import tail_of_conversation
 from helpdesk.rasa_server.stores import (
     AtomicRedisLockStore,
     LockStoreFromEnvironment,
     TrackerStoreFromEnvironment,
+    conversations_url,
     redis_settings,
 )
 from tests.support.redis_server import running_redis
@@ -30,14 +37,28 @@ def test_redis_urls_become_store_settings() -> None:
     assert redis_settings("redis://localhost")["port"] == 6379
 
 
-def test_without_redis_one_server_keeps_conversations_in_sqlite(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_without_redis_conversations_are_in_the_sql_database_and_read_from_its_end(
+    conversations_in: str,
 ) -> None:
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("TRACKER_STORE_DIALECT", "sqlite")
-    monkeypatch.setenv("TRACKER_STORE_DB", str(tmp_path / "tracker.db"))
-    assert isinstance(TrackerStoreFromEnvironment(Domain.empty()), SQLTrackerStore)
+    store = TrackerStoreFromEnvironment(Domain.empty())
+    assert isinstance(store, SQLTrackerStore)
     assert isinstance(LockStoreFromEnvironment(), InMemoryLockStore)
+    # The project's engine: a bounded pool, on the database the environment names.
+    assert store.engine is database.engine(conversations_url())
+    tracker = DialogueStateTracker.from_events(
+        "CA1",
+        [
+            UserUttered("my printer is jammed"),
+            ActionExecuted("utter_ask_email"),
+            BotUttered("What is your email address?"),
+            UserUttered("kim at example dot com"),
+            ActionExecuted("action_listen"),
+        ],
+    )
+    asyncio.run(store.save(tracker))
+    tail = tail_of_conversation(store, "CA1")
+    assert [type(event).__name__ for event in tail or []] == ["UserUttered", "ActionExecuted"]
+    assert asyncio.run(store.retrieve("CA1")).latest_message.text == "kim at example dot com"
 
 
 @pytest.mark.servers

@@ -1,0 +1,78 @@
+"""Where the servers keep their data: the database of `DATABASE_URL`, or, without it,
+SQLite files of their own (`make run` needs no database server).
+
+One URL (a SQLAlchemy URL, `postgresql://user:secret@host:5432/helpdesk?sslmode=require`
+or `sqlite:///var/helpdesk.db`) selects the database of the conversations, the outbox,
+the embedded store and the verification bindings. Its password never reaches a log
+(`masked`), and every engine has a bounded pool and connection timeouts.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from helpdesk import environment as env
+from helpdesk import variables as names
+
+DRIVERS = ("postgresql", "postgresql+psycopg2", "sqlite")
+DEFAULT_POOL_SIZE = 5
+DEFAULT_TIMEOUT_SECONDS = 5.0
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached, or its tables are not the code's."""
+
+
+def configured_url(default_file: str, environ: Mapping[str, str] = os.environ) -> URL:
+    """DATABASE_URL, else the SQLite file `default_file`."""
+    value = env.text(names.DATABASE_URL, environ=environ)
+    if not value:
+        return make_url(f"sqlite:///{default_file}")
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise env.InvalidSetting(f"{names.DATABASE_URL}: not a database URL") from None
+    if url.drivername not in DRIVERS:
+        raise env.InvalidSetting(
+            f"{names.DATABASE_URL}: a {' or '.join(DRIVERS)} URL is needed, not {url.drivername}"
+        )
+    if url.drivername != "sqlite" and not (url.host and url.database):
+        raise env.InvalidSetting(f"{names.DATABASE_URL}: the URL needs a host and a database")
+    return url
+
+
+def shared(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether DATABASE_URL names the database (else each server has its own files)."""
+    return bool(env.text(names.DATABASE_URL, environ=environ))
+
+
+def masked(url: URL | str) -> str:
+    """The URL for a log line: the password as `***`."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@functools.cache
+def engine(url: URL) -> Engine:
+    """One engine per database and process: its pool is bounded (DATABASE_POOL_SIZE,
+    as many again in overflow), waits at most DATABASE_TIMEOUT_SECONDS for a connection
+    or a lock, and checks a pooled connection before use (a restarted server)."""
+    timeout = env.positive(names.DATABASE_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS)
+    if url.drivername == "sqlite":
+        return sa.create_engine(url, connect_args={"timeout": timeout}, future=True)
+    size = env.integer(names.DATABASE_POOL_SIZE, DEFAULT_POOL_SIZE, minimum=1)
+    options: dict[str, Any] = {
+        "pool_size": size,
+        "max_overflow": size,
+        "pool_timeout": timeout,
+        "pool_pre_ping": True,
+        # Seconds, as libpq counts them; TLS (`sslmode`) comes from the URL's query.
+        "connect_args": {"connect_timeout": max(1, round(timeout))},
+    }
+    return sa.create_engine(url, future=True, **options)
