@@ -6,8 +6,10 @@ middle of a call: Rasa killed and restarted (on both lines), the action server k
 Duckling killed,
 ServiceNow down / rate limited / failing / unable to write, Redis killed under two Rasa
 replicas (on both lines), a rolling restart of two replicas under twenty streaming
-callers, the tracker database locked, a Twilio retry, and the stack runner stopped
-every way a terminal or supervisor stops it. Exits 1 if any fault is not survived.
+callers, the tracker database locked, PostgreSQL restarted and read-only under a call,
+two Rasa and two action servers on one PostgreSQL while ServiceNow is down (each
+incident filed once), a Twilio retry, and the stack runner stopped every way a
+terminal or supervisor stops it. Exits 1 if any fault is not survived.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ from tools.harness.chaos_stack import (
     wait_for,
 )
 from tools.harness.rolling_restart import rolling_restart_under_streaming_calls
+from tools.harness.shared_database import (
+    action_server_killed_while_delivering,
+    postgres_restarted_and_read_only,
+    scaled_out_while_servicenow_is_down,
+)
 from tools.phone.call import SimulatedCall
 from tools.phone.relay_call import RelayCall
 from tools.phone.twiml import parse_twiml
@@ -236,6 +243,16 @@ SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [
         rolling_restart_under_streaming_calls,
     ),
     ("tracker database locked", tracker_database_locked),
+    ("PostgreSQL restarted, then read-only, under a call", postgres_restarted_and_read_only),
+    (
+        "two Rasa and two action servers on one PostgreSQL, ServiceNow unable to write "
+        "for half the calls",
+        scaled_out_while_servicenow_is_down,
+    ),
+    (
+        "an action server on PostgreSQL killed while delivering from the outbox",
+        action_server_killed_while_delivering,
+    ),
     ("Twilio retries a delivery", twilio_retry),
 ]
 
@@ -252,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     load_environment()
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--state", type=Path, default=PROJECT_ROOT / "results" / "chaos")
+    cli.add_argument("--only", default="", help="run only the scenarios whose name has this")
     args = cli.parse_args(argv)
     args.state.mkdir(parents=True, exist_ok=True)
     results: list[tuple[str, Outcome]] = []
@@ -261,12 +279,14 @@ def main(argv: list[str] | None = None) -> int:
             for name in SERVICES:
                 stack.start(name)
             for name, scenario in SCENARIOS:
-                results.append((name, run(name, functools.partial(scenario, stack))))
+                if args.only in name:
+                    results.append((name, run(name, functools.partial(scenario, stack))))
         finally:
             stack.stop()
     for kind in STOPS:
         name = f"stack runner stopped by {kind}"
-        results.append((name, run(name, runner_stops(kind))))
+        if args.only in name:
+            results.append((name, run(name, runner_stops(kind))))
     failed = sum(1 for _, outcome in results if not outcome.passed)
     print(f"chaos: {len(results) - failed} of {len(results)} faults survived")
     return 1 if failed else 0

@@ -63,9 +63,7 @@ def prepare_storage(environ: dict[str, str]) -> None:
     """Creates the folder of the SQLite tracker store, which SQLAlchemy will not; with a
     shared database, runs its migrations first, as a deploy does (`make migrate`)."""
     if environ.get("DATABASE_URL"):
-        subprocess.run(
-            [sys.executable, "-m", "actions.storage.migrate"], env=environ, check=True
-        )
+        subprocess.run([sys.executable, "-m", "actions.storage.migrate"], env=environ, check=True)
     elif not environ.get("REDIS_URL"):
         tracker = environ.get("TRACKER_STORE_DB") or "var/tracker.db"
         (PROJECT_ROOT / tracker).parent.mkdir(parents=True, exist_ok=True)
