@@ -79,4 +79,3 @@ def test_an_action_server_refuses_tables_behind_its_code(postgres: PostgresServe
     )
     assert "(DATABASE_URL) are at no version" in started.stderr
     assert "run `make migrate`" in started.stderr
-
