@@ -11,6 +11,7 @@ import pytest
 
 from actions.incidents import Caller, Incident
 from actions.incidents.embedded import EmbeddedIncidentStore
+from tests.support.databases import sqlite_database
 from tests.support.running_stack import RunningStack
 from tools.phone.call import SimulatedCall
 
@@ -40,7 +41,7 @@ def calling(stack: RunningStack, number: str, request: str) -> SimulatedCall:
 
 def incidents_of_no_one(state: Path) -> list[Incident]:
     """The embedded store's incidents for callers whose address was not confirmed."""
-    store = EmbeddedIncidentStore(state / "incidents.db")
+    store = EmbeddedIncidentStore(sqlite_database(state / "incidents.db"))
     no_one = store.find_caller_by_email("")
     assert no_one is not None
     return store.list_incidents(Caller(sys_id=no_one.sys_id, email=""))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from actions.incidents.embedded import EmbeddedIncidentStore
+from tests.support.databases import sqlite_database
 from tests.support.running_stack import RunningStack
 from tools.harness.load import scrape
 from tools.phone.call import SimulatedCall
@@ -27,7 +28,8 @@ OFFER = (
 def during_outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """The assistant with one outage declared (`make outage`) before it starts."""
     state = Path(tmp_path_factory.mktemp("outage"))
-    EmbeddedIncidentStore(state / "incidents.db").declare_major_incident(OUTAGE, "ops@example.com")
+    store = EmbeddedIncidentStore(sqlite_database(state / "incidents.db"))
+    store.declare_major_incident(OUTAGE, "ops@example.com")
     running = RunningStack(state, services="actions,rasa")
     running.start()
     yield running
