@@ -196,6 +196,7 @@ ship-check: $(INSTALLED)
 	  *) echo "docker-compose.yml must refuse to start without TWILIO_AUTH_TOKEN" >&2; exit 1;; esac; \
 	export TWILIO_AUTH_TOKEN=check TWILIO_PUBLIC_URL=https://voice.example.com ACTION_SERVER_TOKEN=check; \
 	$$compose config --quiet && $$compose --profile observe config --quiet && \
+	  $$compose --profile database config --quiet && \
 	  $$compose -f docker-compose.yml -f docker-compose.debug.yml config --quiet
 	@echo "docker-compose.yml (refuses to start without its secrets) and docker-compose.debug.yml: valid"
 	$(VENV)/bin/actionlint

@@ -66,12 +66,17 @@ def lay_out(dockerfile: str, folder: Path) -> None:
 
 
 def entry_module(dockerfile: str) -> str:
-    """The module of the image's `ENTRYPOINT ["python", "-m", <module>, ...]`."""
+    """The module the image runs: `ENTRYPOINT ["python", "-m", <module>, ...]`, or
+    `ENTRYPOINT ["python", "-m"]` with the module first in `CMD`."""
+    words: list[str] = []
     for line in (ROOT / dockerfile).read_text().splitlines():
         if line.startswith("ENTRYPOINT"):
-            words = yaml.safe_load(line.removeprefix("ENTRYPOINT"))
-            return str(words[words.index("-m") + 1])
-    raise AssertionError(f"{dockerfile} has no ENTRYPOINT")
+            words = [str(word) for word in yaml.safe_load(line.removeprefix("ENTRYPOINT"))]
+        elif line.startswith("CMD [") and words and words[-1] == "-m":
+            words += [str(word) for word in yaml.safe_load(line.removeprefix("CMD"))]
+    if "-m" not in words:
+        raise AssertionError(f"{dockerfile} has no ENTRYPOINT running a module")
+    return words[words.index("-m") + 1]
 
 
 def rasa_server_modules() -> list[str]:
@@ -230,3 +235,34 @@ def test_the_action_image_installs_every_package_its_code_imports() -> None:
         if not {canonical(d) for d in providers.get(name, [name])} & installed
     }
     assert missing == {}
+
+
+def test_the_database_runs_in_compose_unpublished_and_every_replica_takes_its_url() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    debug = yaml.safe_load((ROOT / "docker-compose.debug.yml").read_text())["services"]
+    postgres = compose["services"]["postgres"]
+    assert postgres["profiles"] == ["database"] and "ports" not in postgres
+    assert postgres["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
+    [volume] = postgres["volumes"]
+    assert volume.split(":")[0] in compose["volumes"]  # a named volume, not the container's
+    assert debug["postgres"]["ports"] == ["5432:5432"]
+    for service in ("rasa", "action"):
+        assert compose["services"][service]["environment"]["DATABASE_URL"] == "${DATABASE_URL:-}"
+
+
+def test_ecs_action_servers_share_the_database_of_a_secret_not_a_network_file() -> None:
+    """SQLite's locking is unreliable over NFS (EFS): the outbox is in DATABASE_URL, so
+    the action service can run several tasks and overlap them in a deploy."""
+    task = json.loads((ROOT / ".aws" / "task-definition-action.json").read_text())
+    [container] = task["containerDefinitions"]
+    assert "DATABASE_URL" in {secret["name"] for secret in container["secrets"]}
+    assert "DATABASE_URL" not in {variable["name"] for variable in container["environment"]}
+    assert "volumes" not in task and "mountPoints" not in container
+    # The deploy's one-off migration task replaces the command, keeping `python -m`.
+    assert entry_module(ACTIONS_IMAGE) == "actions.server"
+    deploy = (ROOT / ".github" / "workflows" / "deploy.yml").read_text()
+    assert deploy.count(".github/scripts/migrate.sh") == 2
+    assert (
+        '"command": ["actions.storage.migrate"]'
+        in (ROOT / ".github" / "scripts" / "migrate.sh").read_text()
+    )
