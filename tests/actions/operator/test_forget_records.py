@@ -12,8 +12,8 @@ from actions.incidents import Caller, Reported
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.outbox import Outbox, PendingIncident
 from actions.operator import forget_records
+from actions.storage.database import Database
 from helpdesk.operator_command import run
-from tests.support.databases import sqlite_database
 
 KIM = "kim@example.com"
 
@@ -23,10 +23,20 @@ def development(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TWILIO_ENVIRONMENT", "development")
 
 
-def embedded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EmbeddedIncidentStore:
+def pointed_at(database: Database, variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's environment names the database: its own file, or DATABASE_URL."""
+    url = database.engine.url
+    if url.drivername == "sqlite":
+        monkeypatch.setenv("DATABASE_URL", "")
+        monkeypatch.setenv(variable, str(url.database))
+    else:
+        monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
+
+
+def embedded(database: Database, monkeypatch: pytest.MonkeyPatch) -> EmbeddedIncidentStore:
     monkeypatch.setenv("SERVICENOW_INSTANCE_URL", "")
-    monkeypatch.setenv("INCIDENT_DB_PATH", str(tmp_path / "incidents.db"))
-    return EmbeddedIncidentStore(sqlite_database(tmp_path / "incidents.db"))
+    pointed_at(database, "INCIDENT_DB_PATH", monkeypatch)
+    return EmbeddedIncidentStore(database)
 
 
 def file_for(store: EmbeddedIncidentStore, email: str, title: str, phone: str = "") -> None:
@@ -44,9 +54,9 @@ def titles(store: EmbeddedIncidentStore, email: str) -> list[str]:
 
 
 def test_the_embedded_store_forgets_the_callers_entry_and_incidents(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = embedded(tmp_path, monkeypatch)
+    store = embedded(database, monkeypatch)
     file_for(store, KIM, "VPN down", "+15005550101")
     file_for(store, "jo@example.com", "Printer jams")
     file_for(store, "", "Call back about incident status", "+15005550101")  # for no one
@@ -61,11 +71,11 @@ def test_the_embedded_store_forgets_the_callers_entry_and_incidents(
 
 
 def test_with_servicenow_the_outbox_forgets_the_address(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("SERVICENOW_INSTANCE_URL", "https://example.service-now.com")
-    monkeypatch.setenv("OUTBOX_DB_PATH", str(tmp_path / "outbox.db"))
-    outbox = Outbox(sqlite_database(tmp_path / "outbox.db"))
+    pointed_at(database, "OUTBOX_DB_PATH", monkeypatch)
+    outbox = Outbox(database)
     when = datetime.now(timezone.utc)
     outbox.add(PendingIncident("c1", Caller("s1", KIM), "VPN", "down", "high", when, Reported()))
     assert run(forget_records.main, ["--email", KIM]) == 0

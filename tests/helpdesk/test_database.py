@@ -1,0 +1,66 @@
+"""DATABASE_URL: one setting for every store, checked at start, its secret never shown,
+its TLS options passed to the driver."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from helpdesk import database
+from helpdesk.environment import InvalidSetting
+from tools.fakes.postgres_server import PostgresServer
+
+SECRET = "s3cret-pass"
+
+
+def test_without_it_each_server_has_its_own_file() -> None:
+    url = database.configured_url("var/outbox.db", {})
+    assert (url.drivername, url.database) == ("sqlite", "var/outbox.db")
+    assert not database.shared({})
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("mysql://u:p@db/helpdesk", r"a postgresql or postgresql\+psycopg2 or sqlite URL"),
+        ("postgresql:///helpdesk", "needs a host and a database"),
+        ("not a url at all", "not a database URL"),
+    ],
+)
+def test_a_url_it_cannot_use_is_refused_by_name_without_its_secret(
+    value: str, problem: str
+) -> None:
+    with pytest.raises(InvalidSetting, match=problem) as refused:
+        database.configured_url("unused.db", {"DATABASE_URL": value.replace("p@", f"{SECRET}@")})
+    assert "DATABASE_URL" in str(refused.value) and SECRET not in str(refused.value)
+
+
+def test_the_password_never_reaches_a_log_line() -> None:
+    url = f"postgresql://desk:{SECRET}@db.internal:5432/helpdesk?sslmode=verify-full"
+    assert database.masked(url) == (
+        "postgresql://desk:***@db.internal:5432/helpdesk?sslmode=verify-full"
+    )
+
+
+def test_a_server_database_gets_a_bounded_pool_and_timeouts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("DATABASE_TIMEOUT_SECONDS", "2")
+    engine = database.engine(make_url(f"postgresql://desk@db-{uuid.uuid4().hex}.test/helpdesk"))
+    assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._timeout) == (3, 3, 2)
+    assert engine.pool._pre_ping
+
+
+@pytest.mark.servers
+def test_tls_options_in_the_url_reach_the_driver(postgres: PostgresServer) -> None:
+    """The test server speaks no TLS: a URL that requires it must fail to connect."""
+    plain = make_url(postgres.create_database(f"tls_{uuid.uuid4().hex[:8]}"))
+    with database.engine(plain).connect() as connection:
+        assert connection.execute(sa.text("SELECT 1")).scalar_one() == 1
+    required = plain.update_query_dict({"sslmode": "require"})
+    with pytest.raises(sa.exc.OperationalError, match="does not support SSL"):
+        database.engine(required).connect()
