@@ -27,12 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpdesk import database
 from tools.bench.relay import RelayLoad, held_open, place_relay_calls
 from tools.checkout import load_environment
 from tools.fakes import servicenow_server
 from tools.harness.load import Tally, TimedCall, percentile, resident_megabytes, scrape
 from tools.runner.processes import Output, Service, free_port
-from tools.runner.stack import DEFAULT_MODEL, build_services, configure_ports
+from tools.runner.stack import DEFAULT_MODEL, build_services, configure_ports, prepare_storage
 
 # Spoken answers only: Rasa's own channel has no keypad menus.
 SCRIPT = (
@@ -144,6 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         SERVICENOW_INSTANCE_URL="",
     )
     configure_ports(os.environ, free=True, names=("duckling", "actions", "rasa"))  # type: ignore[arg-type]
+    # With DATABASE_URL, the project's conversations and data are in that database.
+    prepare_storage(dict(os.environ))
+    print(
+        f"The project's data: {database.masked(database.configured_url(str(state / 'tracker.db')))}"
+    )
     (state / "credentials.yml").write_text(BUILT_IN_CREDENTIALS)
     (state / "endpoints.yml").write_text(IN_MEMORY_ENDPOINTS)
     token = os.environ.get("TWILIO_AUTH_TOKEN", "")

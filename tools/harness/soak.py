@@ -15,7 +15,6 @@ import argparse
 import os
 import random
 import re
-import sqlite3
 import statistics
 import sys
 import threading
@@ -25,7 +24,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import requests
+import sqlalchemy as sa
 
+from actions.storage.places import incidents_url
+from actions.storage.schema import incidents
+from helpdesk import database
 from tools.checkout import PROJECT_ROOT, load_environment
 from tools.harness.load import Tally, TimedCall, percentile, resident_megabytes
 from tools.phone.call import SimulatedCall
@@ -145,8 +148,9 @@ def service_pids() -> dict[str, int]:
     return found
 
 
-def incidents_created(database: Path) -> int:
-    """Incidents in the backend the stack uses: ServiceNow's table, or the embedded store."""
+def incidents_created() -> int:
+    """Incidents in the backend the stack uses: ServiceNow's table, or the embedded store
+    (its SQLite file, or DATABASE_URL)."""
     servicenow = os.environ.get("SERVICENOW_INSTANCE_URL")
     if servicenow:
         reply = requests.get(
@@ -156,8 +160,18 @@ def incidents_created(database: Path) -> int:
             timeout=30,
         )
         return len(reply.json()["result"])
-    with sqlite3.connect(database) as connection:
-        return int(connection.execute("SELECT COUNT(*) FROM incidents").fetchone()[0])
+    with database.engine(incidents_url()).connect() as connection:
+        return int(connection.execute(sa.select(sa.func.count()).select_from(incidents)).scalar())
+
+
+def conversations_megabytes() -> float:
+    """The size of the conversations' database: its SQLite file, or DATABASE_URL's."""
+    url = database.configured_url(os.environ["TRACKER_STORE_DB"])
+    if url.drivername == "sqlite":
+        return (PROJECT_ROOT / str(url.database)).stat().st_size / 1e6
+    with database.engine(url).connect() as connection:
+        size = connection.execute(sa.text("SELECT pg_database_size(current_database())"))
+        return int(size.scalar()) / 1e6
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,15 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     args = cli.parse_args(argv)
     url = f"http://127.0.0.1:{os.environ['RASA_PORT']}"
     token = os.environ["TWILIO_AUTH_TOKEN"]
-    incidents_db = PROJECT_ROOT / os.environ["INCIDENT_DB_PATH"]
-    tracker_db = PROJECT_ROOT / os.environ["TRACKER_STORE_DB"]
+    print(f"data: {database.masked(database.configured_url(os.environ['TRACKER_STORE_DB']))}")
 
     pids = service_pids()
     # Warm-up: calls for a few seconds, uncounted; memory is measured from there.
     caller(url, token, 9999, time.monotonic() + 5, Tally())
     tally = Tally()
     before = {name: resident_megabytes(pid) for name, pid in pids.items()}
-    created_before = incidents_created(incidents_db)
+    created_before = incidents_created()
     started = time.monotonic()
     until = started + args.minutes * 60
     threads = [
@@ -189,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         thread.join()
     elapsed = time.monotonic() - started
     after = {name: resident_megabytes(pid) for name, pid in pids.items()}
-    created = incidents_created(incidents_db) - created_before
+    created = incidents_created() - created_before
     told = tally.told_incidents
 
     latencies = sorted(tally.latencies)
@@ -210,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"incidents created: {created}, callers told of: {told}")
     for name in sorted(pids):
         print(f"resident memory {name}: {before[name]:.0f} MB -> {after[name]:.0f} MB")
-    print(f"tracker database: {tracker_db.stat().st_size / 1e6:.1f} MB")
+    print(f"conversations' database: {conversations_megabytes():.1f} MB")
     grew = [n for n in pids if after[n] > before[n] * (1 + MEMORY_GROWTH_BOUND)]
     failures = [
         *(["errors"] if tally.errors else []),
