@@ -19,6 +19,7 @@ from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, TrackerS
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from helpdesk import database
@@ -81,6 +82,7 @@ def configured_tracker_store(
         )
     url = conversations_url()
     assert url is not None
+    reachable(url)
     store = SQLTrackerStore(
         domain,
         dialect=url.get_backend_name(),
@@ -98,6 +100,22 @@ def configured_tracker_store(
     store.engine = database.engine(url)
     store.sessionmaker = sessionmaker(bind=store.engine)
     return store
+
+
+def reachable(url: URL) -> None:
+    """Stops the server, naming the setting, when the conversations' database cannot be
+    reached: Rasa would otherwise retry forever, or (on an error it does not expect)
+    fall back to keeping conversations in memory, where a restart loses them. SystemExit
+    is the one error Rasa's store creation does not catch."""
+    try:
+        with database.engine(url).connect():
+            return
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip()[:200]
+        raise SystemExit(
+            f"The Rasa server will not start: cannot reach the conversations' database "
+            f"{database.masked(url)} ({names.DATABASE_URL}): {reason}"
+        ) from None
 
 
 class LockStoreFromEnvironment:

@@ -76,3 +76,15 @@ def test_with_redis_both_stores_are_shared(tmp_path: Path, monkeypatch: pytest.M
         locks.cleanup("call", second)
         assert locks.get_lock("call") is None
         assert redis.Redis.from_url(url).keys("lock:*") == []
+
+
+def test_an_unreachable_conversations_database_stops_the_server_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REDIS_URL", "")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://desk:s3cret@127.0.0.1:1/helpdesk")
+    with pytest.raises(SystemExit) as stopped:
+        TrackerStoreFromEnvironment(Domain.empty())
+    message = str(stopped.value)
+    assert "cannot reach the conversations' database postgresql://desk:***@127.0.0.1:1" in message
+    assert "(DATABASE_URL)" in message and "s3cret" not in message
