@@ -83,7 +83,7 @@ $(FLITE):
 # below 90 % completed or with a caller left with nothing, on any line and mode.
 SPOKEN_STATE := results/e2e-spoken
 # Runs as line-mode-transport: every line and mode on <Gather>, and the streaming line on
-# the clean line with a directory (a streaming run takes about 6 min: the session's hints
+# the clean line with a directory (a streaming run takes about 4 min, 15 on the noisy line: the session's hints
 # make the simulated recogniser slower); `make e2e-spoken-matrix` runs all eight.
 SPOKEN_RUNS := clean-servicenow-gather clean-embedded-gather noisy-servicenow-gather \
   noisy-embedded-gather clean-servicenow-relay
