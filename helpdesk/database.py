@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from helpdesk import environment as env
 from helpdesk import variables as names
@@ -51,6 +51,11 @@ def configured_url(default_file: str, environ: Mapping[str, str] = os.environ) -
 def shared(environ: Mapping[str, str] = os.environ) -> bool:
     """Whether DATABASE_URL names the database (else each server has its own files)."""
     return bool(env.text(names.DATABASE_URL, environ=environ))
+
+
+def failure(error: SQLAlchemyError) -> str:
+    """What went wrong, in the driver's words (the URL is not in them), for one line."""
+    return str(getattr(error, "orig", None) or error).strip()[:200]
 
 
 def masked(url: URL | str) -> str:

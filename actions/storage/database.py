@@ -50,10 +50,9 @@ class Database:
                 opened.migrate()
             current, head = opened.revision(), head_revision()
         except SQLAlchemyError as error:
-            reason = str(getattr(error, "orig", None) or error).strip()[:200]
             raise DatabaseUnavailable(
                 f"Cannot use the database {database.masked(url)} ({names.DATABASE_URL}): "
-                f"{type(error).__name__}: {reason}"
+                f"{type(error).__name__}: {database.failure(error)}"
             ) from None
         if current != head:
             raise DatabaseUnavailable(

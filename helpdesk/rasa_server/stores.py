@@ -111,10 +111,9 @@ def reachable(url: URL) -> None:
         with database.engine(url).connect():
             return
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip()[:200]
         raise SystemExit(
             f"The Rasa server will not start: cannot reach the conversations' database "
-            f"{database.masked(url)} ({names.DATABASE_URL}): {reason}"
+            f"{database.masked(url)} ({names.DATABASE_URL}): {database.failure(error)}"
         ) from None
 
 
