@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +35,7 @@ from tools.harness.chaos_stack import (
 )
 from tools.phone.call import SimulatedCall
 from tools.runner.processes import Service, free_port
-from tools.runner.stack import DEFAULT_MODEL, build_services
+from tools.runner.stack import DEFAULT_MODEL, build_services, prepare_storage
 
 DATABASE = "helpdesk"
 SCALED_OUT_CALLS = 8
@@ -110,7 +108,7 @@ def on_postgres(
         "REDIS_URL": cache.url if cache else "",
         **settings,
     }
-    subprocess.run([sys.executable, "-m", "actions.storage.migrate"], env=environ, check=True)
+    prepare_storage(environ)  # migrates it, as a deploy does
     services: list[Service] = []
     for _ in range(pairs):
         ports: dict[str, Any] = {
