@@ -46,9 +46,11 @@ train: $(MODEL)
 run: $(MODEL)
 	$(PY) -m tools.runner.stack
 
+# COPY_FROM="old/outbox.db old/incidents.db" then copies those files' rows in (docs/database.md)
+COPY_FROM ?=
 ## create or upgrade the action server's tables in DATABASE_URL (or the default SQLite files)
 migrate: $(INSTALLED)
-	$(PY) -m tools.with_environment actions.storage.migrate
+	$(PY) -m tools.with_environment actions.storage.migrate $(foreach file,$(COPY_FROM),--copy-from $(file))
 
 ## talk to the assistant in the terminal
 shell: $(MODEL)
