@@ -6,7 +6,7 @@ middle of a call: Rasa killed and restarted (on both lines), the action server k
 Duckling killed,
 ServiceNow down / rate limited / failing / unable to write, Redis killed under two Rasa
 replicas (on both lines), a rolling restart of two replicas under twenty streaming
-callers, the tracker database locked, PostgreSQL restarted and read-only under a call,
+callers, the tracker database locked, PostgreSQL restarted, read-only and full under a call,
 two Rasa and two action servers on one PostgreSQL while ServiceNow is down (each
 incident filed once), a Twilio retry, and the stack runner stopped every way a
 terminal or supervisor stops it. Exits 1 if any fault is not survived.
@@ -41,7 +41,7 @@ from tools.harness.chaos_stack import (
 from tools.harness.rolling_restart import rolling_restart_under_streaming_calls
 from tools.harness.shared_database import (
     action_server_killed_while_delivering,
-    postgres_restarted_and_read_only,
+    postgres_restarted_read_only_and_full,
     scaled_out_while_servicenow_is_down,
 )
 from tools.phone.call import SimulatedCall
@@ -243,7 +243,10 @@ SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [
         rolling_restart_under_streaming_calls,
     ),
     ("tracker database locked", tracker_database_locked),
-    ("PostgreSQL restarted, then read-only, under a call", postgres_restarted_and_read_only),
+    (
+        "PostgreSQL restarted, then read-only, then full, under a call",
+        postgres_restarted_read_only_and_full,
+    ),
     (
         "two Rasa and two action servers on one PostgreSQL, ServiceNow unable to write "
         "for half the calls",

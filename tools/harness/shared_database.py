@@ -1,5 +1,5 @@
-"""`make chaos` on one PostgreSQL (DATABASE_URL): the database restarted and read-only
-under a call, and Rasa and action servers scaled out on it while ServiceNow is down.
+"""`make chaos` on one PostgreSQL (DATABASE_URL): the database restarted, read-only and
+full under a call, and Rasa and action servers scaled out on it while ServiceNow is down.
 
 Every scenario starts its own durable PostgreSQL on a free port, migrates it as a
 deploy does, and Rasa and action server pairs on it (each Rasa server calls its own
@@ -53,9 +53,10 @@ class SharedDatabase:
     def action_servers(self) -> list[Service]:
         return [service for service in self.services if service.name == "actions"]
 
-    def admin(self, statement: str) -> None:
-        """Runs a statement as the database server's superuser, outside the database."""
-        connection = psycopg2.connect(self.postgres.url())
+    def admin(self, statement: str, inside: str = "postgres") -> None:
+        """Runs a statement as the database server's superuser, in the server's own
+        database unless `inside` names another."""
+        connection = psycopg2.connect(self.postgres.url(inside))
         connection.autocommit = True
         try:
             with connection.cursor() as cursor:
@@ -89,6 +90,30 @@ class SharedDatabase:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             f" WHERE datname = '{DATABASE}' AND pid <> pg_backend_pid()"
         )
+
+    def full(self, on: bool) -> None:
+        """Makes every write to the servers' tables fail as on a full disk, with the
+        error PostgreSQL then sends (SQLSTATE 53100, disk_full), or writable again.
+
+        A real full disk would need a size-limited file system, which only a mount can
+        make; the error, and so what the servers see, is the same.
+        """
+        for table in FULL_TABLES:
+            drop = f"DROP TRIGGER IF EXISTS disk_full ON {table}"
+            create = (
+                f"CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE ON {table}"
+                " FOR EACH STATEMENT EXECUTE FUNCTION disk_full()"
+            )
+            self.admin(f"{FULL_FUNCTION}; {drop}; {create if on else ''}", inside=DATABASE)
+
+
+# What a full disk answers to a write, and the tables the servers write.
+FULL_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " RAISE EXCEPTION 'could not extend file: No space left on device'"
+    " USING ERRCODE = 'disk_full'; END $$"
+)
+FULL_TABLES = ("events", "pending", "callers", "incidents")
 
 
 @contextmanager
@@ -135,9 +160,9 @@ def on_postgres(
         postgres.remove()
 
 
-def postgres_restarted_and_read_only(stack: ChaosStack) -> Outcome:
-    """The database crashes under a call and comes back; later it turns read-only and
-    back: each time the caller hears an apology and the same question, then goes on."""
+def postgres_restarted_read_only_and_full(stack: ChaosStack) -> Outcome:
+    """The database crashes under a call and comes back; later it turns read-only, then
+    full: each time the caller hears an apology and the same question, then goes on."""
     with on_postgres(stack) as shared:
         phone = SimulatedCall(shared.rasa_urls[0], stack.token)
         before = to_priority_question(phone)
@@ -148,6 +173,9 @@ def postgres_restarted_and_read_only(stack: ChaosStack) -> Outcome:
         shared.read_only(True)
         read_only = phone.say("the screen stays black after the logo")
         shared.read_only(False)
+        shared.full(True)
+        full = phone.say("the screen stays black after the logo")
+        shared.full(False)
         after = phone.say("the screen stays black after the logo")
         opened = phone.say("yes")
     passed = (
@@ -155,11 +183,12 @@ def postgres_restarted_and_read_only(stack: ChaosStack) -> Outcome:
         and crashed.text.startswith(APOLOGY)
         and ASK_DESCRIPTION in after_crash.text
         and read_only.text.startswith(APOLOGY)
+        and full.text.startswith(APOLOGY)
         and "Shall I go ahead?" in after.text
         and opened.text.startswith("Done. Your incident number is")
     )
-    heard = f"{crashed.text} ... {after_crash.text} ... {read_only.text} ... {opened.text}"
-    return Outcome(passed, heard, "restarted, then read-only: apology, same question, filed")
+    heard = " ... ".join(r.text for r in (crashed, after_crash, read_only, full, opened))
+    return Outcome(passed, heard, "restarted, read-only, full: apology, same question, filed")
 
 
 class AnyReplicaCall(SimulatedCall):
