@@ -21,7 +21,7 @@ from channels.call_moments import apologise, repeat_last, still_here
 from channels.caller_input import CallerInput
 from channels.menu import payload_for_digits, payload_for_speech
 from channels.spoken_turn import Reply
-from helpdesk.rasa_server.conversation_tail import turn_was_not_saved
+from helpdesk.rasa_server.cached_trackers import turn_was_not_saved
 
 logger = logging.getLogger(__name__)
 

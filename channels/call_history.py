@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rasa.core.tracker_store import TrackerStore
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 
-from helpdesk.rasa_server.conversation_tail import tail_of_conversation
 from helpdesk.turn_metadata import INPUT_KEY, TURN_KEY
 
 
@@ -37,13 +36,17 @@ class LastExchange:
 
 
 async def last_exchange(tracker_store: TrackerStore, call_sid: str) -> LastExchange:
-    """The call's latest exchange; empty for a call the store does not know."""
-    events = tail_of_conversation(tracker_store, call_sid)
-    if events is None:
-        tracker = await tracker_store.retrieve(call_sid)
-        events = tracker.events if tracker is not None else []
+    """The call's latest exchange; empty for a call the store does not know.
+
+    The SQL store keeps the call's tracker for the turn that follows, so this read
+    and Rasa's own read the store in full at most once a turn (`cached_trackers`).
+    """
+    tracker = await tracker_store.retrieve(call_sid)
+    events = tracker.events if tracker is not None else []
     spoken: list[dict[str, Any]] = []
     for event in reversed(events):
+        if isinstance(event, SessionStarted):  # a tracker kept in memory has them all
+            break
         if isinstance(event, UserUttered):
             metadata = event.metadata or {}
             turn = metadata.get(TURN_KEY, 0)

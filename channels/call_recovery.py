@@ -18,6 +18,7 @@ from channels.settings import VoiceSettings
 from channels.spoken_turn import Reply
 from channels.twilio_request import SignedWebhook, loggable
 from channels.voice_output import TwilioVoiceOutput, render_reply
+from helpdesk.rasa_server.cached_trackers import forget_cached
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +84,4 @@ async def end_conversation(request: Request, webhook: SignedWebhook, call_status
             record_call_end(tracker, call_status, webhook.field("CallDuration"))
             tracker.update(Restarted())
             await agent.tracker_store.save(tracker)
+        forget_cached(agent.tracker_store, call_sid)  # an ended call takes no memory

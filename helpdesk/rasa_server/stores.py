@@ -1,7 +1,8 @@
 """Tracker and lock stores chosen from the environment, named in endpoints.yml.
 
 Without `REDIS_URL`: Rasa's SQL tracker store on `DATABASE_URL` (a SQLite file,
-`TRACKER_STORE_DB`, without it) and an in-memory lock store, for one server. With
+`TRACKER_STORE_DB`, without it), keeping the calls it served last in memory
+(`cached_trackers`), and an in-memory lock store, for one server. With
 `REDIS_URL`: Rasa's Redis tracker and lock stores, so that several server replicas can
 serve any turn of any call; `REDIS_URL` wins over `DATABASE_URL` for conversations.
 Either way conversations are deleted after `CONVERSATION_RETENTION_DAYS` (`retention`).
@@ -26,6 +27,7 @@ from helpdesk import database
 from helpdesk import environment as env
 from helpdesk import variables as names
 from helpdesk.rasa_server.atomic_redis_locks import AtomicRedisLockStore
+from helpdesk.rasa_server.cached_trackers import DEFAULT_CACHED_CALLS, CachedSQLTrackerStore
 from helpdesk.rasa_server.retention import SECONDS_PER_DAY, PurgeWorker, retention_days
 
 
@@ -83,8 +85,9 @@ def configured_tracker_store(
     url = conversations_url()
     assert url is not None
     reachable(url)
-    store = SQLTrackerStore(
+    store = CachedSQLTrackerStore(
         domain,
+        cached_calls=env.integer(names.TRACKER_CACHE_CALLS, DEFAULT_CACHED_CALLS, minimum=0),
         dialect=url.get_backend_name(),
         host=url.host,
         port=url.port,

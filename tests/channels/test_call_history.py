@@ -1,5 +1,5 @@
-"""The call's last exchange reads the same from the end of the SQL events table as
-from the whole tracker."""
+"""The call's last exchange: the caller's latest turn, its input, and what the bot said
+after it, in the latest session."""
 
 from __future__ import annotations
 
@@ -7,13 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from rasa.core.tracker_store import (
-    AwaitableTrackerStore,
-    FailSafeTrackerStore,
-    InMemoryTrackerStore,
-    SQLTrackerStore,
-    TrackerStore,
-)
+from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -26,6 +20,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.call_history import LastExchange, last_exchange
+from helpdesk.rasa_server.cached_trackers import CachedSQLTrackerStore
 from helpdesk.turn_metadata import INPUT_KEY, TURN_KEY
 
 DOMAIN = Domain.from_dict({"slots": {"email": {"type": "text", "mappings": []}}})
@@ -53,7 +48,6 @@ FIRST_TURNS: list[Event] = [
     bot("Say high, medium or low.", "utter_priority_hint"),
 ]
 NEW_SESSION: list[Event] = [SessionStarted(), bot("Welcome back.", "utter_greet")]
-LONG_TAIL: list[Event] = [SlotSet("email", f"a{n}@example.com") for n in range(80)]
 
 
 def exchange_in(store: TrackerStore, events: list[Event]) -> LastExchange:
@@ -63,30 +57,13 @@ def exchange_in(store: TrackerStore, events: list[Event]) -> LastExchange:
 
 
 @pytest.fixture
-def sql_store(tmp_path: Path) -> SQLTrackerStore:
-    return SQLTrackerStore(DOMAIN, db=str(tmp_path / "tracker.db"))
+def store(tmp_path: Path) -> TrackerStore:
+    """The SQL store the server uses: it reads a call's latest session."""
+    return CachedSQLTrackerStore(DOMAIN, db=str(tmp_path / "tracker.db"))
 
 
-@pytest.mark.parametrize(
-    "events",
-    [FIRST_TURNS, FIRST_TURNS + NEW_SESSION, FIRST_TURNS + LONG_TAIL, FIRST_TURNS[:3]],
-    ids=["after a turn", "new session", "longer than the tail", "greeting only"],
-)
-def test_the_sql_tail_gives_what_the_whole_tracker_gives(
-    sql_store: SQLTrackerStore, events: list[Event]
-) -> None:
-    from_tail = exchange_in(sql_store, events)
-    # What Rasa reads for the turn: the SQL store's own tracker, its latest session.
-    read_by_rasa = asyncio.run(sql_store.retrieve(CALL))
-    assert read_by_rasa is not None
-    whole = exchange_in(InMemoryTrackerStore(DOMAIN), list(read_by_rasa.events))
-
-    assert from_tail == whole
-    assert from_tail.bot_turn  # the comparison is of something
-
-
-def test_the_latest_turn_its_input_and_offered_buttons(sql_store: SQLTrackerStore) -> None:
-    exchange = exchange_in(sql_store, FIRST_TURNS)
+def test_the_latest_turn_its_input_and_offered_buttons(store: TrackerStore) -> None:
+    exchange = exchange_in(store, FIRST_TURNS)
 
     assert exchange.answered(2, "jane at example dot com")
     assert [m["response"] for m in exchange.bot_turn] == [
@@ -96,19 +73,19 @@ def test_the_latest_turn_its_input_and_offered_buttons(sql_store: SQLTrackerStor
     assert exchange.buttons == [{"title": "high", "payload": "/high"}]
 
 
-def test_behind_rasas_wrappers_only_the_tail_is_read(
-    sql_store: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    wrapped = FailSafeTrackerStore(AwaitableTrackerStore(sql_store))
-    asyncio.run(wrapped.save(DialogueStateTracker.from_events(CALL, FIRST_TURNS, DOMAIN.slots)))
+def test_a_new_session_starts_a_new_exchange(store: TrackerStore) -> None:
+    exchange = exchange_in(store, FIRST_TURNS + NEW_SESSION)
 
-    async def whole_tracker_read(sender_id: str) -> None:
-        raise AssertionError(f"the whole tracker of {sender_id} was read")
-
-    monkeypatch.setattr(sql_store, "retrieve", whole_tracker_read)
-
-    assert asyncio.run(last_exchange(wrapped, CALL)).user_turn == 2
+    assert exchange == LastExchange([{"text": "Welcome back.", "response": "utter_greet"}])
 
 
-def test_a_call_the_store_does_not_know_has_no_exchange(sql_store: SQLTrackerStore) -> None:
-    assert asyncio.run(last_exchange(sql_store, CALL)) == LastExchange()
+def test_the_greeting_alone_has_no_turn_of_the_caller(store: TrackerStore) -> None:
+    exchange = exchange_in(store, FIRST_TURNS[:3])
+
+    assert exchange.user_turn is None and [m["response"] for m in exchange.bot_turn] == [
+        "utter_greet"
+    ]
+
+
+def test_a_call_the_store_does_not_know_has_no_exchange(store: TrackerStore) -> None:
+    assert asyncio.run(last_exchange(store, CALL)) == LastExchange()

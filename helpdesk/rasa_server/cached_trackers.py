@@ -1,0 +1,174 @@
+"""Rasa 3.6's SQL tracker store with the calls this server served last kept in memory.
+
+Workaround: `SQLTrackerStore.retrieve` reads and deserialises every event of the call on
+every turn, and `save` counts the stored events to find the new ones; under 40 calls
+the two were 28 % of the Rasa server's CPU (py-spy). Here a call's tracker is kept
+after it is read or saved, and used again only after one cheap read (the stored
+call's newest event: id and timestamp) finds the store where this server left it.
+So another replica's turn, a `make forget`, the retention purge, a save that failed
+or a restart (nothing in memory) all lead to a full read, as before.
+
+`save` writes the events after those stored, known from the read or the last save,
+in one transaction with no count query. The tracker handed out is the one kept: it
+is used again only while it holds exactly the events stored, so a turn that added
+events and did not save them (an error, a crash) is read again. The memory is
+bounded: the least recently used calls are dropped, and an ended call is dropped
+when Twilio reports it (`forget_cached`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from helpdesk.rasa_server.rasa_version import written_for
+
+written_for("3.6", __name__)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CACHED_CALLS = 1000
+
+
+@dataclass
+class Kept:
+    """A call as this server left it in the store: its tracker (None: the store has no
+    event of it), how many of the tracker's events are stored, and the newest stored
+    event's id and timestamp (what another writer would change)."""
+
+    tracker: DialogueStateTracker | None
+    stored: int
+    newest: tuple[int, float] | None
+
+    def usable(self, newest: tuple[int, float] | None) -> bool:
+        unchanged_here = self.tracker is None or len(self.tracker.events) == self.stored
+        return unchanged_here and newest == self.newest
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store, reading a call in full only when it moved elsewhere."""
+
+    def __init__(
+        self, domain: Domain | None = None, cached_calls: int = DEFAULT_CACHED_CALLS, **kwargs: Any
+    ) -> None:
+        super().__init__(domain, **kwargs)
+        self.cached_calls = cached_calls
+        self._kept: OrderedDict[str, Kept] = OrderedDict()
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        kept = self._kept.get(sender_id)
+        with self.session_scope() as session:
+            if kept is not None and kept.usable(self._newest(session, sender_id)):
+                self._kept.move_to_end(sender_id)
+                return kept.tracker
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            stored = rows.all()
+        tracker = None
+        if stored and self.domain:
+            events = [json.loads(row.data) for row in stored]
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        newest = (stored[-1].id, stored[-1].timestamp) if stored else None
+        self._keep(sender_id, Kept(tracker, len(tracker.events) if tracker else 0, newest))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        kept = self._kept.pop(sender_id, None)  # kept again only once saved
+        handed_out = kept is not None and kept.tracker is tracker
+        with self.session_scope() as session:
+            if kept is not None and handed_out:
+                new_events = list(tracker.events)[kept.stored :]
+            else:  # a tracker this store did not hand out (a new call's): Rasa's count
+                new_events = list(self._additional_events(session, tracker))
+            newest = self._insert(session, sender_id, new_events)
+            if newest is None:
+                newest = kept.newest if kept is not None and handed_out else None
+                newest = newest or self._newest(session, sender_id)
+            session.commit()
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, sender_id)
+        if tracker.events.maxlen is None:  # a capped history cannot be counted on
+            self._keep(sender_id, Kept(tracker, len(tracker.events), newest))
+
+    def forget_cached(self, sender_id: str) -> None:
+        self._kept.pop(sender_id, None)
+
+    def _keep(self, sender_id: str, kept: Kept) -> None:
+        self._kept[sender_id] = kept
+        self._kept.move_to_end(sender_id)
+        while len(self._kept) > self.cached_calls:
+            self._kept.popitem(last=False)
+
+    def _newest(self, session: Any, sender_id: str) -> tuple[int, float] | None:
+        """The call's newest stored event: one indexed row."""
+        row = (
+            session.query(self.SQLEvent.id, self.SQLEvent.timestamp)
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .order_by(self.SQLEvent.id.desc())
+            .first()
+        )
+        return (row.id, row.timestamp) if row else None
+
+    def _insert(
+        self, session: Any, sender_id: str, events: list[Event]
+    ) -> tuple[int, float] | None:
+        """Inserts the events in order; the newest one's id and timestamp."""
+        if not events:
+            return None
+        rows = [_row(sender_id, event) for event in events]
+        table = self.SQLEvent.__table__
+        if len(rows) > 1:
+            session.execute(table.insert(), rows[:-1])
+        inserted = session.execute(sa.insert(table).values(**rows[-1]))
+        return int(inserted.inserted_primary_key[0]), rows[-1]["timestamp"]
+
+
+def _row(sender_id: str, event: Event) -> dict[str, Any]:
+    """The columns Rasa's own `save` writes for an event."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
+def forget_cached(tracker_store: TrackerStore, sender_id: str) -> None:
+    """Drops an ended call from the store's memory, if it keeps calls in memory."""
+    store = innermost(tracker_store)
+    if isinstance(store, CachedSQLTrackerStore):
+        store.forget_cached(sender_id)
+
+
+def innermost(tracker_store: TrackerStore) -> TrackerStore:
+    """The store inside Rasa's fail-safe and awaitable wrappers."""
+    while isinstance(getattr(tracker_store, "_tracker_store", None), TrackerStore):
+        tracker_store = tracker_store._tracker_store
+    return tracker_store
+
+
+def turn_was_not_saved(tracker_store: TrackerStore, sender_id: str) -> bool:
+    """Whether the conversation's last turn could not be written to the tracker store.
+
+    Rasa wraps the store in a FailSafeTrackerStore, which keeps a tracker it could not
+    save in memory and goes on: the next turn would then be read from the store
+    without it, and the caller's next answer would land on the previous question.
+    Taken out of that memory here, so each turn is judged on its own.
+    """
+    fallback = getattr(tracker_store, "_fallback_tracker_store", None)
+    if not isinstance(fallback, InMemoryTrackerStore):
+        return False
+    return fallback.store.pop(sender_id, None) is not None

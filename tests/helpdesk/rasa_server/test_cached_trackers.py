@@ -1,0 +1,206 @@
+"""A call's tracker is served from memory only while the store holds exactly what this
+server left there: across two replicas, after a failed save, a restart, `forget` and
+the retention purge, the stored conversation is what a turn gets. Saving writes only
+the new events, without counting the stored ones."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from helpdesk.rasa_server.cached_trackers import (
+    CachedSQLTrackerStore,
+    forget_cached,
+    turn_was_not_saved,
+)
+from helpdesk.rasa_server.retention import forget_caller, purge_expired
+from helpdesk.rasa_server.stores import configured_tracker_store
+
+DOMAIN = Domain.from_dict({"slots": {"email": {"type": "text", "mappings": []}}})
+CALL = "CA" + "1" * 32
+
+
+def store_on(conversations_in: str, cached_calls: int = 10) -> CachedSQLTrackerStore:
+    """A Rasa server's store on the test database (each call: another replica)."""
+    store = configured_tracker_store(DOMAIN)
+    assert isinstance(store, CachedSQLTrackerStore)
+    store.cached_calls = cached_calls
+    return store
+
+
+@pytest.fixture
+def store(conversations_in: str) -> CachedSQLTrackerStore:
+    return store_on(conversations_in)
+
+
+def turn(said: str, asked: str) -> list[Event]:
+    return [
+        UserUttered(said, metadata={"From": "+15005550101"}),
+        ActionExecuted("utter_ask"),
+        BotUttered(asked),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def take_turn(store: CachedSQLTrackerStore, said: str, asked: str) -> DialogueStateTracker:
+    """What Rasa does for a turn: retrieve (or start) the tracker, add, save."""
+    tracker = asyncio.run(store.retrieve(CALL)) or store.init_tracker(CALL)
+    for event in turn(said, asked):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    return tracker
+
+
+def stored_texts(store: CachedSQLTrackerStore) -> list[str]:
+    """The call as the database holds it, read without any memory."""
+    fresh = store_on("", cached_calls=0)
+    tracker = asyncio.run(fresh.retrieve(CALL))
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)] if tracker else []
+
+
+@contextmanager
+def statements(store: CachedSQLTrackerStore) -> Iterator[list[str]]:
+    """The SQL statements the store sends meanwhile."""
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", record)
+
+
+def test_the_next_turn_on_the_same_server_costs_one_indexed_read(
+    store: CachedSQLTrackerStore,
+) -> None:
+    saved = take_turn(store, "my printer is jammed", "What is your email?")
+
+    with statements(store) as sent:
+        retrieved = asyncio.run(store.retrieve(CALL))
+
+    assert retrieved is saved
+    assert len(sent) == 1 and "ORDER BY events.id DESC" in sent[0] and "LIMIT" in sent[0]
+
+
+def test_saving_writes_only_the_new_events_without_counting(
+    store: CachedSQLTrackerStore,
+) -> None:
+    take_turn(store, "my printer is jammed", "What is your email?")
+    tracker = asyncio.run(store.retrieve(CALL))
+    assert tracker is not None
+    for event in turn("kim at example dot com", "Is that right?"):
+        tracker.update(event)
+
+    with statements(store) as sent:
+        asyncio.run(store.save(tracker))
+
+    assert not [s for s in sent if "count(" in s.lower()]
+    assert [s.split()[0] for s in sent] == ["INSERT", "INSERT"]
+    assert stored_texts(store) == ["my printer is jammed", "kim at example dot com"]
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() == 8
+
+
+def test_a_turn_taken_by_another_replica_is_read_in_full(conversations_in: str) -> None:
+    first, second = store_on(conversations_in), store_on(conversations_in)
+    take_turn(first, "my printer is jammed", "What is your email?")
+    take_turn(second, "kim at example dot com", "Is that right?")
+
+    tracker = take_turn(first, "yes", "How urgent is this?")
+
+    said = [e.text for e in tracker.events if isinstance(e, UserUttered)]
+    assert said == ["my printer is jammed", "kim at example dot com", "yes"]
+    assert stored_texts(first) == said
+
+
+def test_a_turn_that_was_not_saved_is_not_served_from_memory(
+    store: CachedSQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    take_turn(store, "my printer is jammed", "What is your email?")
+    wrapped = FailSafeTrackerStore(AwaitableTrackerStore(store))
+
+    def database_gone(*args: object) -> None:
+        raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    with monkeypatch.context() as broken:
+        broken.setattr(store, "_insert", database_gone)
+        tracker = asyncio.run(wrapped.retrieve(CALL))
+        assert tracker is not None
+        for event in turn("kim at example dot com", "Is that right?"):
+            tracker.update(event)
+        asyncio.run(wrapped.save(tracker))
+    assert turn_was_not_saved(wrapped, CALL)
+
+    again = asyncio.run(wrapped.retrieve(CALL))
+
+    assert again is not tracker
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["my printer is jammed"]
+
+
+def test_events_added_and_not_saved_are_not_served_again(store: CachedSQLTrackerStore) -> None:
+    take_turn(store, "my printer is jammed", "What is your email?")
+    abandoned = asyncio.run(store.retrieve(CALL))
+    assert abandoned is not None
+    abandoned.update(SlotSet("email", "kim@example.com"))  # then the turn failed
+
+    again = asyncio.run(store.retrieve(CALL))
+
+    assert again is not None and again is not abandoned
+    assert again.get_slot("email") is None
+
+
+def test_a_restarted_server_reads_the_call_from_the_database(conversations_in: str) -> None:
+    take_turn(store_on(conversations_in), "my printer is jammed", "What is your email?")
+
+    tracker = take_turn(store_on(conversations_in), "kim at example dot com", "Is that right?")
+
+    assert len([e for e in tracker.events if isinstance(e, UserUttered)]) == 2
+    assert stored_texts(store_on(conversations_in)) == [
+        "my printer is jammed",
+        "kim at example dot com",
+    ]
+
+
+def test_a_forgotten_caller_is_never_served_from_memory(conversations_in: str) -> None:
+    serving, operator = store_on(conversations_in), store_on(conversations_in)
+    take_turn(serving, "my printer is jammed", "What is your email?")
+
+    assert forget_caller(operator, phone="+15005550101") == [CALL]
+
+    assert asyncio.run(serving.retrieve(CALL)) is None
+
+
+def test_a_purged_call_is_never_served_from_memory(store: CachedSQLTrackerStore) -> None:
+    take_turn(store, "my printer is jammed", "What is your email?")
+
+    assert purge_expired(store, days=1, now=10**10) == 1
+
+    assert asyncio.run(store.retrieve(CALL)) is None
+
+
+def test_memory_keeps_the_calls_served_last_and_drops_an_ended_call(
+    conversations_in: str,
+) -> None:
+    store = store_on(conversations_in, cached_calls=2)
+    wrapped = FailSafeTrackerStore(AwaitableTrackerStore(store))
+    trackers = {}
+    for call in ("CA-a", "CA-b", "CA-c"):
+        tracker = DialogueStateTracker.from_events(call, turn("hello", "Hi."), DOMAIN.slots)
+        asyncio.run(store.save(tracker))
+        trackers[call] = tracker
+
+    assert asyncio.run(store.retrieve("CA-a")) is not trackers["CA-a"]  # dropped: oldest
+    assert asyncio.run(store.retrieve("CA-c")) is trackers["CA-c"]
+    forget_cached(wrapped, "CA-c")
+    assert asyncio.run(store.retrieve("CA-c")) is not trackers["CA-c"]
