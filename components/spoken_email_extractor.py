@@ -21,7 +21,7 @@ EMAIL_ENTITY = "email"
 class SpokenEmailExtractor(GraphComponent, EntityExtractorMixin):
     """Reads addresses from phone transcripts; replaces other extractors' `email` entities.
 
-    Listed after DucklingEntityExtractor in config.yml, so that a message carries one
+    Listed after Duckling's extractor in config.yml, so that a message carries one
     `email` entity, this one, whenever it finds an address.
     """
 

@@ -38,6 +38,9 @@ written_for("3.6", __name__)
 logger = logging.getLogger(__name__)
 
 DEFAULT_CACHED_CALLS = 1000
+NEWEST_EVENT = sa.text(
+    "SELECT id, timestamp FROM events WHERE sender_id = :sender_id ORDER BY id DESC LIMIT 1"
+)
 
 
 @dataclass
@@ -67,10 +70,13 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         kept = self._kept.get(sender_id)
-        with self.session_scope() as session:
-            if kept is not None and kept.usable(self._newest(session, sender_id)):
+        if kept is not None:
+            with self.engine.connect() as connection:
+                fresh = kept.usable(self._newest(connection, sender_id))
+            if fresh:
                 self._kept.move_to_end(sender_id)
                 return kept.tracker
+        with self.session_scope() as session:
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
             stored = rows.all()
         tracker = None
@@ -109,14 +115,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         while len(self._kept) > self.cached_calls:
             self._kept.popitem(last=False)
 
-    def _newest(self, session: Any, sender_id: str) -> tuple[int, float] | None:
-        """The call's newest stored event: one indexed row."""
-        row = (
-            session.query(self.SQLEvent.id, self.SQLEvent.timestamp)
-            .filter(self.SQLEvent.sender_id == sender_id)
-            .order_by(self.SQLEvent.id.desc())
-            .first()
-        )
+    @staticmethod
+    def _newest(connection: Any, sender_id: str) -> tuple[int, float] | None:
+        """The call's newest stored event: one row of Rasa's index on `sender_id`,
+        as plain SQL (an ORM query cost as much again to build as to run)."""
+        row = connection.execute(NEWEST_EVENT, {"sender_id": sender_id}).first()
         return (row.id, row.timestamp) if row else None
 
     def _insert(

@@ -2,7 +2,8 @@
 
 Starts Duckling, the action server and Rasa on free ports (the ServiceNow test instance
 in this process, so its faults can be switched), then breaks one part at a time in the
-middle of a call: Rasa killed and restarted (on both lines), the action server killed,
+middle of a call: Rasa killed and restarted (on both lines, and right after each of
+three answers), the action server killed,
 Duckling killed,
 ServiceNow down / rate limited / failing / unable to write, Redis killed under two Rasa
 replicas (on both lines), a rolling restart of two replicas under twenty streaming
@@ -58,6 +59,31 @@ def rasa_killed_mid_form(stack: ChaosStack) -> Outcome:
     after = phone.press("2")
     passed = ASK_PRIORITY in before.text and ASK_DESCRIPTION in after.text
     return Outcome(passed, after.text, f"Rasa back after {restart:.1f} s")
+
+
+def rasa_killed_after_each_answer(stack: ChaosStack) -> Outcome:
+    """Rasa killed the moment each of three answers was sent (the server keeps the
+    calls it served in memory: nothing the call needs may live only there); every
+    next turn, on a fresh server, continues where the call was, and the incident
+    filed holds what the caller said."""
+    description = "the docking station stopped charging after the update"
+    phone = stack.call()
+    heard = [to_priority_question(phone)]
+    for answer in (lambda: phone.press("2"), lambda: phone.say(description)):
+        stack.kill("rasa")
+        stack.start("rasa")
+        heard.append(answer())
+    stack.kill("rasa")
+    stack.start("rasa")
+    heard.append(phone.say("yes"))
+    passed = (
+        ASK_PRIORITY in heard[0].text
+        and ASK_DESCRIPTION in heard[1].text
+        and "Shall I go ahead?" in heard[2].text
+        and heard[3].text.startswith("Done. Your incident number is")
+        and incidents_described(stack, description) == 1
+    )
+    return Outcome(passed, heard[3].text, "killed after 3 answers: each next turn went on")
 
 
 def rasa_killed_mid_streaming_call(stack: ChaosStack) -> Outcome:
@@ -229,6 +255,7 @@ def twilio_retry(stack: ChaosStack) -> Outcome:
 
 SCENARIOS: list[tuple[str, Callable[[ChaosStack], Outcome]]] = [
     ("Rasa killed mid-form, restarted", rasa_killed_mid_form),
+    ("Rasa killed right after each answer, restarted", rasa_killed_after_each_answer),
     ("Rasa killed mid-call on the streaming line, restarted", rasa_killed_mid_streaming_call),
     ("action server killed mid-form", actions_killed_mid_form),
     ("Duckling killed", duckling_killed),

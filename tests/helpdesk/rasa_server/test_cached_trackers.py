@@ -90,7 +90,7 @@ def test_the_next_turn_on_the_same_server_costs_one_indexed_read(
         retrieved = asyncio.run(store.retrieve(CALL))
 
     assert retrieved is saved
-    assert len(sent) == 1 and "ORDER BY events.id DESC" in sent[0] and "LIMIT" in sent[0]
+    assert len(sent) == 1 and "ORDER BY id DESC LIMIT 1" in sent[0]
 
 
 def test_saving_writes_only_the_new_events_without_counting(
