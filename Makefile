@@ -15,7 +15,7 @@ HOLDOUT_TARGET := 0.95
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run migrate shell call forget outage observe servicenow fuzz chaos soak bench bench-nlu transcripts e2e e2e-spoken e2e-spoken-matrix ship-check test lint validate unit integration test-stories test-holdout clean
+.PHONY: help install train run migrate shell call forget outage observe servicenow fuzz chaos soak bench profile bench-nlu transcripts e2e e2e-spoken e2e-spoken-matrix ship-check test lint validate unit integration test-stories test-holdout clean
 
 ## this list: every target with a `## ` line above it, in the order of this file
 help:
@@ -144,6 +144,10 @@ chaos: $(MODEL)
 ## start-up time, memory and turn latency of the stack over phone calls, against Rasa's own channel
 bench: $(MODEL)
 	$(PY) -m tools.bench.calls
+
+## where the Rasa server's time goes under 40 calls (py-spy), by part of a turn
+profile: $(MODEL)
+	$(PY) -m tools.bench.profile
 
 ## accuracy on spoken email addresses, openers and held-out intents
 bench-nlu: $(MODEL)

@@ -18,6 +18,7 @@ when Twilio reports it (`forget_cached`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import OrderedDict
@@ -88,23 +89,33 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Writes in a worker thread: the commit waits for the disk (or the database
+        server), and the event loop serves other calls meanwhile. The turn itself
+        waits, holding the call's lock, so its answer never goes out unsaved."""
         sender_id = tracker.sender_id
         kept = self._kept.pop(sender_id, None)  # kept again only once saved
-        handed_out = kept is not None and kept.tracker is tracker
-        with self.session_scope() as session:
-            if kept is not None and handed_out:
-                new_events = list(tracker.events)[kept.stored :]
-            else:  # a tracker this store did not hand out (a new call's): Rasa's count
-                new_events = list(self._additional_events(session, tracker))
-            newest = self._insert(session, sender_id, new_events)
-            if newest is None:
-                newest = kept.newest if kept is not None and handed_out else None
-                newest = newest or self._newest(session, sender_id)
-            session.commit()
+        known = kept if kept is not None and kept.tracker is tracker else None
+        loop = asyncio.get_running_loop()
+        new_events, newest = await loop.run_in_executor(None, self._write, tracker, known)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
         if tracker.events.maxlen is None:  # a capped history cannot be counted on
             self._keep(sender_id, Kept(tracker, len(tracker.events), newest))
+
+    def _write(
+        self, tracker: DialogueStateTracker, known: Kept | None
+    ) -> tuple[list[Event], tuple[int, float] | None]:
+        """The events after those stored, in one transaction; they and the newest row."""
+        with self.session_scope() as session:
+            if known is not None:
+                new_events = list(tracker.events)[known.stored :]
+            else:  # a tracker this store did not hand out (a new call's): Rasa's count
+                new_events = list(self._additional_events(session, tracker))
+            newest = self._insert(session, tracker.sender_id, new_events)
+            if newest is None:
+                newest = known.newest if known else self._newest(session, tracker.sender_id)
+            session.commit()
+        return new_events, newest
 
     def forget_cached(self, sender_id: str) -> None:
         self._kept.pop(sender_id, None)

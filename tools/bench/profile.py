@@ -26,7 +26,8 @@ from tools.checkout import load_environment
 from tools.runner.processes import Output
 from tools.runner.stack import DEFAULT_MODEL, build_services, configure_ports, prepare_storage
 
-# Parts of a turn, each recognised by a frame on the stack: (function, file).
+# Parts of a turn, each recognised by a frame on the stack: (function, the end or the
+# start of its file's path; py-spy shows the project's files from the checkout).
 PARTS = {
     "loading the tracker": (("retrieve", "tracker_store.py"), ("retrieve", "cached_trackers.py")),
     "saving the tracker": (("save", "tracker_store.py"), ("save", "cached_trackers.py")),
@@ -43,7 +44,10 @@ def passes(stack: str, markers: tuple[tuple[str, str], ...]) -> bool:
     """Whether a frame of the stack (py-spy's `function (file:line)`) is one of `markers`."""
     for frame in FRAME.finditer(stack):
         for function, file in markers:
-            if (not function or frame["function"] == function) and file in frame["file"]:
+            path = frame["file"]
+            if (not function or frame["function"] == function) and (
+                path.endswith(file) or path.startswith(file)
+            ):
                 return True
     return False
 
@@ -81,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_argument("--callers", type=int, default=40)
     cli.add_argument("--calls-each", type=int, default=3)
     cli.add_argument("--out", type=Path, default=Path("results/profile.txt"))
+    cli.add_argument(
+        "--idle", action="store_true", help="count waiting too (wall time, for one caller)"
+    )
     args = cli.parse_args(argv)
     load_environment()
     state = Path(tempfile.mkdtemp(prefix="helpdesk-profile-"))
@@ -106,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sampler = subprocess.Popen(
             [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
              str(rasa.process.pid), "--format", "raw", "--rate", "200", "--nonblocking",
-             "--output", str(args.out)],
+             "--output", str(args.out), *(["--idle"] if args.idle else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         load = threading.Thread(

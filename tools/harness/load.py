@@ -12,7 +12,7 @@ from pathlib import Path
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from tools.phone.call import SimulatedCall
+from tools.phone.call import STATUS_PATH, SimulatedCall
 
 
 @dataclass
@@ -46,6 +46,12 @@ class TimedCall(SimulatedCall):
         reply = super().post(url, params, idempotency_token)
         self.tally.turn(time.monotonic() - started, reply.status_code)
         return reply
+
+    def completed(self) -> None:
+        """Twilio's status callback at the end of every call, whoever hung up: not a
+        turn the caller waits for, so not timed."""
+        reply = SimulatedCall.post(self, STATUS_PATH, self.line.status_callback("completed", 42))
+        reply.raise_for_status()
 
 
 def resident_megabytes(pid: int) -> float:
