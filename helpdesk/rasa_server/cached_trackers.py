@@ -22,8 +22,10 @@ import asyncio
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
@@ -39,6 +41,7 @@ written_for("3.6", __name__)
 logger = logging.getLogger(__name__)
 
 DEFAULT_CACHED_CALLS = 1000
+T = TypeVar("T")
 NEWEST_EVENT = sa.text(
     "SELECT id, timestamp FROM events WHERE sender_id = :sender_id ORDER BY id DESC LIMIT 1"
 )
@@ -68,35 +71,56 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain, **kwargs)
         self.cached_calls = cached_calls
         self._kept: OrderedDict[str, Kept] = OrderedDict()
+        self._threads: ThreadPoolExecutor | None = None
+
+    async def _database(self, work: Callable[..., T], *args: Any) -> T:
+        """Runs database work. On a database server it runs in a thread of the store's,
+        so that a round trip across the network does not hold the event loop; on a
+        local SQLite file in place, which `make profile` measured faster (40 calls:
+        50-54 turns a second against 41-48 in threads: the hop and the GIL cost more
+        than the disk's sync frees, and SQLite takes one writer at a time anyway)."""
+        if self.engine.dialect.name == "sqlite":
+            return work(*args)
+        if self._threads is None:
+            # Made on first use: the project's engine replaces Rasa's after __init__.
+            self._threads = ThreadPoolExecutor(
+                self.engine.pool.size(), thread_name_prefix="tracker-store"
+            )
+        return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         kept = self._kept.get(sender_id)
-        if kept is not None:
-            with self.engine.connect() as connection:
-                fresh = kept.usable(self._newest(connection, sender_id))
-            if fresh:
-                self._kept.move_to_end(sender_id)
-                return kept.tracker
-        with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-            stored = rows.all()
-        tracker = None
-        if stored and self.domain:
-            events = [json.loads(row.data) for row in stored]
-            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        newest = (stored[-1].id, stored[-1].timestamp) if stored else None
+        if kept is not None and await self._database(self._fresh, sender_id, kept):
+            self._kept.move_to_end(sender_id)
+            return kept.tracker
+        tracker, newest = await self._database(self._read, sender_id)
         self._keep(sender_id, Kept(tracker, len(tracker.events) if tracker else 0, newest))
         return tracker
 
+    def _fresh(self, sender_id: str, kept: Kept) -> bool:
+        with self.engine.connect() as connection:
+            return kept.usable(self._newest(connection, sender_id))
+
+    def _read(self, sender_id: str) -> tuple[DialogueStateTracker | None, tuple[int, float] | None]:
+        """Rasa's own read of the call's latest session, and its newest row."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            stored = rows.all()
+        if not stored:
+            return None, None
+        newest = (stored[-1].id, stored[-1].timestamp)
+        if not self.domain:
+            return None, newest
+        events = [json.loads(row.data) for row in stored]
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots), newest
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Writes in a worker thread: the commit waits for the disk (or the database
-        server), and the event loop serves other calls meanwhile. The turn itself
-        waits, holding the call's lock, so its answer never goes out unsaved."""
+        """The turn waits for this, holding the call's lock, so its answer never goes
+        out unsaved."""
         sender_id = tracker.sender_id
         kept = self._kept.pop(sender_id, None)  # kept again only once saved
         known = kept if kept is not None and kept.tracker is tracker else None
-        loop = asyncio.get_running_loop()
-        new_events, newest = await loop.run_in_executor(None, self._write, tracker, known)
+        new_events, newest = await self._database(self._write, tracker, known)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
         if tracker.events.maxlen is None:  # a capped history cannot be counted on

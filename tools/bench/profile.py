@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,8 +28,18 @@ from tools.runner.stack import DEFAULT_MODEL, build_services, configure_ports, p
 # Parts of a turn, each recognised by a frame on the stack: (function, the end or the
 # start of its file's path; py-spy shows the project's files from the checkout).
 PARTS = {
-    "loading the tracker": (("retrieve", "tracker_store.py"), ("retrieve", "cached_trackers.py")),
-    "saving the tracker": (("save", "tracker_store.py"), ("save", "cached_trackers.py")),
+    # The project's store does its database work in threads of its own.
+    "loading the tracker": (
+        ("retrieve", "tracker_store.py"),
+        ("retrieve", "cached_trackers.py"),
+        ("_fresh", "cached_trackers.py"),
+        ("_read", "cached_trackers.py"),
+    ),
+    "saving the tracker": (
+        ("save", "tracker_store.py"),
+        ("save", "cached_trackers.py"),
+        ("_write", "cached_trackers.py"),
+    ),
     "NLU graph": (("_parse_message_with_graph", "processor.py"),),
     "Duckling request": (("_duckling_parse", "duckling_entity_extractor.py"),),
     "prediction": (("_predict_next_with_tracker", "processor.py"),),
@@ -70,12 +79,18 @@ def top_functions(stacks: dict[str, int], count: int = 12) -> list[tuple[str, fl
     return [(leaf, n / total) for leaf, n in leaves.most_common(count)]
 
 
+# Threads waiting for work, which py-spy cannot always tell from working.
+WAITING = ("_worker (concurrent/futures/thread.py:81)", "wait (threading.py:")
+
+
 def read_collapsed(path: Path) -> dict[str, int]:
-    """py-spy's raw output: one `frame;frame;... count` line per distinct stack."""
+    """py-spy's raw output (one `frame;frame;... count` line per distinct stack),
+    without the threads that wait for work."""
     stacks: dict[str, int] = {}
     for line in path.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
-        if stack and n.isdigit():
+        leaf = stack.rsplit(";", 1)[-1]
+        if stack and n.isdigit() and not leaf.startswith(WAITING):
             stacks[stack] = stacks.get(stack, 0) + int(n)
     return stacks
 
@@ -116,18 +131,17 @@ def main(argv: Sequence[str] | None = None) -> int:
              "--output", str(args.out), *(["--idle"] if args.idle else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        load = threading.Thread(
-            target=place_calls, args=(url_of(rasa), token, args.callers, args.calls_each)
-        )
-        load.start()
-        load.join()
+        load = place_calls(url_of(rasa), token, args.callers, args.calls_each)
         sampler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
         sampler.wait(timeout=60)
     finally:
         for service in reversed(services):
             service.stop()
     stacks = read_collapsed(args.out)
-    print(f"{sum(stacks.values())} samples of the Rasa server, {args.callers} callers at once")
+    print(
+        f"{args.callers} callers at once: {load.turns} turns, {load.per_second:.1f}/s, "
+        f"p50 {load.p50 * 1000:.0f} ms; {sum(stacks.values())} samples of the Rasa server"
+    )
     for part, share in part_shares(stacks).items():
         print(f"  {part:<24}{share:6.1%}")
     print("On top of the stack most often:")
