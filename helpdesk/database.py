@@ -9,8 +9,10 @@ the embedded store and the verification bindings. Its password never reaches a l
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +26,8 @@ from helpdesk import variables as names
 DRIVERS = ("postgresql", "postgresql+psycopg2", "sqlite")
 DEFAULT_POOL_SIZE = 5
 DEFAULT_TIMEOUT_SECONDS = 5.0
+# A pooled connection idle this long is pinged before use.
+IDLE_CHECK_SECONDS = 10.0
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -67,7 +71,8 @@ def masked(url: URL | str) -> str:
 def engine(url: URL) -> Engine:
     """One engine per database and process: its pool is bounded (DATABASE_POOL_SIZE,
     as many again in overflow), waits at most DATABASE_TIMEOUT_SECONDS for a connection
-    or a lock, and checks a pooled connection before use (a restarted server)."""
+    or a lock, and checks a pooled connection that sat idle before use (a restarted
+    server, `_checked_when_idle`)."""
     timeout = env.positive(names.DATABASE_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS)
     size = env.integer(names.DATABASE_POOL_SIZE, DEFAULT_POOL_SIZE, minimum=1)
     if url.drivername == "sqlite":
@@ -76,11 +81,39 @@ def engine(url: URL) -> Engine:
         "pool_size": size,
         "max_overflow": size,
         "pool_timeout": timeout,
-        "pool_pre_ping": True,
         # Seconds, as libpq counts them; TLS (`sslmode`) comes from the URL's query.
         "connect_args": {"connect_timeout": max(1, round(timeout))},
     }
-    return sa.create_engine(url, future=True, **options)
+    return _checked_when_idle(sa.create_engine(url, future=True, **options))
+
+
+def _checked_when_idle(created: Engine) -> Engine:
+    """A pooled connection idle for IDLE_CHECK_SECONDS is pinged before use, and
+    replaced if the server no longer knows it.
+
+    SQLAlchemy's `pool_pre_ping` pings at every checkout: a round trip more for every
+    query a turn makes (a Rasa turn checks out three connections), 1 ms each on a
+    network (`make bench` behind a latency proxy). A connection in use is checked by
+    its use: a lost one fails that statement (the caller hears the apology and the
+    same question), and the pool then replaces every connection made before it.
+    """
+
+    @sa.event.listens_for(created, "checkin")
+    def idle_from_now(_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(created, "checkout")
+    def ping_if_idle(connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", time.monotonic()) < IDLE_CHECK_SECONDS:
+            return
+        try:
+            with contextlib.closing(connection.cursor()) as cursor:
+                cursor.execute("SELECT 1")
+            connection.rollback()
+        except Exception as error:  # the pool makes a new connection instead
+            raise sa.exc.DisconnectionError(str(error)) from error
+
+    return created
 
 
 def _sqlite_engine(url: URL, size: int, timeout: float) -> Engine:

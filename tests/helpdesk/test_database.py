@@ -52,7 +52,52 @@ def test_a_server_database_gets_a_bounded_pool_and_timeouts(
     monkeypatch.setenv("DATABASE_TIMEOUT_SECONDS", "2")
     engine = database.engine(make_url(f"postgresql://desk@db-{uuid.uuid4().hex}.test/helpdesk"))
     assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._timeout) == (3, 3, 2)
-    assert engine.pool._pre_ping
+    assert not engine.pool._pre_ping  # a round trip per query: idle ones are checked instead
+
+
+def end_the_servers_sessions(postgres: PostgresServer, name: str) -> None:
+    """What a database restart does to every pooled connection."""
+    with database.engine(make_url(postgres.url())).connect() as admin:
+        admin.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        )
+
+
+@pytest.mark.servers
+def test_a_connection_that_sat_idle_is_checked_and_replaced(
+    postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"idle_{uuid.uuid4().hex[:8]}"
+    engine = database.engine(make_url(postgres.create_database(name)))
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+    end_the_servers_sessions(postgres, name)
+    monkeypatch.setattr(database, "IDLE_CHECK_SECONDS", 0.0)
+
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT 2")).scalar_one() == 2
+
+
+@pytest.mark.servers
+def test_a_connection_lost_while_busy_fails_once_then_all_are_replaced(
+    postgres: PostgresServer,
+) -> None:
+    name = f"busy_{uuid.uuid4().hex[:8]}"
+    engine = database.engine(make_url(postgres.create_database(name)))
+    with engine.connect() as first, engine.connect() as second:
+        first.execute(sa.text("SELECT 1"))
+        second.execute(sa.text("SELECT 1"))
+    end_the_servers_sessions(postgres, name)
+
+    with pytest.raises(sa.exc.OperationalError), engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+    for _ in range(2):  # both pooled connections were made before the loss
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT 3")).scalar_one() == 3
 
 
 @pytest.mark.servers

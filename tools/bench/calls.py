@@ -69,7 +69,7 @@ def sql_endpoints(url: URL) -> str:
         "type": "SQL",
         "dialect": url.get_backend_name(),
         "db": url.database,
-        "host": url.host,
+        "url": url.host,  # Rasa passes an endpoint's `url` as the store's host
         "port": url.port,
         "username": url.username,
         "password": url.password,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,7 +71,7 @@ def running_latency_proxy(host: str, port: int, delay_seconds: float) -> Iterato
     ready = threading.Event()
     loop = asyncio.new_event_loop()
     serving = loop.create_task(proxy.serve(lambda _port: ready.set()))
-    thread = threading.Thread(target=loop.run_until_complete, args=(serving,), daemon=True)
+    thread = threading.Thread(target=_until_cancelled, args=(loop, serving), daemon=True)
     thread.start()
     if not ready.wait(timeout=10):
         raise RuntimeError("the latency proxy did not start")
@@ -79,6 +80,11 @@ def running_latency_proxy(host: str, port: int, delay_seconds: float) -> Iterato
     finally:
         loop.call_soon_threadsafe(serving.cancel)
         thread.join(timeout=10)
+
+
+def _until_cancelled(loop: asyncio.AbstractEventLoop, serving: asyncio.Task) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        loop.run_until_complete(serving)
 
 
 def main(argv: list[str] | None = None) -> None:

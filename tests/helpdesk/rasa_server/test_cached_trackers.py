@@ -106,7 +106,8 @@ def test_saving_writes_only_the_new_events_without_counting(
         asyncio.run(store.save(tracker))
 
     assert not [s for s in sent if "count(" in s.lower()]
-    assert [s.split()[0] for s in sent] == ["INSERT", "INSERT"]
+    # One multi-row insert on PostgreSQL; on SQLite the earlier rows, then the last.
+    assert {s.split()[0] for s in sent} == {"INSERT"} and len(sent) <= 2
     assert stored_texts(store) == ["my printer is jammed", "kim at example dot com"]
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() == 8

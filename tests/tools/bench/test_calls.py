@@ -24,16 +24,21 @@ def test_rasas_sql_store_is_configured_from_a_sqlite_url(tmp_path: Path) -> None
     assert (tmp_path / "rasa.db").is_file()
 
 
-def test_a_postgresql_url_gives_each_setting_rasa_reads() -> None:
+def test_a_postgresql_url_gives_each_setting_rasa_reads(tmp_path: Path) -> None:
     url = make_url("postgresql://helpdesk:secret@127.0.0.1:5433/helpdesk")
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(sql_endpoints(url))
 
-    settings = yaml.safe_load(sql_endpoints(url))["tracker_store"]
+    settings = yaml.safe_load(endpoints.read_text())["tracker_store"]
+    # What Rasa hands the store: the endpoint's `url` becomes its host.
+    config = read_endpoint_config(str(endpoints), "tracker_store")
+    assert config is not None and (config.url, config.kwargs["port"]) == ("127.0.0.1", 5433)
 
     assert settings == {
         "type": "SQL",
         "dialect": "postgresql",
         "db": "helpdesk",
-        "host": "127.0.0.1",
+        "url": "127.0.0.1",
         "port": 5433,
         "username": "helpdesk",
         "password": "secret",
