@@ -160,12 +160,11 @@ def measure(
     return [place_calls(url, token, callers, calls, round_, status) for callers, calls in loads]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--calls-each", type=int, default=3, help="calls per concurrent caller")
-    args = cli.parse_args(argv)
+def measured_environment(prefix: str) -> Path:
+    """The environment of a measured stack: free ports, no Redis or ServiceNow, data in
+    a new folder (or, with DATABASE_URL, that database, migrated); the folder."""
     load_environment()
-    state = Path(tempfile.mkdtemp(prefix="helpdesk-bench-"))
+    state = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ.update(
         TRACKER_STORE_DB=str(state / "tracker.db"),
         INCIDENT_DB_PATH=str(state / "incidents.db"),
@@ -174,8 +173,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         SERVICENOW_INSTANCE_URL="",
     )
     configure_ports(os.environ, free=True, names=("duckling", "actions", "rasa"))  # type: ignore[arg-type]
-    # With DATABASE_URL, the project's conversations and data are in that database.
     prepare_storage(dict(os.environ))
+    return state
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--calls-each", type=int, default=3, help="calls per concurrent caller")
+    args = cli.parse_args(argv)
+    state = measured_environment("helpdesk-bench-")
     print(
         f"The project's data: {database.masked(database.configured_url(str(state / 'tracker.db')))}"
     )

@@ -15,15 +15,13 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from tools.bench.calls import place_calls, started, url_of
-from tools.checkout import load_environment
+from tools.bench.calls import measured_environment, place_calls, started, url_of
 from tools.runner.processes import Output
-from tools.runner.stack import DEFAULT_MODEL, build_services, configure_ports, prepare_storage
+from tools.runner.stack import DEFAULT_MODEL, build_services
 
 # Parts of a turn, each recognised by a frame on the stack: (function, the end or the
 # start of its file's path; py-spy shows the project's files from the checkout).
@@ -104,17 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--idle", action="store_true", help="count waiting too (wall time, for one caller)"
     )
     args = cli.parse_args(argv)
-    load_environment()
-    state = Path(tempfile.mkdtemp(prefix="helpdesk-profile-"))
-    os.environ.update(
-        TRACKER_STORE_DB=str(state / "tracker.db"),
-        INCIDENT_DB_PATH=str(state / "incidents.db"),
-        OUTBOX_DB_PATH=str(state / "outbox.db"),
-        REDIS_URL="",
-        SERVICENOW_INSTANCE_URL="",
-    )
-    configure_ports(os.environ, free=True, names=("duckling", "actions", "rasa"))  # type: ignore[arg-type]
-    prepare_storage(dict(os.environ))
+    state = measured_environment("helpdesk-profile-")
     services = build_services(("duckling", "actions", "rasa"), dict(os.environ), DEFAULT_MODEL)
     output = Output(str(state / "services.log"), echo=False)
     args.out.parent.mkdir(parents=True, exist_ok=True)
