@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -37,8 +36,6 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from helpdesk.rasa_server.rasa_version import written_for
 
 written_for("3.6", __name__)
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_CACHED_CALLS = 1000
 T = TypeVar("T")
