@@ -98,13 +98,15 @@ class SharedDatabase:
         A real full disk would need a size-limited file system, which only a mount can
         make; the error, and so what the servers see, is the same.
         """
+        statements = [FULL_FUNCTION]
         for table in FULL_TABLES:
-            drop = f"DROP TRIGGER IF EXISTS disk_full ON {table}"
-            create = (
-                f"CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE ON {table}"
-                " FOR EACH STATEMENT EXECUTE FUNCTION disk_full()"
-            )
-            self.admin(f"{FULL_FUNCTION}; {drop}; {create if on else ''}", inside=DATABASE)
+            statements.append(f"DROP TRIGGER IF EXISTS disk_full ON {table}")
+            if on:
+                statements.append(
+                    f"CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE ON {table}"
+                    " FOR EACH STATEMENT EXECUTE FUNCTION disk_full()"
+                )
+        self.admin("; ".join(statements), inside=DATABASE)
 
 
 # What a full disk answers to a write, and the tables the servers write.
