@@ -21,6 +21,7 @@ from channels.call_moments import apologise, repeat_last, still_here
 from channels.caller_input import CallerInput
 from channels.menu import payload_for_digits, payload_for_speech
 from channels.spoken_turn import Reply
+from components.duckling_when_needed import ask_duckling_ahead
 from helpdesk.rasa_server.cached_trackers import turn_was_not_saved
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ class CallTurnRunner:
         message = UserMessage(text, output, call_sid, input_channel=self.channel, metadata=metadata)
         # Shielded: a slow turn still completes and is saved, but the caller hears an
         # apology within the budget (before Twilio's webhook timeout, on <Gather>).
-        handling = asyncio.ensure_future(self.on_new_message(message))
+        handling = asyncio.ensure_future(self._handle(message))
         try:
             await asyncio.wait_for(asyncio.shield(handling), budget_seconds)
         except asyncio.TimeoutError:
@@ -100,3 +101,9 @@ class CallTurnRunner:
             logger.warning("call %s: the turn could not be saved", call_sid)
             return apologise(exchange, "not_saved")
         return Reply(output.messages, sent=True)
+
+    async def _handle(self, message: UserMessage) -> None:
+        # Duckling is asked here, in the turn's own task, where the NLU graph will find
+        # its answer: the graph's own request would hold every call's turn while it waits.
+        await ask_duckling_ahead(self.agent, message.text or "")
+        await self.on_new_message(message)
