@@ -70,6 +70,8 @@ logger = logging.getLogger(__name__)
 
 # The last address the caller said no to when it was read back or offered.
 DECLINED = "declined_email"
+# "I can't find <what the caller said>. Did you mean <a known address>?"
+DID_YOU_MEAN = "utter_ask_did_you_mean_email"
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -93,9 +95,7 @@ class ActionAskEmail(UsesIncidentBackend, Action):
                 dispatcher.utter_message(response=NOT_CAUGHT_RESPONSE)
             said = (entity_value(tracker, "email") or "").lower()
             if said and said != heard:
-                dispatcher.utter_message(
-                    response="utter_ask_did_you_mean_email", email=said, suggestion=heard
-                )
+                dispatcher.utter_message(response=DID_YOU_MEAN, email=said, suggestion=heard)
             elif heard == tracker.get_slot(DECLINED):
                 dispatcher.utter_message(response="utter_ask_heard_email_again", email=heard)
             else:
@@ -185,6 +185,26 @@ def heard_address(tracker: Tracker) -> str:
     )
 
 
+def address_not_found(tracker: Tracker) -> str:
+    """The caller's own address when their latest turn answered "I can't find <it>. Did
+    you mean <entry>?"; '' otherwise."""
+    latest_user_seen = asked = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user" and latest_user_seen:
+            entities = (event.get("parse_data") or {}).get("entities") or []
+            said = [str(e.get("value") or "") for e in entities if e.get("entity") == "email"]
+            return said[-1].lower() if asked and said else ""
+        if kind == "user":
+            latest_user_seen = True
+        elif kind == "bot" and latest_user_seen and not asked:
+            utter = (event.get("metadata") or {}).get("utter_action")
+            if utter != DID_YOU_MEAN:
+                return ""
+            asked = True
+    return ""
+
+
 class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormValidationAction):
     """Email handling shared by the forms: offers, read-backs, repair, the directory."""
 
@@ -255,6 +275,9 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
             return await self._repair_answered(repair, tracker, dispatcher)
         if value is None:
             refused = pending(tracker, "email")
+            own = address_not_found(tracker)
+            if refused and own and own != refused:
+                return self._meant_what_they_said(own, refused, tracker)
             declined = (
                 {DECLINED: refused, REPAIR: repair.refused(refused).as_slot()} if refused else {}
             )
@@ -283,6 +306,15 @@ class EmailFormValidation(CarriesOnWithoutAnswers, UsesIncidentBackend, FormVali
         await self._bind_calling_number(tracker, caller)
         ended = {REPAIR: None} if repair.as_slot() else {}
         return {**accepted(tracker, "email", email), "previous_email": email, **ended}
+
+    def _meant_what_they_said(self, own: str, refused: str, tracker: Tracker) -> dict[str, Any]:
+        """No to "I can't find <own>. Did you mean <entry>?": the caller meant their own
+        words, so the entry is not offered again and their address is what goes on: read
+        back where a new caller can register it, else checked part by part."""
+        if self.backend.registers_new_callers:
+            return {**read_back("email", own), DECLINED: refused}
+        repair = Repair.of(tracker).refused(own).as_slot()
+        return {"email": None, heard_slot("email"): None, DECLINED: refused, REPAIR: repair}
 
     async def _repair_answered(
         self, repair: Repair, tracker: Tracker, dispatcher: CollectingDispatcher

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -181,6 +182,77 @@ async def test_a_misheard_address_close_to_one_entry_is_offered_as_that_entry(
     assert responses(dispatcher) == ["utter_ask_did_you_mean_email"]
     assert dispatcher.messages[0]["email"] == heard
     assert dispatcher.messages[0]["suggestion"] == "jane.doe@example.com"
+
+
+def no_to_did_you_mean(own: str, entry: str) -> Tracker:
+    """A tracker right after the caller said no to "I can't find <own>. Did you mean
+    <entry>?"."""
+    said = {"entities": [{"entity": "email", "value": own}]}
+    asked = {"utter_action": "utter_ask_did_you_mean_email"}
+    events = [
+        {"event": "user", "text": own, "parse_data": said, "metadata": SPOKEN},
+        {"event": "bot", "text": f"Did you mean {entry}?", "metadata": asked},
+        {"event": "user", "text": "no", "parse_data": {"entities": []}, "metadata": SPOKEN},
+    ]
+    return make_tracker(
+        {"requested_slot": "email", "heard_email": entry},
+        intent="deny",
+        metadata=SPOKEN,
+        text="no",
+        events=events,
+    )
+
+
+async def test_no_to_a_known_caller_reads_back_what_a_new_caller_said(
+    store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = no_to_did_you_mean("soakcaller4@example.com", "soakcaller2@example.com")
+    form = ValidateOpenIncidentForm(store)
+
+    slots = await form.validate_email(None, dispatcher, tracker, domain)
+
+    assert slots == {
+        "email": None,
+        "heard_email": "soakcaller4@example.com",
+        "declined_email": "soakcaller2@example.com",
+    }
+    tracker.slots.update(slots)
+    tracker.events += [{"event": "slot", "name": name, "value": v} for name, v in slots.items()]
+    await ActionAskEmail(store).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_ask_heard_email"]
+    assert dispatcher.messages[0]["email"] == "soakcaller4@example.com"
+
+
+async def test_no_to_a_directory_entry_checks_the_parts_of_what_the_caller_said(
+    servicenow_backend: ServiceNowIncidents,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    tracker = no_to_did_you_mean("jane.do@example.com", "jane.doe@example.com")
+    form = ValidateIncidentStatusForm(servicenow_backend)
+
+    slots = await form.validate_email(None, dispatcher, tracker, domain)
+
+    assert slots == {
+        "email": None,
+        "heard_email": None,
+        "declined_email": "jane.doe@example.com",
+        "email_repair": Repair(CHECK_NAME, offer="jane.do", heard="jane.do@example.com").as_slot(),
+    }
+
+
+async def test_no_to_a_plain_read_back_checks_the_parts_of_what_was_read(
+    servicenow_backend: ServiceNowIncidents,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    tracker = no_to_did_you_mean("jane.doe@example.com", "jane.doe@example.com")
+    form = ValidateIncidentStatusForm(servicenow_backend)
+
+    slots = await form.validate_email(None, dispatcher, tracker, domain)
+
+    repair = Repair(CHECK_NAME, offer="jane.doe", heard="jane.doe@example.com")
+    assert slots["email_repair"] == repair.as_slot()
 
 
 async def test_an_address_close_to_no_entry_is_checked_in_parts_without_naming_anyone(

@@ -118,6 +118,25 @@ def test_a_misheard_address_close_to_a_known_caller_is_offered_as_that_caller(
     assert phone.say("yes").text == ASK_PRIORITY
 
 
+def test_a_new_caller_who_says_no_to_a_known_caller_keeps_their_own_address(
+    stack: RunningStack,
+) -> None:
+    # Addresses confirmed here join the directory, which would change a second run.
+    asked_for_an_address(stack, GATHER).say_address("desk tester 2 at example dot com")
+    phone = asked_for_an_address(stack, GATHER)
+    assert phone.say("desk tester 4 at example dot com").text == (
+        "I can't find desktester 4 at example dot com. "
+        f"Did you mean desktester 2 at example dot com? {YES_OR_NO}"
+    )
+    assert phone.say("no").text == (
+        f"I heard desktester 4 at example dot com. Is that right? {YES_OR_NO}"
+    )
+    assert phone.say("yes").text == ASK_PRIORITY
+    # The simulated caller, heard word for word, says no to someone else's address.
+    third = asked_for_an_address(stack, GATHER)
+    assert third.say_address("desk tester 5 at example dot com").text == ASK_PRIORITY
+
+
 def test_an_unsure_priority_is_read_back_and_a_sure_one_is_taken(stack: RunningStack) -> None:
     # Only <Gather> reports the recogniser's confidence; ConversationRelay does not.
     phone = asked_for_an_address(stack, GATHER)

@@ -35,6 +35,8 @@ CONNECT_TIMEOUT_MS = 5000
 TOTAL_TIMEOUT_MS = 15000
 # How the assistant asks whether it heard an answer right (domain.yml).
 READ_BACK_QUESTION = "Is that right?"
+# The question that offers a known address instead of the one the caller said.
+OTHER_ADDRESS_QUESTION = "Did you mean"
 # Twilio's error code for a request to the webhook that failed.
 HTTP_RETRIEVAL_FAILURE = "11200"
 
@@ -95,8 +97,15 @@ class SimulatedCall:
         return self.say(speech, confidence)
 
     def say_address(self, speech: str) -> Heard:
-        """The caller says an email address and confirms the assistant's read-back of it."""
-        return self.confirm_read_back(self.say(speech))
+        """The caller says an email address and confirms the assistant's read-back of it.
+
+        Heard word for word, the caller knows that another address offered instead
+        ("Did you mean ...?") is someone else's, and says no to it.
+        """
+        heard = self.say(speech)
+        if OTHER_ADDRESS_QUESTION in heard.text:
+            heard = self.say("no")
+        return self.confirm_read_back(heard)
 
     def confirm_read_back(self, heard: Heard) -> Heard:
         """Says yes when the assistant reads back what it heard ("... Is that right?")."""
