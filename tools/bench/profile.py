@@ -39,7 +39,11 @@ PARTS = {
         ("_write", "cached_trackers.py"),
     ),
     "NLU graph": (("_parse_message_with_graph", "processor.py"),),
-    "Duckling request": (("_duckling_parse", "duckling_entity_extractor.py"),),
+    # Rasa's blocking request, or the line's asked ahead (its waiting is no sample).
+    "Duckling request": (
+        ("_duckling_parse", "duckling_entity_extractor.py"),
+        ("_fetch", "duckling_when_needed.py"),
+    ),
     "prediction": (("_predict_next_with_tracker", "processor.py"),),
     "action server call": (("_run_action", "processor.py"),),
     "the project's channel": (("", "channels/"),),
