@@ -161,7 +161,9 @@ def test_endpoints_yml_yields_the_projects_stores_never_rasas_in_memory_fallback
     )
     store = getattr(tracker_store, "_tracker_store", tracker_store)
     assert not isinstance(store, InMemoryTrackerStore)
-    assert type(store).__name__ == ("RedisTrackerStore" if redis_url else "CachedSQLTrackerStore")
+    assert type(store).__name__ == (
+        "CachedRedisTrackerStore" if redis_url else "CachedSQLTrackerStore"
+    )
     locks = LockStore.create(read_endpoint_config(endpoints, "lock_store"))
     assert isinstance(locks, RedisLockStore) is bool(redis_url)
 

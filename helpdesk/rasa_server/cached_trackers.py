@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -47,27 +47,57 @@ NEWEST_EVENT = sa.text(
 @dataclass
 class Kept:
     """A call as this server left it in the store: its tracker (None: the store has no
-    event of it), how many of the tracker's events are stored, and the newest stored
-    event's id and timestamp (what another writer would change)."""
+    event of it), how many of the tracker's events are stored, and the store's mark
+    of the call's newest write (what another writer would change): the newest event's
+    id and timestamp in SQL, a version number in Redis."""
 
     tracker: DialogueStateTracker | None
     stored: int
-    newest: tuple[int, float] | None
+    newest: Hashable
 
-    def usable(self, newest: tuple[int, float] | None) -> bool:
+    def usable(self, newest: Hashable) -> bool:
         unchanged_here = self.tracker is None or len(self.tracker.events) == self.stored
         return unchanged_here and newest == self.newest
 
 
-class CachedSQLTrackerStore(SQLTrackerStore):
+class KeepsCalls:
+    """A store's memory of the calls it served last: at most `cached_calls`, the least
+    recently used dropped first."""
+
+    def __init__(self, cached_calls: int) -> None:
+        self.cached_calls = cached_calls
+        self._kept: OrderedDict[str, Kept] = OrderedDict()
+
+    def _kept_call(self, sender_id: str) -> Kept | None:
+        return self._kept.get(sender_id)
+
+    def _used(self, sender_id: str) -> None:
+        self._kept.move_to_end(sender_id)
+
+    def _taken(self, tracker: DialogueStateTracker) -> Kept | None:
+        """What is kept of the call being saved, if it is this very tracker; the call
+        is kept again only once it is saved."""
+        kept = self._kept.pop(tracker.sender_id, None)
+        return kept if kept is not None and kept.tracker is tracker else None
+
+    def _keep(self, sender_id: str, kept: Kept) -> None:
+        self._kept[sender_id] = kept
+        self._kept.move_to_end(sender_id)
+        while len(self._kept) > self.cached_calls:
+            self._kept.popitem(last=False)
+
+    def forget_cached(self, sender_id: str) -> None:
+        self._kept.pop(sender_id, None)
+
+
+class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
     """Rasa's SQL tracker store, reading a call in full only when it moved elsewhere."""
 
     def __init__(
         self, domain: Domain | None = None, cached_calls: int = DEFAULT_CACHED_CALLS, **kwargs: Any
     ) -> None:
-        super().__init__(domain, **kwargs)
-        self.cached_calls = cached_calls
-        self._kept: OrderedDict[str, Kept] = OrderedDict()
+        SQLTrackerStore.__init__(self, domain, **kwargs)
+        KeepsCalls.__init__(self, cached_calls)
         self._threads: ThreadPoolExecutor | None = None
 
     async def _database(self, work: Callable[..., T], *args: Any) -> T:
@@ -86,9 +116,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        kept = self._kept.get(sender_id)
+        kept = self._kept_call(sender_id)
         if kept is not None and await self._database(self._fresh, sender_id, kept):
-            self._kept.move_to_end(sender_id)
+            self._used(sender_id)
             return kept.tracker
         tracker, newest = await self._database(self._read, sender_id)
         self._keep(sender_id, Kept(tracker, len(tracker.events) if tracker else 0, newest))
@@ -117,8 +147,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """The turn waits for this, holding the call's lock, so its answer never goes
         out unsaved."""
         sender_id = tracker.sender_id
-        kept = self._kept.pop(sender_id, None)  # kept again only once saved
-        known = kept if kept is not None and kept.tracker is tracker else None
+        known = self._taken(tracker)
         new_events, newest = await self._database(self._write, tracker, known)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
@@ -127,27 +156,18 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     def _write(
         self, tracker: DialogueStateTracker, known: Kept | None
-    ) -> tuple[list[Event], tuple[int, float] | None]:
+    ) -> tuple[list[Event], Hashable]:
         """The events after those stored, in one transaction; they and the newest row."""
         with self.session_scope() as session:
             if known is not None:
                 new_events = list(tracker.events)[known.stored :]
             else:  # a tracker this store did not hand out (a new call's): Rasa's count
                 new_events = list(self._additional_events(session, tracker))
-            newest = self._insert(session, tracker.sender_id, new_events)
+            newest: Hashable = self._insert(session, tracker.sender_id, new_events)
             if newest is None:
                 newest = known.newest if known else self._newest(session, tracker.sender_id)
             session.commit()
         return new_events, newest
-
-    def forget_cached(self, sender_id: str) -> None:
-        self._kept.pop(sender_id, None)
-
-    def _keep(self, sender_id: str, kept: Kept) -> None:
-        self._kept[sender_id] = kept
-        self._kept.move_to_end(sender_id)
-        while len(self._kept) > self.cached_calls:
-            self._kept.popitem(last=False)
 
     @staticmethod
     def _newest(connection: Any, sender_id: str) -> tuple[int, float] | None:
@@ -191,7 +211,7 @@ def _row(sender_id: str, event: Event) -> dict[str, Any]:
 def forget_cached(tracker_store: TrackerStore, sender_id: str) -> None:
     """Drops an ended call from the store's memory, if it keeps calls in memory."""
     store = innermost(tracker_store)
-    if isinstance(store, CachedSQLTrackerStore):
+    if isinstance(store, KeepsCalls):
         store.forget_cached(sender_id)
 
 

@@ -4,7 +4,8 @@ Without `REDIS_URL`: Rasa's SQL tracker store on `DATABASE_URL` (a SQLite file,
 `TRACKER_STORE_DB`, without it), keeping the calls it served last in memory
 (`cached_trackers`), and an in-memory lock store, for one server. With
 `REDIS_URL`: Rasa's Redis tracker and lock stores, so that several server replicas can
-serve any turn of any call; `REDIS_URL` wins over `DATABASE_URL` for conversations.
+serve any turn of any call, the tracker store keeping calls in memory the same way
+(`cached_redis_trackers`); `REDIS_URL` wins over `DATABASE_URL` for conversations.
 Either way conversations are deleted after `CONVERSATION_RETENTION_DAYS` (`retention`).
 The Redis lock store is Rasa's with atomic changes (`atomic_redis_locks`).
 """
@@ -16,7 +17,7 @@ from urllib.parse import urlparse
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock_store import InMemoryLockStore, LockStore
-from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import URL
@@ -27,6 +28,7 @@ from helpdesk import database
 from helpdesk import environment as env
 from helpdesk import variables as names
 from helpdesk.rasa_server.atomic_redis_locks import AtomicRedisLockStore
+from helpdesk.rasa_server.cached_redis_trackers import CachedRedisTrackerStore
 from helpdesk.rasa_server.cached_trackers import DEFAULT_CACHED_CALLS, CachedSQLTrackerStore
 from helpdesk.rasa_server.retention import SECONDS_PER_DAY, PurgeWorker, retention_days
 
@@ -76,8 +78,9 @@ def configured_tracker_store(
     else the SQL store on `DATABASE_URL` or the `TRACKER_STORE_DB` file."""
     redis_url = env.url(names.REDIS_URL, schemes=REDIS_SCHEMES)
     if redis_url:
-        return RedisTrackerStore(
+        return CachedRedisTrackerStore(
             domain,
+            cached_calls=cached_calls(),
             event_broker=event_broker,
             record_exp=round(retention_days() * SECONDS_PER_DAY),
             **redis_settings(redis_url),
@@ -87,7 +90,7 @@ def configured_tracker_store(
     reachable(url)
     store = CachedSQLTrackerStore(
         domain,
-        cached_calls=env.integer(names.TRACKER_CACHE_CALLS, DEFAULT_CACHED_CALLS, minimum=0),
+        cached_calls=cached_calls(),
         dialect=url.get_backend_name(),
         host=url.host,
         port=url.port,
@@ -103,6 +106,11 @@ def configured_tracker_store(
     store.engine = database.engine(url)
     store.sessionmaker = sessionmaker(bind=store.engine)
     return store
+
+
+def cached_calls() -> int:
+    """TRACKER_CACHE_CALLS: how many calls a server keeps in memory between turns."""
+    return env.integer(names.TRACKER_CACHE_CALLS, DEFAULT_CACHED_CALLS, minimum=0)
 
 
 def reachable(url: URL) -> None:

@@ -184,14 +184,14 @@ async def test_a_misheard_address_close_to_one_entry_is_offered_as_that_entry(
     assert dispatcher.messages[0]["suggestion"] == "jane.doe@example.com"
 
 
-def no_to_did_you_mean(own: str, entry: str) -> Tracker:
-    """A tracker right after the caller said no to "I can't find <own>. Did you mean
-    <entry>?"."""
+def no_to_read_back(own: str, asked: str, entry: str) -> Tracker:
+    """A tracker right after the caller said <own>, heard `asked` about <entry> ("I
+    can't find <own>. Did you mean <entry>?", or "I heard <entry>. Is that right?"),
+    and said no."""
     said = {"entities": [{"entity": "email", "value": own}]}
-    asked = {"utter_action": "utter_ask_did_you_mean_email"}
     events = [
         {"event": "user", "text": own, "parse_data": said, "metadata": SPOKEN},
-        {"event": "bot", "text": f"Did you mean {entry}?", "metadata": asked},
+        {"event": "bot", "text": f"... {entry}?", "metadata": {"utter_action": asked}},
         {"event": "user", "text": "no", "parse_data": {"entities": []}, "metadata": SPOKEN},
     ]
     return make_tracker(
@@ -206,7 +206,9 @@ def no_to_did_you_mean(own: str, entry: str) -> Tracker:
 async def test_no_to_a_known_caller_reads_back_what_a_new_caller_said(
     store: EmbeddedIncidentStore, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
-    tracker = no_to_did_you_mean("soakcaller4@example.com", "soakcaller2@example.com")
+    tracker = no_to_read_back(
+        "soakcaller4@example.com", "utter_ask_did_you_mean_email", "soakcaller2@example.com"
+    )
     form = ValidateOpenIncidentForm(store)
 
     slots = await form.validate_email(None, dispatcher, tracker, domain)
@@ -223,36 +225,31 @@ async def test_no_to_a_known_caller_reads_back_what_a_new_caller_said(
     assert dispatcher.messages[0]["email"] == "soakcaller4@example.com"
 
 
-async def test_no_to_a_directory_entry_checks_the_parts_of_what_the_caller_said(
+@pytest.mark.parametrize(
+    ("said", "asked", "checked"),
+    [
+        # "I can't find jane do. Did you mean jane doe?" No: the caller's own words.
+        ("jane.do@example.com", "utter_ask_did_you_mean_email", "jane.do"),
+        # "I heard jane doe. Is that right?" No: what was read back.
+        ("jane.doe@example.com", "utter_ask_heard_email", "jane.doe"),
+    ],
+)
+async def test_no_to_a_directory_entry_checks_the_parts_of_the_right_address(
     servicenow_backend: ServiceNowIncidents,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
+    said: str,
+    asked: str,
+    checked: str,
 ) -> None:
-    tracker = no_to_did_you_mean("jane.do@example.com", "jane.doe@example.com")
+    tracker = no_to_read_back(said, asked, "jane.doe@example.com")
     form = ValidateIncidentStatusForm(servicenow_backend)
 
     slots = await form.validate_email(None, dispatcher, tracker, domain)
 
-    assert slots == {
-        "email": None,
-        "heard_email": None,
-        "declined_email": "jane.doe@example.com",
-        "email_repair": Repair(CHECK_NAME, offer="jane.do", heard="jane.do@example.com").as_slot(),
-    }
-
-
-async def test_no_to_a_plain_read_back_checks_the_parts_of_what_was_read(
-    servicenow_backend: ServiceNowIncidents,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
-) -> None:
-    tracker = no_to_did_you_mean("jane.doe@example.com", "jane.doe@example.com")
-    form = ValidateIncidentStatusForm(servicenow_backend)
-
-    slots = await form.validate_email(None, dispatcher, tracker, domain)
-
-    repair = Repair(CHECK_NAME, offer="jane.doe", heard="jane.doe@example.com")
+    repair = Repair(CHECK_NAME, offer=checked, heard=f"{checked}@example.com")
     assert slots["email_repair"] == repair.as_slot()
+    assert slots["declined_email"] == "jane.doe@example.com" and slots["heard_email"] is None
 
 
 async def test_an_address_close_to_no_entry_is_checked_in_parts_without_naming_anyone(

@@ -1,23 +1,27 @@
 """A call's tracker is served from memory only while the store holds exactly what this
 server left there: across two replicas, after a failed save, a restart, `forget` and
-the retention purge, the stored conversation is what a turn gets. Saving writes only
-the new events, without counting the stored ones."""
+the retention purge, the stored conversation is what a turn gets, in a SQLite file,
+PostgreSQL or Redis. Saving to SQL writes only the new events, without counting the
+stored ones."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
+import redis
 import sqlalchemy as sa
-from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore
+from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from helpdesk.rasa_server.cached_trackers import (
     CachedSQLTrackerStore,
+    KeepsCalls,
     forget_cached,
     turn_was_not_saved,
 )
@@ -30,8 +34,16 @@ CALL = "CA" + "1" * 32
 
 def store_on(conversations_in: str, cached_calls: int = 10) -> CachedSQLTrackerStore:
     """A Rasa server's store on the test database (each call: another replica)."""
-    store = configured_tracker_store(DOMAIN)
+    store = kept_on(conversations_in, cached_calls)
     assert isinstance(store, CachedSQLTrackerStore)
+    return store
+
+
+def kept_on(calls_kept_in: str, cached_calls: int = 10) -> Any:
+    """A Rasa server's store, SQL or Redis, as the environment says (each call:
+    another replica)."""
+    store = configured_tracker_store(DOMAIN)
+    assert isinstance(store, KeepsCalls)
     store.cached_calls = cached_calls
     return store
 
@@ -50,7 +62,7 @@ def turn(said: str, asked: str) -> list[Event]:
     ]
 
 
-def take_turn(store: CachedSQLTrackerStore, said: str, asked: str) -> DialogueStateTracker:
+def take_turn(store: TrackerStore, said: str, asked: str) -> DialogueStateTracker:
     """What Rasa does for a turn: retrieve (or start) the tracker, add, save."""
     tracker = asyncio.run(store.retrieve(CALL)) or store.init_tracker(CALL)
     for event in turn(said, asked):
@@ -59,9 +71,9 @@ def take_turn(store: CachedSQLTrackerStore, said: str, asked: str) -> DialogueSt
     return tracker
 
 
-def stored_texts(store: CachedSQLTrackerStore) -> list[str]:
-    """The call as the database holds it, read without any memory."""
-    fresh = store_on("", cached_calls=0)
+def stored_texts(store: TrackerStore) -> list[str]:
+    """The call as the store holds it, read without any memory."""
+    fresh = kept_on("", cached_calls=0)
     tracker = asyncio.run(fresh.retrieve(CALL))
     return [e.text for e in tracker.events if isinstance(e, UserUttered)] if tracker else []
 
@@ -113,8 +125,8 @@ def test_saving_writes_only_the_new_events_without_counting(
         assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() == 8
 
 
-def test_a_turn_taken_by_another_replica_is_read_in_full(conversations_in: str) -> None:
-    first, second = store_on(conversations_in), store_on(conversations_in)
+def test_a_turn_taken_by_another_replica_is_read_in_full(calls_kept_in: str) -> None:
+    first, second = kept_on(calls_kept_in), kept_on(calls_kept_in)
     take_turn(first, "my printer is jammed", "What is your email?")
     take_turn(second, "kim at example dot com", "Is that right?")
 
@@ -126,20 +138,27 @@ def test_a_turn_taken_by_another_replica_is_read_in_full(conversations_in: str) 
 
 
 def test_a_turn_that_was_not_saved_is_not_served_from_memory(
-    store: CachedSQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+    calls_kept_in: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    store = kept_on(calls_kept_in)
     take_turn(store, "my printer is jammed", "What is your email?")
     wrapped = FailSafeTrackerStore(AwaitableTrackerStore(store))
 
     def database_gone(*args: object) -> None:
         raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection"))
 
+    def redis_gone(*args: object, **kwargs: object) -> None:
+        raise redis.exceptions.ConnectionError("Connection reset by peer")
+
+    tracker = asyncio.run(wrapped.retrieve(CALL))
+    assert tracker is not None
+    for event in turn("kim at example dot com", "Is that right?"):
+        tracker.update(event)
     with monkeypatch.context() as broken:
-        broken.setattr(store, "_insert", database_gone)
-        tracker = asyncio.run(wrapped.retrieve(CALL))
-        assert tracker is not None
-        for event in turn("kim at example dot com", "Is that right?"):
-            tracker.update(event)
+        if isinstance(store, CachedSQLTrackerStore):
+            broken.setattr(store, "_insert", database_gone)
+        else:  # Redis: the transaction that writes the call and its version
+            broken.setattr(store.red, "pipeline", redis_gone)
         asyncio.run(wrapped.save(tracker))
     assert turn_was_not_saved(wrapped, CALL)
 
@@ -149,7 +168,8 @@ def test_a_turn_that_was_not_saved_is_not_served_from_memory(
     assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["my printer is jammed"]
 
 
-def test_events_added_and_not_saved_are_not_served_again(store: CachedSQLTrackerStore) -> None:
+def test_events_added_and_not_saved_are_not_served_again(calls_kept_in: str) -> None:
+    store = kept_on(calls_kept_in)
     take_turn(store, "my printer is jammed", "What is your email?")
     abandoned = asyncio.run(store.retrieve(CALL))
     assert abandoned is not None
@@ -161,20 +181,20 @@ def test_events_added_and_not_saved_are_not_served_again(store: CachedSQLTracker
     assert again.get_slot("email") is None
 
 
-def test_a_restarted_server_reads_the_call_from_the_database(conversations_in: str) -> None:
-    take_turn(store_on(conversations_in), "my printer is jammed", "What is your email?")
+def test_a_restarted_server_reads_the_call_from_the_store(calls_kept_in: str) -> None:
+    take_turn(kept_on(calls_kept_in), "my printer is jammed", "What is your email?")
 
-    tracker = take_turn(store_on(conversations_in), "kim at example dot com", "Is that right?")
+    tracker = take_turn(kept_on(calls_kept_in), "kim at example dot com", "Is that right?")
 
     assert len([e for e in tracker.events if isinstance(e, UserUttered)]) == 2
-    assert stored_texts(store_on(conversations_in)) == [
+    assert stored_texts(kept_on(calls_kept_in)) == [
         "my printer is jammed",
         "kim at example dot com",
     ]
 
 
-def test_a_forgotten_caller_is_never_served_from_memory(conversations_in: str) -> None:
-    serving, operator = store_on(conversations_in), store_on(conversations_in)
+def test_a_forgotten_caller_is_never_served_from_memory(calls_kept_in: str) -> None:
+    serving, operator = kept_on(calls_kept_in), kept_on(calls_kept_in)
     take_turn(serving, "my printer is jammed", "What is your email?")
 
     assert forget_caller(operator, phone="+15005550101") == [CALL]
@@ -191,9 +211,9 @@ def test_a_purged_call_is_never_served_from_memory(store: CachedSQLTrackerStore)
 
 
 def test_memory_keeps_the_calls_served_last_and_drops_an_ended_call(
-    conversations_in: str,
+    calls_kept_in: str,
 ) -> None:
-    store = store_on(conversations_in, cached_calls=2)
+    store = kept_on(calls_kept_in, cached_calls=2)
     wrapped = FailSafeTrackerStore(AwaitableTrackerStore(store))
     trackers = {}
     for call in ("CA-a", "CA-b", "CA-c"):
