@@ -71,7 +71,7 @@ logger = logging.getLogger(__name__)
 # The last address the caller said no to when it was read back or offered.
 DECLINED = "declined_email"
 # "I can't find <what the caller said>. Did you mean <a known address>?"
-DID_YOU_MEAN = "utter_ask_did_you_mean_email"
+DID_YOU_MEAN_RESPONSE = "utter_ask_did_you_mean_email"
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -95,7 +95,9 @@ class ActionAskEmail(UsesIncidentBackend, Action):
                 dispatcher.utter_message(response=NOT_CAUGHT_RESPONSE)
             said = (entity_value(tracker, "email") or "").lower()
             if said and said != heard:
-                dispatcher.utter_message(response=DID_YOU_MEAN, email=said, suggestion=heard)
+                dispatcher.utter_message(
+                    response=DID_YOU_MEAN_RESPONSE, email=said, suggestion=heard
+                )
             elif heard == tracker.get_slot(DECLINED):
                 dispatcher.utter_message(response="utter_ask_heard_email_again", email=heard)
             else:
@@ -199,7 +201,7 @@ def address_not_found(tracker: Tracker) -> str:
             latest_user_seen = True
         elif kind == "bot" and latest_user_seen and not asked:
             utter = (event.get("metadata") or {}).get("utter_action")
-            if utter != DID_YOU_MEAN:
+            if utter != DID_YOU_MEAN_RESPONSE:
                 return ""
             asked = True
     return ""
