@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
+import redis
 import requests
 import sqlalchemy as sa
 
@@ -163,8 +164,20 @@ def incidents_created() -> int:
         return int(connection.execute(sa.select(sa.func.count()).select_from(incidents)).scalar())
 
 
+def conversations_place() -> str:
+    """Where the conversations are, without a password: Redis, or the database."""
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        parsed = urlparse(redis_url)
+        return f"Redis at {parsed.hostname}:{parsed.port or 6379}{parsed.path}"
+    return database.masked(database.configured_url(os.environ["TRACKER_STORE_DB"]))
+
+
 def conversations_megabytes() -> float:
-    """The size of the conversations' database: its SQLite file, or DATABASE_URL's."""
+    """The size of the conversations: Redis's memory, the SQLite file, or DATABASE_URL's."""
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        return int(redis.Redis.from_url(redis_url).info("memory")["used_memory"]) / 1e6
     url = database.configured_url(os.environ["TRACKER_STORE_DB"])
     if url.drivername == "sqlite":
         return (PROJECT_ROOT / str(url.database)).stat().st_size / 1e6
@@ -181,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     args = cli.parse_args(argv)
     url = f"http://127.0.0.1:{os.environ['RASA_PORT']}"
     token = os.environ["TWILIO_AUTH_TOKEN"]
-    print(f"data: {database.masked(database.configured_url(os.environ['TRACKER_STORE_DB']))}")
+    print(f"conversations: {conversations_place()}")
 
     pids = service_pids()
     # Warm-up: calls for a few seconds, uncounted; memory is measured from there.
@@ -222,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"incidents created: {created}, callers told of: {told}")
     for name in sorted(pids):
         print(f"resident memory {name}: {before[name]:.0f} MB -> {after[name]:.0f} MB")
-    print(f"conversations' database: {conversations_megabytes():.1f} MB")
+    print(f"conversations: {conversations_megabytes():.1f} MB")
     grew = [n for n in pids if after[n] > before[n] * (1 + MEMORY_GROWTH_BOUND)]
     failures = [
         *(["errors"] if tally.errors else []),
