@@ -54,7 +54,7 @@ class CachedRedisTrackerStore(KeepsCalls, RedisTrackerStore):
         if kept is not None:
             checking = self.red.pipeline(transaction=False).get(version_key).exists(key)
             version, stored = checking.execute()
-            if stored and kept.usable(_number(version)):
+            if stored and kept.usable(int(version) if version is not None else None):
                 self._used(sender_id)
                 return kept.tracker
         serialised, version = (
@@ -63,11 +63,10 @@ class CachedRedisTrackerStore(KeepsCalls, RedisTrackerStore):
         tracker = self.deserialise_tracker(sender_id, serialised) if serialised else None
         if tracker is None:
             return None
-        sessions = get_trackers_for_conversation_sessions(tracker)
-        if len(sessions) > 1:
-            return sessions[-1]
-        if _number(version) is not None:
-            self._keep(sender_id, Kept(tracker, len(tracker.events), _number(version)))
+        if not one_session(tracker):
+            return get_trackers_for_conversation_sessions(tracker)[-1]  # Rasa's last session
+        if version is not None:
+            self._keep(sender_id, Kept(tracker, len(tracker.events), int(version)))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
@@ -102,7 +101,3 @@ def one_session(tracker: DialogueStateTracker) -> bool:
         isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
         for event in itertools.islice(tracker.events, 1, None)
     )
-
-
-def _number(version: bytes | str | None) -> int | None:
-    return int(version) if version is not None else None
