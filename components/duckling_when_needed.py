@@ -10,7 +10,7 @@ that can be extracted changes:
   Duckling's email rules need an "@" or the word "at" between two words. Such a
   message gets no Duckling entity without a request.
 - A voice line asks Duckling before the turn reaches Rasa (`ask_ahead`), with
-  asyncio, and the graph uses that answer (`_matches`). The NLU graph is
+  asyncio, and the graph uses that answer (`_duckling_parse`). The NLU graph is
   synchronous, so only a request made before it can leave the loop free. Without a
   voice line (`rasa shell`, `rasa test`) the extractor asks as Rasa's does.
 
@@ -29,12 +29,7 @@ from typing import Any
 import aiohttp
 from rasa.core.agent import Agent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.extractors.duckling_entity_extractor import (
-    DucklingEntityExtractor,
-    convert_duckling_format_to_rasa,
-)
-from rasa.shared.nlu.constants import ENTITIES, TEXT
-from rasa.shared.nlu.training_data.message import Message
+from rasa.nlu.extractors.duckling_entity_extractor import DucklingEntityExtractor
 from rasa.utils.endpoints import concat_url
 
 logger = logging.getLogger(__name__)
@@ -74,28 +69,20 @@ class DucklingWhenNeeded(DucklingEntityExtractor):
                 return cls({**cls.get_default_config(), **node.config})
         return None
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        if self._url() is None:
-            return super().process(messages)  # Rasa's warning, and no entities
-        dimensions = self.component_config["dimensions"]
-        for message in messages:
-            found = convert_duckling_format_to_rasa(self._matches(message))
-            extracted = self.add_extractor_name(self.filter_irrelevant_entities(found, dimensions))
-            message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
-        return messages
-
-    def _matches(self, message: Message) -> list[dict[str, Any]]:
-        text = message.get(TEXT) or ""
+    def _duckling_parse(self, text: str, reference_time: int) -> list[dict[str, Any]]:
+        """Duckling's matches: the answer asked ahead for this text, none for a text
+        that cannot hold any, else Rasa's own request."""
+        text = text or ""
         ahead = _ASKED_AHEAD.get()
         if ahead is not None and ahead[0] == text:
             return ahead[1]
         if not could_parse(text, self.component_config.get("dimensions")):
             return []
-        return self._duckling_parse(text, self._reference_time_from_message(message))
+        return super()._duckling_parse(text, reference_time)
 
     async def ask_ahead(self, text: str) -> None:
         """Asks Duckling about `text` without blocking, for the graph run next in this
-        task (see `_matches`); gives up after the configured timeout."""
+        task (see `_duckling_parse`); gives up after the configured timeout."""
         url = self._url()
         if url is None or not could_parse(text, self.component_config.get("dimensions")):
             return
