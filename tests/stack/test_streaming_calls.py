@@ -65,13 +65,7 @@ def test_frames_that_are_not_twilios_messages_are_skipped_and_the_call_goes_on(
         json.dumps({"type": "prompt", "voicePrompt": "x" * 100_000}),
         json.dumps({"type": "setup", "callSid": "CA" + "1" * 32}),
     ]
-
-    async def send_garbage() -> None:
-        assert phone._socket is not None
-        for frame in garbage:
-            await phone._socket.send(frame)
-
-    phone._loop.run_until_complete(send_garbage())
+    phone.send_as_is(garbage)
     assert phone.say("check my incidents").text == ASK_EMAIL
 
 
@@ -92,6 +86,25 @@ def test_a_lost_socket_continues_at_the_same_question_then_moves_to_gather(
     assert on_gather.text == ASK_EMAIL
     read_back = phone.say("nobody dot here at example dot com")
     assert read_back.text.startswith("I heard nobody dot here at example dot com.")
+
+
+def test_a_connection_dropped_between_turns_continues_at_the_same_question(
+    stack: RunningStack,
+) -> None:
+    phone = stack.call(line=RELAY)
+    phone.start()
+    assert isinstance(phone, RelayCall)
+    assert phone.say("check my incidents").text == ASK_EMAIL
+
+    phone.drop_connection()
+    # What the caller said into the dead socket is lost; Twilio reports the session
+    # failed and the assistant asks again on a new one.
+    again = phone.say("kim at example dot com")
+    assert again.text == f"Sorry, the line dropped for a moment. {ASK_EMAIL}"
+    assert phone.listening_on_socket
+    assert phone.say("nobody dot here at example dot com").text.startswith(
+        "I heard nobody dot here at example dot com."
+    )
 
 
 def test_an_interruption_is_recorded_with_what_the_caller_heard(stack: RunningStack) -> None:

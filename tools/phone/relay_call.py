@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import uuid
+from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,6 +23,7 @@ from twilio.request_validator import RequestValidator
 from websockets.legacy.client import WebSocketClientProtocol
 
 from tools.phone.call import CallEnded, SimulatedCall
+from tools.phone.loop_thread import LoopThread
 from tools.phone.twiml import Heard
 
 RELAY_WEBHOOK_PATH = "/webhooks/conversation_relay/webhook"
@@ -50,7 +52,8 @@ class RelayCall(SimulatedCall):
         # A failed webhook is the test's failure, not a detour through a Fallback URL.
         super().__init__(server_url, auth_token, **{"fallback_path": None, **options})
         self._signer = RequestValidator(auth_token)
-        self._loop = asyncio.new_event_loop()
+        # Runs for the whole call, so that the socket answers pings between turns.
+        self._line = LoopThread()
         self._socket: WebSocketClientProtocol | None = None
         self._session_id = ""
         self._action_url = ""
@@ -82,7 +85,19 @@ class RelayCall(SimulatedCall):
         holds the assistant's silence timer until their prompt arrives."""
         if self._socket is not None and self.listening_on_socket:
             speaking = {"type": "info", "name": "clientSpeaking", "value": "on"}
-            self._loop.run_until_complete(self._socket.send(json.dumps(speaking)))
+            self._line.run(self._socket.send(json.dumps(speaking)))
+
+    def send_as_is(self, frames: list[str | bytes]) -> None:
+        """Sends frames unchecked on the open socket: what a broken or hostile peer sends."""
+        assert self._socket is not None
+        for frame in frames:
+            self._line.run(self._socket.send(frame))
+
+    def drop_connection(self) -> None:
+        """The network drops the socket's connection, with no closing handshake: Twilio
+        learns of it at its next frame."""
+        assert self._socket is not None
+        self._socket.transport.abort()
 
     def press(self, digits: str) -> Heard:
         if self._on_gather:
@@ -113,7 +128,7 @@ class RelayCall(SimulatedCall):
         return self._turn([])
 
     def hang_up(self) -> int:
-        if not self._loop.is_closed():
+        if not self._line.closed:
             self._finish()
         return self.post(RELAY_STATUS_PATH, self.line.status_callback("completed", 42)).status_code
 
@@ -130,11 +145,18 @@ class RelayCall(SimulatedCall):
     def _turn(self, messages: list[dict[str, Any]]) -> Heard:
         if self._socket is None:
             raise CallEnded("the assistant is not listening")
-        if self._run(self._ended_meanwhile()).hung_up:
-            # The assistant ended the session while the caller was quiet (its server
-            # stopping): Twilio follows the action URL to a new session first.
-            self._settle(Heard(hung_up=True, relay_action=self._action_url, whisper=self._handoff))
-        return self._settle(self._run(self._exchange(messages)))
+        try:
+            if self._run(self._ended_meanwhile()).hung_up:
+                # The assistant ended the session while the caller was quiet (its server
+                # stopping): Twilio follows the action URL to a new session first.
+                ended = Heard(hung_up=True, relay_action=self._action_url, whisper=self._handoff)
+                self._settle(ended)
+            heard = self._run(self._exchange(messages))
+        except websockets.ConnectionClosed:  # type: ignore[attr-defined]
+            # Closed without an `end` (a crash, a ping unanswered): the session failed,
+            # and what the caller said in it is lost, as on Twilio's line.
+            return self.lose_socket()
+        return self._settle(heard)
 
     async def _ended_meanwhile(self) -> Heard:
         """Whether an `end` came in since the last turn (read from the socket briefly)."""
@@ -227,7 +249,7 @@ class RelayCall(SimulatedCall):
         while True:
             frame = await self._receive(TURN_SECONDS)
             if frame is None:
-                raise CallEnded("the socket closed during the assistant's turn")
+                raise CallEnded(f"the assistant said nothing in {TURN_SECONDS:.0f} s")
             if frame.get("type") == "end":
                 return _ended(heard, frame)
             if frame.get("type") == "text":
@@ -245,36 +267,31 @@ class RelayCall(SimulatedCall):
         return heard
 
     async def _receive(self, timeout: float) -> dict[str, Any] | None:
+        """The assistant's next frame, or None when it sent none in `timeout` seconds;
+        raises `ConnectionClosed` when the socket has closed."""
         assert self._socket is not None
         try:
             raw = await asyncio.wait_for(self._socket.recv(), timeout)
-        except (asyncio.TimeoutError, websockets.ConnectionClosed):  # type: ignore[attr-defined]
+        except asyncio.TimeoutError:
             return None
         frame = json.loads(raw)
         self.frames.append(frame)
         return frame if isinstance(frame, dict) else None
 
-    def _run(self, work: Any) -> Heard:
-        heard: Heard = self._loop.run_until_complete(work)
-        return heard
+    def _run(self, work: Coroutine[Any, Any, Heard]) -> Heard:
+        return self._line.run(work)
 
     def _close(self) -> None:
         if self._socket is not None:
             # The server side may be gone already (killed, restarted).
             with contextlib.suppress(websockets.ConnectionClosed):  # type: ignore[attr-defined]
-                self._loop.run_until_complete(self._socket.close())
+                self._line.run(self._socket.close())
             self._socket = None
 
     def _finish(self) -> None:
         """The call is over: its socket closed and its event loop with it."""
         self._close()
-        pending = asyncio.all_tasks(self._loop)
-        for task in pending:
-            task.cancel()
-        if pending:
-            ended = asyncio.gather(*pending, return_exceptions=True)
-            self._loop.run_until_complete(ended)
-        self._loop.close()
+        self._line.close()
 
 
 def _ended(heard: Heard, frame: dict[str, Any]) -> Heard:
