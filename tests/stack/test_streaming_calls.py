@@ -28,6 +28,15 @@ async def open_socket(url: str, signature: str | None) -> Any:
     return await websockets.connect(url, extra_headers=headers)  # type: ignore[attr-defined]
 
 
+def asked_for_email(stack: RunningStack) -> RelayCall:
+    """A streaming call that asked for the caller's email address."""
+    phone = stack.call(line=RELAY)
+    phone.start()
+    assert isinstance(phone, RelayCall)
+    assert phone.say("check my incidents").text == ASK_EMAIL
+    return phone
+
+
 @pytest.mark.parametrize("signature", [None, "", "d3JvbmcgYnV0IGJhc2U2NA=="])
 def test_only_a_socket_twilio_signed_opens(stack: RunningStack, signature: str | None) -> None:
     with pytest.raises(websockets.InvalidStatusCode) as refused:  # type: ignore[attr-defined]
@@ -72,10 +81,7 @@ def test_frames_that_are_not_twilios_messages_are_skipped_and_the_call_goes_on(
 def test_a_lost_socket_continues_at_the_same_question_then_moves_to_gather(
     stack: RunningStack,
 ) -> None:
-    phone = stack.call(line=RELAY)
-    phone.start()
-    assert isinstance(phone, RelayCall)
-    assert phone.say("check my incidents").text == ASK_EMAIL
+    phone = asked_for_email(stack)
 
     again = phone.lose_socket()
     assert again.text == f"Sorry, the line dropped for a moment. {ASK_EMAIL}"
@@ -91,10 +97,7 @@ def test_a_lost_socket_continues_at_the_same_question_then_moves_to_gather(
 def test_a_connection_dropped_between_turns_continues_at_the_same_question(
     stack: RunningStack,
 ) -> None:
-    phone = stack.call(line=RELAY)
-    phone.start()
-    assert isinstance(phone, RelayCall)
-    assert phone.say("check my incidents").text == ASK_EMAIL
+    phone = asked_for_email(stack)
 
     phone.drop_connection()
     # What the caller said into the dead socket is lost; Twilio reports the session

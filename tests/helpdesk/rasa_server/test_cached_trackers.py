@@ -28,6 +28,7 @@ from helpdesk.rasa_server.cached_trackers import (
 )
 from helpdesk.rasa_server.retention import forget_caller, purge_expired
 from helpdesk.rasa_server.stores import configured_tracker_store
+from tests.helpdesk.rasa_server.conftest import conversations_on
 
 SYNCHRONOUS_NORMAL, SYNCHRONOUS_FULL = 1, 2
 DOMAIN = Domain.from_dict({"slots": {"email": {"type": "text", "mappings": []}}})
@@ -127,13 +128,18 @@ def test_saving_writes_only_the_new_events_without_counting(
         assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() == 8
 
 
+@pytest.fixture
+def store_in_a_file(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CachedSQLTrackerStore]:
+    for path in conversations_on("sqlite", request, tmp_path, monkeypatch):
+        yield store_on(path)
+
+
 def test_a_turn_on_a_sqlite_file_is_synced_once_after_a_commit_that_does_not_sync(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_in_a_file: CachedSQLTrackerStore,
 ) -> None:
-    monkeypatch.setenv("REDIS_URL", "")
-    monkeypatch.setenv("DATABASE_URL", "")
-    monkeypatch.setenv("TRACKER_STORE_DB", str(tmp_path / "tracker.db"))
-    store = store_on(str(tmp_path / "tracker.db"))
+    store = store_in_a_file
     writing: list[tuple[Any, int]] = []
 
     def record(connection: Any, *args: object) -> None:
