@@ -121,8 +121,7 @@ def _sqlite_engine(url: URL, size: int, timeout: float) -> Engine:
     in write-ahead-log mode: a commit appends to the log and syncs it once, where the
     default rollback journal is written, synced and deleted around every commit (a
     third of the cost of saving a turn, py-spy). As durable: SQLite syncs the log on
-    every commit (synchronous FULL; a turn's save syncs it off the event loop instead,
-    `helpdesk/rasa_server/sqlite_log_sync.py`). The connections are handed to one thread at a
+    every commit (synchronous FULL). The connections are handed to one thread at a
     time by the pool, which is what `check_same_thread` guards against."""
     created = sa.create_engine(
         url,

@@ -9,9 +9,7 @@ So another replica's turn, a `make forget`, the retention purge, a save that fai
 or a restart (nothing in memory) all lead to a full read, as before.
 
 `save` writes the events after those stored, known from the read or the last save,
-in one transaction with no count query; on a SQLite file the transaction's commit
-does not sync, and the turn waits for a sync of the log off the event loop that
-concurrent turns share (`sqlite_log_sync`). The tracker handed out is the one kept: it
+in one transaction with no count query. The tracker handed out is the one kept: it
 is used again only while it holds exactly the events stored, so a turn that added
 events and did not save them (an error, a crash) is read again. The memory is
 bounded: the least recently used calls are dropped, and an ended call is dropped
@@ -21,10 +19,9 @@ when Twilio reports it (`forget_cached`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -35,10 +32,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy.orm import Session
 
 from helpdesk.rasa_server.rasa_version import written_for
-from helpdesk.rasa_server.sqlite_log_sync import LogSync
 
 written_for("3.6", __name__)
 
@@ -104,7 +99,6 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
         SQLTrackerStore.__init__(self, domain, **kwargs)
         KeepsCalls.__init__(self, cached_calls)
         self._threads: ThreadPoolExecutor | None = None
-        self._log_syncs: dict[str, LogSync] = {}
 
     async def _database(self, work: Callable[..., T], *args: Any) -> T:
         """Runs database work. On a database server it runs in a thread of the store's,
@@ -151,49 +145,20 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """The turn waits for this, holding the call's lock, so its answer never goes
-        out unsaved: on a SQLite file until the log's sync has put it on the disk."""
+        out unsaved."""
         sender_id = tracker.sender_id
         known = self._taken(tracker)
-        log_sync = self.log_sync()
-        new_events, newest = await self._database(self._write, tracker, known, log_sync)
-        if log_sync is not None:
-            await log_sync.durable()
+        new_events, newest = await self._database(self._write, tracker, known)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
         if tracker.events.maxlen is None:  # a capped history cannot be counted on
             self._keep(sender_id, Kept(tracker, len(tracker.events), newest))
 
-    def log_sync(self) -> LogSync | None:
-        """The syncs of the SQLite file's log; None on a database server or in memory."""
-        url = self.engine.url
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-            return None
-        if url.database not in self._log_syncs:  # the project's engine replaces Rasa's
-            self._log_syncs[url.database] = LogSync(url.database)
-        return self._log_syncs[url.database]
-
-    @contextlib.contextmanager
-    def _write_session(self, log_sync: LogSync | None) -> Iterator[Session]:
-        """Rasa's session; on a SQLite file one whose commit leaves the sync to `log_sync`
-        (the connection syncs in its commits again afterwards, for every other use)."""
-        if log_sync is None:
-            with self.session_scope() as session:
-                yield session
-            return
-        with self.engine.connect() as connection:
-            sqlite = connection.connection
-            sqlite.execute("PRAGMA synchronous=NORMAL")
-            try:
-                with self.sessionmaker(bind=connection) as session:
-                    yield session
-            finally:
-                sqlite.execute("PRAGMA synchronous=FULL")
-
     def _write(
-        self, tracker: DialogueStateTracker, known: Kept | None, log_sync: LogSync | None
+        self, tracker: DialogueStateTracker, known: Kept | None
     ) -> tuple[list[Event], Hashable]:
         """The events after those stored, in one transaction; they and the newest row."""
-        with self._write_session(log_sync) as session:
+        with self.session_scope() as session:
             if known is not None:
                 new_events = list(tracker.events)[known.stored :]
             else:  # a tracker this store did not hand out (a new call's): Rasa's count

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,9 +27,7 @@ from helpdesk.rasa_server.cached_trackers import (
 )
 from helpdesk.rasa_server.retention import forget_caller, purge_expired
 from helpdesk.rasa_server.stores import configured_tracker_store
-from tests.helpdesk.rasa_server.conftest import conversations_on
 
-SYNCHRONOUS_NORMAL, SYNCHRONOUS_FULL = 1, 2
 DOMAIN = Domain.from_dict({"slots": {"email": {"type": "text", "mappings": []}}})
 CALL = "CA" + "1" * 32
 
@@ -126,39 +123,6 @@ def test_saving_writes_only_the_new_events_without_counting(
     assert stored_texts(store) == ["my printer is jammed", "kim at example dot com"]
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() == 8
-
-
-@pytest.fixture
-def store_in_a_file(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[CachedSQLTrackerStore]:
-    for path in conversations_on("sqlite", request, tmp_path, monkeypatch):
-        yield store_on(path)
-
-
-def test_a_turn_on_a_sqlite_file_is_synced_once_after_a_commit_that_does_not_sync(
-    store_in_a_file: CachedSQLTrackerStore,
-) -> None:
-    store = store_in_a_file
-    writing: list[tuple[Any, int]] = []
-
-    def record(connection: Any, *args: object) -> None:
-        if str(args[1]).startswith("INSERT"):
-            sqlite = connection.connection.dbapi_connection
-            writing.append((sqlite, sqlite.execute("PRAGMA synchronous").fetchone()[0]))
-
-    sa.event.listen(store.engine, "before_cursor_execute", record)
-    take_turn(store, "my printer is jammed", "What is your email?")
-    take_turn(store, "kim at example dot com", "Is that right?")
-    sa.event.remove(store.engine, "before_cursor_execute", record)
-
-    log_sync = store.log_sync()
-    assert log_sync is not None and log_sync.syncs == 2
-    assert {synchronous for _, synchronous in writing} == {SYNCHRONOUS_NORMAL}
-    # Every other use of those connections syncs in its commits again.
-    for sqlite, _ in writing:
-        assert sqlite.execute("PRAGMA synchronous").fetchone()[0] == SYNCHRONOUS_FULL
-    assert stored_texts(store) == ["my printer is jammed", "kim at example dot com"]
 
 
 def test_a_turn_taken_by_another_replica_is_read_in_full(calls_kept_in: str) -> None:
