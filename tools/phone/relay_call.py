@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import uuid
-from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -97,7 +96,7 @@ class RelayCall(SimulatedCall):
         """The network drops the socket's connection, with no closing handshake: Twilio
         learns of it at its next frame."""
         assert self._socket is not None
-        self._socket.transport.abort()
+        self._line.run(_aborted(self._socket))
 
     def press(self, digits: str) -> Heard:
         if self._on_gather:
@@ -146,12 +145,12 @@ class RelayCall(SimulatedCall):
         if self._socket is None:
             raise CallEnded("the assistant is not listening")
         try:
-            if self._run(self._ended_meanwhile()).hung_up:
+            if self._line.run(self._ended_meanwhile()).hung_up:
                 # The assistant ended the session while the caller was quiet (its server
                 # stopping): Twilio follows the action URL to a new session first.
                 ended = Heard(hung_up=True, relay_action=self._action_url, whisper=self._handoff)
                 self._settle(ended)
-            heard = self._run(self._exchange(messages))
+            heard = self._line.run(self._exchange(messages))
         except websockets.ConnectionClosed:  # type: ignore[attr-defined]
             # Closed without an `end` (a crash, a ping unanswered): the session failed,
             # and what the caller said in it is lost, as on Twilio's line.
@@ -176,7 +175,7 @@ class RelayCall(SimulatedCall):
             if heard.relay_url is not None:
                 self._action_url = heard.relay_action or ""
                 try:
-                    heard = self._run(self._open(heard))
+                    heard = self._line.run(self._open(heard))
                 except (OSError, websockets.InvalidStatusCode):  # type: ignore[attr-defined]
                     # Twilio could not open the socket (64102): the session failed.
                     self._socket = None
@@ -278,9 +277,6 @@ class RelayCall(SimulatedCall):
         self.frames.append(frame)
         return frame if isinstance(frame, dict) else None
 
-    def _run(self, work: Coroutine[Any, Any, Heard]) -> Heard:
-        return self._line.run(work)
-
     def _close(self) -> None:
         if self._socket is not None:
             # The server side may be gone already (killed, restarted).
@@ -292,6 +288,11 @@ class RelayCall(SimulatedCall):
         """The call is over: its socket closed and its event loop with it."""
         self._close()
         self._line.close()
+
+
+async def _aborted(socket: WebSocketClientProtocol) -> None:
+    """Its connection cut on the loop that owns it (a transport is not thread-safe)."""
+    socket.transport.abort()
 
 
 def _ended(heard: Heard, frame: dict[str, Any]) -> Heard:
