@@ -216,6 +216,8 @@ class RelayCall(SimulatedCall):
             self._reachable(heard.relay_url),
             extra_headers={"X-Twilio-Signature": signature},
             max_size=2**20,
+            # It answers the server's pings; pings of its own Twilio does not document.
+            ping_interval=None,
         )
         self._session_id = "VX" + uuid.uuid4().hex
         return await self._exchange(
