@@ -152,7 +152,7 @@ class RelayCall(SimulatedCall):
                 self._settle(ended)
             heard = self._line.run(self._exchange(messages))
         except websockets.ConnectionClosed:  # type: ignore[attr-defined]
-            # Closed without an `end` (a crash, a ping unanswered): the session failed,
+            # Closed without an `end` (a crash, a dropped connection): the session failed,
             # and what the caller said in it is lost, as on Twilio's line.
             return self.lose_socket()
         return self._settle(heard)
