@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from channels.relay_session import RECONNECTED
 from tools.harness.chaos_stack import EMAIL, ChaosStack, Outcome
 from tools.phone.relay_call import RelayCall
 from tools.phone.twiml import Heard
@@ -84,26 +85,31 @@ class Tally:
     lost: list[str] = field(default_factory=list)
 
 
+def answer(phone: RelayCall, act: Callable[[], Heard]) -> Heard:
+    """What the caller hears after saying a line. A line said as the call moved is lost
+    with the old socket: the new session hears nothing and asks again after the
+    silence, or (the socket closed without an end) apologises and asks again; either
+    way the caller says it again."""
+    heard = act()
+    if not heard.text and not heard.ended:
+        phone.stay_silent()
+        heard = act()
+    elif heard.text.startswith(RECONNECTED):
+        heard = act()
+    return heard
+
+
 def place_call(caller: int, balancer: Balancer, token: str, tally: Tally) -> None:
     """One whole streaming call that opens an incident; each step may meet a restart."""
     phone = BalancedCall(balancer, caller, token)
 
-    def answer(act: Callable[[], Heard]) -> Heard:
-        """A line said as the call moved is lost with the old socket; the new session
-        hears nothing, asks again after the silence, and the caller says it again."""
-        heard = act()
-        if not heard.text and not heard.ended:
-            phone.stay_silent()
-            heard = act()
-        return heard
-
     try:
         phone.start()
-        answer(lambda: phone.say("i can't reset my password"))
-        phone.confirm_read_back(answer(lambda: phone.say(EMAIL)))
-        answer(lambda: phone.press("2"))
-        answer(lambda: phone.say("the rolling restart locked my password"))
-        done = answer(lambda: phone.say("yes"))
+        answer(phone, lambda: phone.say("i can't reset my password"))
+        phone.confirm_read_back(answer(phone, lambda: phone.say(EMAIL)))
+        answer(phone, lambda: phone.press("2"))
+        answer(phone, lambda: phone.say("the rolling restart locked my password"))
+        done = answer(phone, lambda: phone.say("yes"))
         outcome = "" if OPENED in done.text else f"heard {done.text[:120]!r}"
         phone.hang_up()
     except Exception as error:  # a lost call, reported
