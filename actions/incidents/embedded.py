@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from actions.incidents import TYPED, Caller, Incident, IncidentState, MajorIncident, Reported
+from actions.incidents import LIST_LIMIT, TYPED, Caller, Incident, IncidentState, MajorIncident, Reported
 from actions.incidents.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
 from actions.storage.database import Database
 from actions.storage.schema import callers, incidents
@@ -204,6 +204,7 @@ class EmbeddedIncidentStore:
             sa.select(incidents)
             .where(incidents.c.caller_id == int(caller.sys_id))
             .order_by(incidents.c.id.desc())
+            .limit(LIST_LIMIT)
         )
         with self._database.transaction() as connection:
             rows = connection.execute(query).all()

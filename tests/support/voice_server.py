@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,6 +12,7 @@ from sanic import Sanic
 
 from channels.twilio_voice import TwilioVoiceInput
 from tools.phone.call import SimulatedCall
+from tools.runner.loop_thread import LoopThread
 from tools.runner.processes import free_port
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
@@ -31,9 +30,8 @@ class VoiceServer:
         self.port = free_port()
         self.handler: MessageHandler | None = None
         self.app = Sanic(f"voice_test_{uuid.uuid4().hex}")
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self.line: LoopThread | None = None
+        self._server: Any = None
 
     @property
     def url(self) -> str:
@@ -46,31 +44,29 @@ class VoiceServer:
         return await self.agent.handle_message(message)
 
     def start(self) -> None:
-        self._thread.start()
-        if not self._ready.wait(timeout=30):
-            raise AssertionError("the voice test server did not start")
+        self.line = LoopThread("voice-test-server")
+        self._server = self.line.run(self._serve(), timeout=30)
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        if self.line is not None:
+            self.line.run(self._close(), timeout=10)
+            self.line.close()
 
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
+    async def _close(self) -> None:
+        await self._server.close()  # Sanic's server returns a task to await, not a coroutine
+
+    async def _serve(self) -> Any:
         app = self.app
         app.ctx.agent = self.agent
         app.blueprint(
             self.channel.blueprint(self.on_new_message), url_prefix="/webhooks/twilio_voice"
         )
-        server = self._loop.run_until_complete(
-            app.create_server(
-                host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
-            )
+        server = await app.create_server(
+            host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
         )
         assert server is not None
-        self._loop.run_until_complete(server.startup())
-        self._ready.set()
-        self._loop.run_forever()
-        self._loop.run_until_complete(server.close())
+        await server.startup()
+        return server
 
 
 def call(server: VoiceServer) -> SimulatedCall:
@@ -93,4 +89,5 @@ def recorded(server: VoiceServer, *replies: dict[str, Any]) -> list[UserMessage]
 
 def run_in_server(server: VoiceServer, coroutine: Any) -> Any:
     """Runs a coroutine on the server's event loop, where its agent lives."""
-    return asyncio.run_coroutine_threadsafe(coroutine, server._loop).result(timeout=10)
+    assert server.line is not None, "the server is not started"
+    return server.line.run(coroutine, timeout=10)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from tools.runner.loop_thread import LoopThread
 
 
 class LatencyProxy:
@@ -66,25 +67,17 @@ def _close(writer: asyncio.StreamWriter) -> None:
 
 @contextmanager
 def running_latency_proxy(host: str, port: int, delay_seconds: float) -> Iterator[LatencyProxy]:
-    """The proxy served from a background thread for the `with` block."""
+    """The proxy served from a thread of its own for the `with` block."""
     proxy = LatencyProxy(host, port, delay_seconds)
     ready = threading.Event()
-    loop = asyncio.new_event_loop()
-    serving = loop.create_task(proxy.serve(lambda _port: ready.set()))
-    thread = threading.Thread(target=_until_cancelled, args=(loop, serving), daemon=True)
-    thread.start()
-    if not ready.wait(timeout=10):
-        raise RuntimeError("the latency proxy did not start")
+    line = LoopThread("latency-proxy")
+    line.start(proxy.serve(lambda _port: ready.set()))
     try:
+        if not ready.wait(timeout=10):
+            raise RuntimeError("the latency proxy did not start")
         yield proxy
     finally:
-        loop.call_soon_threadsafe(serving.cancel)
-        thread.join(timeout=10)
-
-
-def _until_cancelled(loop: asyncio.AbstractEventLoop, serving: asyncio.Task) -> None:
-    with contextlib.suppress(asyncio.CancelledError):
-        loop.run_until_complete(serving)
+        line.close()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,8 +22,8 @@ from twilio.request_validator import RequestValidator
 from websockets.legacy.client import WebSocketClientProtocol
 
 from tools.phone.call import CallEnded, SimulatedCall
-from tools.phone.loop_thread import LoopThread
 from tools.phone.twiml import Heard
+from tools.runner.loop_thread import LoopThread
 
 RELAY_WEBHOOK_PATH = "/webhooks/conversation_relay/webhook"
 RELAY_STATUS_PATH = "/webhooks/conversation_relay/status"

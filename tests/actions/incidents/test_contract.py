@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.incidents import Caller, IncidentBackend, IncidentState
+from actions.incidents import LIST_LIMIT, Caller, IncidentBackend, IncidentState
 from actions.incidents.embedded import EmbeddedIncidentStore
 from actions.incidents.servicenow import ServiceNowIncidents
 from tests.conftest import servicenow_config
@@ -57,6 +57,18 @@ def test_an_opened_incident_is_listed_first_as_opened(backend: IncidentBackend) 
         (second.number, "Problem resetting password", "high", IncidentState.NEW),
         (first.number, "Problem with email", "low", IncidentState.NEW),
     ]
+
+
+def test_a_long_history_is_listed_newest_first_up_to_the_limit(backend: IncidentBackend) -> None:
+    caller = backend.find_caller_by_email(CALLER)
+    assert caller is not None
+    opened = [
+        backend.create_incident(caller, f"Problem {n}", "again", "low").number
+        for n in range(LIST_LIMIT + 2)
+    ]
+
+    listed = [incident.number for incident in backend.list_incidents(caller)]
+    assert listed == opened[::-1][:LIST_LIMIT]
 
 
 def test_an_unknown_number_finds_no_caller(backend: IncidentBackend) -> None:

@@ -1,4 +1,4 @@
-"""The simulated line's event loop keeps running between turns, as Twilio's side does."""
+"""An event loop in a thread of its own keeps running between the coroutines it is given."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import websockets
 from websockets.legacy.server import WebSocketServerProtocol
 
-from tools.phone.loop_thread import LoopThread
+from tools.runner.loop_thread import LoopThread
 
 
 def test_the_server_s_ping_is_answered_while_the_caller_does_nothing_on_the_line() -> None:
@@ -67,3 +67,25 @@ async def _serve(handler: Any) -> Any:
 
 async def _connect(url: str) -> Any:
     return await websockets.connect(url, ping_interval=None)  # type: ignore[attr-defined]
+
+
+def test_work_started_without_waiting_goes_on_while_other_work_is_run() -> None:
+    line = LoopThread()
+    opened: list[asyncio.Event] = []
+
+    async def open_gate() -> None:
+        opened.append(asyncio.Event())
+
+    async def wait_at_gate() -> str:
+        await opened[0].wait()
+        return "through"
+
+    async def lift() -> None:
+        opened[0].set()
+
+    line.run(open_gate())
+    waiting = line.start(wait_at_gate())
+    assert not waiting.done()
+    line.run(lift(), timeout=10)
+    assert waiting.result(timeout=10) == "through"
+    line.close()
