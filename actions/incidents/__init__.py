@@ -8,6 +8,9 @@ from datetime import datetime
 from typing import Protocol
 
 PRIORITIES = ("low", "medium", "high")
+# The most incidents a listing returns, newest first: enough for "the three most
+# recent, and N more", without reading a long history on every status check.
+LIST_LIMIT = 50
 
 
 class IncidentState(enum.IntEnum):
@@ -160,4 +163,4 @@ class IncidentBackend(Protocol):
         """The open major incidents, newest first."""
 
     def list_incidents(self, caller: Caller, include_closed: bool = False) -> list[Incident]:
-        """The caller's incidents, newest first: open ones, or all of them."""
+        """The caller's incidents, newest first, at most LIST_LIMIT: open ones, or all."""

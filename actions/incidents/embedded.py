@@ -9,7 +9,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from actions.incidents import LIST_LIMIT, TYPED, Caller, Incident, IncidentState, MajorIncident, Reported
+from actions.incidents import (
+    LIST_LIMIT,
+    TYPED,
+    Caller,
+    Incident,
+    IncidentState,
+    MajorIncident,
+    Reported,
+)
 from actions.incidents.directory import CANDIDATE_LIMIT, DOMAIN_LIMIT, candidate_patterns
 from actions.storage.database import Database
 from actions.storage.schema import callers, incidents

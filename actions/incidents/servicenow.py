@@ -10,6 +10,7 @@ from typing import Any
 import requests
 
 from actions.incidents import (
+    LIST_LIMIT,
     TYPED,
     Caller,
     Incident,
@@ -44,8 +45,6 @@ DIRECTORY_SECONDS = 60.0
 # The organisation's domains change far more seldom; a sample of users shows them.
 DOMAIN_SECONDS = 3600.0
 DOMAIN_SAMPLE = 1000
-# Enough for "three most recent, and N more" without paging through a caller's history.
-LIST_LIMIT = 50
 # Statuses that refuse the record itself; 401 and 403 refuse the credentials, which a
 # fix of the configuration cures for every record alike.
 REJECTED_RECORD = (400, 422)
