@@ -1,11 +1,14 @@
 """`make bench`: turn latency and throughput against Rasa's own Twilio channel, in one run.
 
-Starts Duckling and the action server once, then three Rasa servers with the same
+Starts Duckling and the action server once, then four Rasa servers with the same
 model: (a) this project's (voice channel, SQL tracker store, speed-ups), (b) Rasa's
-built-in `rasa.core.channels.twilio_voice` with the in-memory tracker store, what a
-Rasa user gets out of the box, and (c) the same built-in channel with Rasa's own SQL
-tracker store on the project's database (what a Rasa team that must not lose calls
-runs). Zero-think callers place whole spoken calls (reset a password, check the
+built-in `rasa.core.channels.twilio_voice` with the in-memory tracker store, and (c)
+the same built-in channel with Rasa's own SQL tracker store on the project's database
+(what a Rasa team that must not lose calls runs), both started as (a) is, with this
+project's fixes of Rasa internals, so that only the channel and the store differ; and
+(d) the built-in channel in memory started as `rasa run` is, without those fixes: what
+a Rasa user gets out of the box. The speed issue's goals are judged against (b) and
+(c). Zero-think callers place whole spoken calls (reset a password, check the
 status) at 1, 20 and 40 at once, on each server in turn, twice, so that the machine's
 noise shows; each round ends with 20 calls on this project's servers in front of the
 ServiceNow test instance answering every request 300 ms late, weighed against the
@@ -63,7 +66,11 @@ IN_MEMORY_ENDPOINTS = (
 ROUNDS = 2
 # How late the ServiceNow test instance answers in the slow-backend run.
 LATE_SECONDS = 0.3
-COLUMNS = ("this project", "Rasa, in memory", "Rasa, SQL store")
+COLUMNS = ("this project", "Rasa, in memory", "Rasa, SQL store", "rasa run, in memory")
+# How a server is started: through this project's entry point, with its fixes of Rasa
+# internals, or as `rasa run` is, without them.
+PROJECT_ENTRY = "helpdesk.rasa_server"
+AS_INSTALLED = "rasa"
 
 
 def sql_endpoints(url: URL) -> str:
@@ -137,10 +144,12 @@ def place_calls(
     )
 
 
-def rasa_server(environ: dict[str, str], credentials: str, endpoints: str) -> Service:
+def rasa_server(
+    environ: dict[str, str], credentials: str, endpoints: str, entry: str = PROJECT_ENTRY
+) -> Service:
     port = free_port()
     command = [
-        sys.executable, "-m", "helpdesk.rasa_server", "run", "--port", str(port),
+        sys.executable, "-m", entry, "run", "--port", str(port),
         "--model", DEFAULT_MODEL, "--credentials", credentials, "--endpoints", endpoints,
     ]  # fmt: skip
     return Service("rasa", command, f"http://127.0.0.1:{port}/", environ=environ)
@@ -207,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     credentials = str(state / "credentials.yml")
     built_in = rasa_server(environ, credentials, str(state / "endpoints.yml"))
     built_in_sql = rasa_server(environ, credentials, str(state / "sql-endpoints.yml"))
-    servers = (ours, built_in, built_in_sql)
+    as_installed = rasa_server(environ, credentials, str(state / "endpoints.yml"), AS_INSTALLED)
+    servers = (ours, built_in, built_in_sql, as_installed)
     with servicenow_server.running_servicenow() as servicenow:
         servicenow.faults.latency_seconds = LATE_SECONDS
         late_actions, late = slow_servicenow_stack(environ, servicenow.url)
@@ -218,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ready = started(ours, output)
             started(built_in, output)
             started(built_in_sql, output)
+            started(as_installed, output)
             started(late_actions, output)
             started(late, output)
             # Weighed first, while the heap has no room left over from earlier loads.
