@@ -220,8 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     servers = (ours, built_in, built_in_sql, as_installed)
     with servicenow_server.running_servicenow() as servicenow:
         servicenow.faults.latency_seconds = LATE_SECONDS
-        late_actions, late = slow_servicenow_stack(environ, servicenow.url)
-        services = [duckling, actions, *servers, late_actions, late]
+        slow_actions, slow_rasa = slow_servicenow_stack(environ, servicenow.url)
+        services = [duckling, actions, *servers, slow_actions, slow_rasa]
         try:
             started(duckling, output)
             started(actions, output)
@@ -229,13 +229,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             started(built_in, output)
             started(built_in_sql, output)
             started(as_installed, output)
-            started(late_actions, output)
-            started(late, output)
+            started(slow_actions, output)
+            started(slow_rasa, output)
             # Weighed first, while the heap has no room left over from earlier loads.
             pid = ours.process.pid if ours.process else 0
             per_session = asyncio.run(open_session_kilobytes(url_of(ours), token, pid, 200))
             # Each server in turn, twice: the machine's noise shows between the rounds.
-            rounds, slow = [], []
+            rounds, late = [], []
             for round_ in range(ROUNDS):
                 rounds.append(
                     [
@@ -243,7 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         for server in servers
                     ]
                 )
-                slow.append(place_calls(url_of(late), token, 20, args.calls_each, ROUNDS + round_))
+                late.append(
+                    place_calls(url_of(slow_rasa), token, 20, args.calls_each, ROUNDS + round_)
+                )
             counted = scrape(metrics_port).get(("helpdesk_turns_total", (("route", "webhook"),)), 0)
             memory = resident_megabytes(ours.process.pid) if ours.process else 0.0
             built_in_memory = resident_megabytes(built_in.process.pid) if built_in.process else 0.0
@@ -255,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             for service in services:
                 service.stop()
-    report(rounds, slow, footprint)
+    report(rounds, late, footprint)
     report_streaming(rounds[0][0], streaming, per_session)
     placed = sum(load.turns for columns in rounds for load in columns[0])
     print(
@@ -302,23 +304,23 @@ def tensorflow_import_megabytes() -> float:
 
 def report(rounds: list[list[list[Load]]], late: list[Load], footprint: Footprint) -> None:
     """Every column of every round, and this project's ratios against both of Rasa's."""
-    print(f"{'load':<14}{'server':<18}" + "".join(f"{f'round {n + 1}':>36}" for n in range(ROUNDS)))
+    print(f"{'load':<14}{'server':<20}" + "".join(f"{f'round {n + 1}':>36}" for n in range(ROUNDS)))
     for row in range(len(rounds[0][0])):
         callers = rounds[0][0][row].callers
         for column, name in enumerate(COLUMNS):
             label = f"{callers} call{'s' if callers > 1 else ''}" if column == 0 else ""
             cells = "".join(f"{describe(r[column][row]):>36}" for r in rounds)
-            print(f"{label:<14}{name:<18}{cells}")
+            print(f"{label:<14}{name:<20}{cells}")
         for column, name in list(enumerate(COLUMNS))[1:]:
             ratios = ", ".join(f"{ratio(r, column, row):.2f}x" for r in rounds)
-            print(f"{'':<14}{'':<18}this project / {name}: {ratios} turns per second")
+            print(f"{'':<14}{'':<20}this project / {name}: {ratios} turns per second")
     print(
-        f"{'20 calls':<14}{'ServiceNow 300 ms':<18}" + "".join(f"{describe(n):>36}" for n in late)
+        f"{'20 calls':<14}{'ServiceNow 300 ms':<20}" + "".join(f"{describe(n):>36}" for n in late)
     )
     shares = ", ".join(
         f"{n.per_second / r[0][1].per_second:.0%}" for n, r in zip(late, rounds, strict=True)
     )
-    print(f"{'':<14}{'':<18}of this project's 20 calls in the same round: {shares}")
+    print(f"{'':<14}{'':<20}of this project's 20 calls in the same round: {shares}")
     for load in [load for r in rounds for column in r for load in column] + late:
         if load.first_error:
             print(f"  first error at {load.callers} calls: {load.first_error}")
