@@ -19,6 +19,7 @@ when Twilio reports it (`forget_cached`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -32,6 +33,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import Session
 
 from helpdesk.rasa_server.rasa_version import written_for
 
@@ -42,6 +44,11 @@ T = TypeVar("T")
 NEWEST_EVENT = sa.text(
     "SELECT id, timestamp FROM events WHERE sender_id = :sender_id ORDER BY id DESC LIMIT 1"
 )
+# The columns Rasa's own `save` writes for an event (`_row`).
+EVENT_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+# Rows per insert statement: far below the bound parameters SQLite (32,766) and
+# PostgreSQL (65,535) take in one statement; a turn adds a handful.
+ROWS_PER_INSERT = 500
 
 
 @dataclass
@@ -125,9 +132,11 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
         return tracker
 
     def _fresh(self, sender_id: str, kept: Kept) -> bool:
-        # Outside a transaction: nothing to roll back, a round trip less on a network.
         with self.engine.connect() as connection:
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            if self.engine.dialect.name != "sqlite":
+                # Outside a transaction: no BEGIN and ROLLBACK round trips on a network
+                # (SQLite's driver begins none for a read, and setting it costs there).
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             return kept.usable(self._newest(connection, sender_id))
 
     def _read(self, sender_id: str) -> tuple[DialogueStateTracker | None, tuple[int, float] | None]:
@@ -157,16 +166,17 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
     def _write(
         self, tracker: DialogueStateTracker, known: Kept | None
     ) -> tuple[list[Event], Hashable]:
-        """The events after those stored, in one transaction; they and the newest row."""
-        with self.session_scope() as session:
+        """The events after those stored, in one transaction; they and the newest row.
+        On a connection, not an ORM session: a session cost as much as the insert."""
+        with self.engine.begin() as connection:
             if known is not None:
                 new_events = list(tracker.events)[known.stored :]
             else:  # a tracker this store did not hand out (a new call's): Rasa's count
-                new_events = list(self._additional_events(session, tracker))
-            newest: Hashable = self._insert(session, tracker.sender_id, new_events)
+                with Session(bind=connection) as session:
+                    new_events = list(self._additional_events(session, tracker))
+            newest: Hashable = self._insert(connection, tracker.sender_id, new_events)
             if newest is None:
-                newest = known.newest if known else self._newest(session, tracker.sender_id)
-            session.commit()
+                newest = known.newest if known else self._newest(connection, tracker.sender_id)
         return new_events, newest
 
     @staticmethod
@@ -176,23 +186,35 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
         row = connection.execute(NEWEST_EVENT, {"sender_id": sender_id}).first()
         return (row.id, row.timestamp) if row else None
 
-    def _insert(
-        self, session: Any, sender_id: str, events: list[Event]
-    ) -> tuple[int, float] | None:
-        """Inserts the events in order; the newest one's id and timestamp. One
-        statement on PostgreSQL (a multi-row insert returning the ids), two on SQLite,
-        whose SQLAlchemy 1.4 dialect returns no rows from an insert."""
+    @staticmethod
+    def _insert(connection: Any, sender_id: str, events: list[Event]) -> tuple[int, float] | None:
+        """Inserts the events in order, a turn's in one statement; the newest one's id
+        and timestamp. Plain SQL, made once per number of rows: SQLAlchemy built and
+        keyed an insert of the same rows in as much time as the database ran it."""
         if not events:
             return None
         rows = [_row(sender_id, event) for event in events]
-        table = self.SQLEvent.__table__
-        if self.engine.dialect.name == "postgresql":
-            ids = session.execute(sa.insert(table).values(rows).returning(table.c.id)).scalars()
-            return max(ids), rows[-1]["timestamp"]
-        if len(rows) > 1:
-            session.execute(table.insert(), rows[:-1])
-        inserted = session.execute(sa.insert(table).values(**rows[-1]))
-        return int(inserted.inserted_primary_key[0]), rows[-1]["timestamp"]
+        ids: list[int] = []
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            chunk = rows[start : start + ROWS_PER_INSERT]
+            values = {
+                f"{column}_{n}": row[column]
+                for n, row in enumerate(chunk)
+                for column in EVENT_COLUMNS
+            }
+            ids.extend(connection.execute(_insert_returning_ids(len(chunk)), values).scalars())
+        return max(ids), rows[-1]["timestamp"]
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_returning_ids(rows: int) -> sa.TextClause:
+    """`INSERT INTO events ... VALUES (...), (...) RETURNING id` for `rows` events
+    (PostgreSQL, and SQLite from 3.35)."""
+    columns = ", ".join(EVENT_COLUMNS)
+    values = ", ".join(
+        "(" + ", ".join(f":{column}_{n}" for column in EVENT_COLUMNS) + ")" for n in range(rows)
+    )
+    return sa.text(f"INSERT INTO events ({columns}) VALUES {values} RETURNING id")
 
 
 def _row(sender_id: str, event: Event) -> dict[str, Any]:
