@@ -52,7 +52,7 @@ class RelayCall(SimulatedCall):
         super().__init__(server_url, auth_token, **{"fallback_path": None, **options})
         self._signer = RequestValidator(auth_token)
         # Runs for the whole call, so that the socket answers pings between turns.
-        self._line = LoopThread()
+        self._line = LoopThread("simulated-line")
         self._socket: WebSocketClientProtocol | None = None
         self._session_id = ""
         self._action_url = ""

@@ -21,7 +21,7 @@ T = TypeVar("T")
 class LoopThread:
     """Runs coroutines on one event loop that keeps running between them."""
 
-    def __init__(self, name: str = "simulated-line") -> None:
+    def __init__(self, name: str) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run_forever, name=name, daemon=True)
         self._thread.start()

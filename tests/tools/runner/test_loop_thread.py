@@ -22,7 +22,7 @@ def test_the_server_s_ping_is_answered_while_the_caller_does_nothing_on_the_line
         answered.set()
         await socket.wait_closed()
 
-    server_side, caller_side = LoopThread("server"), LoopThread()
+    server_side, caller_side = LoopThread("server"), LoopThread("caller")
     server: Any = server_side.run(_serve(pinging))
     port = server.sockets[0].getsockname()[1]
     socket = caller_side.run(_connect(f"ws://127.0.0.1:{port}"))
@@ -40,7 +40,7 @@ def test_a_failure_on_the_line_is_raised_to_the_caller() -> None:
     async def refused() -> None:
         raise ConnectionRefusedError("nobody listens")
 
-    line = LoopThread()
+    line = LoopThread("test-loop")
     with pytest.raises(ConnectionRefusedError, match="nobody listens"):
         line.run(refused())
     line.close()
@@ -48,7 +48,7 @@ def test_a_failure_on_the_line_is_raised_to_the_caller() -> None:
 
 
 def test_closing_the_line_cancels_what_still_waits_on_it() -> None:
-    line = LoopThread()
+    line = LoopThread("test-loop")
     waiting: list[asyncio.Task[bool]] = []
 
     async def leave_waiting() -> None:
@@ -70,7 +70,7 @@ async def _connect(url: str) -> Any:
 
 
 def test_work_started_without_waiting_goes_on_while_other_work_is_run() -> None:
-    line = LoopThread()
+    line = LoopThread("test-loop")
     opened: list[asyncio.Event] = []
 
     async def open_gate() -> None:
