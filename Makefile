@@ -74,9 +74,9 @@ e2e: $(MODEL)
 FLITE := /usr/bin/flite
 $(FLITE):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's flite for the second phone line of make e2e-spoken"; \
+	  echo "Installing Debian's flite for the second phone line (make e2e-spoken and its unit test)"; \
 	  apt-get update -qq >/dev/null && apt-get install -y -qq flite >/dev/null; \
-	else echo "Install flite (apt-get install flite) for make e2e-spoken" >&2; exit 1; fi
+	else echo "Install flite (apt-get install flite) for the second phone line (make unit, make e2e-spoken)" >&2; exit 1; fi
 
 # The Bespoken tests and tests/spoken_calls.yml down two phone lines in software (a neural
 # voice and Whisper with hints; Flite, noise, lost frames and greedy decoding), each on
@@ -222,7 +222,7 @@ validate: $(INSTALLED)
 
 # The fast tier: no trained model, no Redis or Duckling, no whole stack.
 ## the fast tests: no trained model, no servers, no stack
-unit: $(INSTALLED)
+unit: $(INSTALLED) $(FLITE)
 	$(PY) -m pytest -m "not stack and not model and not servers"
 
 # Tests that load the trained model, start Redis or Duckling, or the whole stack (tests/stack/).
