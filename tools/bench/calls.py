@@ -9,8 +9,10 @@ project's fixes of Rasa internals, so that only the channel and the store differ
 (d) the built-in channel in memory started as `rasa run` is, without those fixes: what
 a Rasa user gets out of the box. The speed issue's goals are judged against (b) and
 (c). Zero-think callers place whole spoken calls (reset a password, check the
-status) at 1, 20 and 40 at once, on each server in turn, twice, so that the machine's
-noise shows; each round ends with 20 calls on this project's servers in front of the
+status) at 1, 20 and 40 at once; the servers take turns call by call (each caller's
+first call on every server, then the second...), so that a slow minute of the machine
+falls on every column alike, and the whole round runs twice, so that what noise is
+left shows. At 20 calls, the turns include this project's servers in front of the
 ServiceNow test instance answering every request 300 ms late, weighed against the
 same round's 20 calls. Prints every column, the ratios, memory and start-up, and which
 goals of the speed issue are met; then the streaming line on the same server
@@ -30,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,8 +66,12 @@ IN_MEMORY_ENDPOINTS = (
     "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
 )
 ROUNDS = 2
-# How late the ServiceNow test instance answers in the slow-backend run.
+# How late the ServiceNow test instance answers in the slow-backend run, and at how
+# many concurrent calls that run is measured.
 LATE_SECONDS = 0.3
+SLOW_CALLERS = 20
+# The round digit of the callers' numbers in the call that warms each server up.
+WARM_UP = 9
 COLUMNS = ("this project", "Rasa, in memory", "Rasa, SQL store", "rasa run, in memory")
 # How a server is started: through this project's entry point, with its fixes of Rasa
 # internals, or as `rasa run` is, without them.
@@ -93,8 +99,7 @@ class Load:
     callers: int
     turns: int
     seconds: float
-    p50: float
-    p95: float
+    latencies: list[float]
     errors: int
     first_error: str = ""
 
@@ -102,16 +107,56 @@ class Load:
     def per_second(self) -> float:
         return self.turns / self.seconds
 
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies or [0.0])
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies or [0.0], 0.95)
+
+
+def combined(parts: Sequence[Load]) -> Load:
+    """One load measured in parts: their turns over their time, all their latencies."""
+    errors = [part.first_error for part in parts if part.first_error]
+    return Load(
+        parts[0].callers,
+        sum(part.turns for part in parts),
+        sum(part.seconds for part in parts),
+        [latency for part in parts for latency in part.latencies],
+        sum(part.errors for part in parts),
+        errors[0] if errors else "",
+    )
+
+
+def interleaved(place: Callable[[int, int], Load], columns: int, turns: int) -> list[Load]:
+    """Each column's load, measured in `turns` parts with the columns taking turns
+    (`place(column, part)`: part 0 of every column, then part 1...): the machine's
+    noise moves within seconds on a shared host, and columns measured minutes apart
+    would compare it, not the servers."""
+    parts: list[list[Load]] = [[] for _ in range(columns)]
+    for part in range(turns):
+        for column in range(columns):
+            parts[column].append(place(column, part))
+    return [combined(column) for column in parts]
+
 
 def place_calls(
-    url: str, token: str, callers: int, calls_each: int, round_: int = 0, status: bool = True
+    url: str,
+    token: str,
+    callers: int,
+    calls_each: int,
+    round_: int = 0,
+    status: bool = True,
+    first_call: int = 0,
 ) -> Load:
-    """`callers` at once, each placing `calls_each` scripted calls back to back; with
-    `status`, each call ends with Twilio's status callback (Rasa's channel has none)."""
+    """`callers` at once, each placing `calls_each` scripted calls back to back (numbered
+    from `first_call`); with `status`, each call ends with Twilio's status callback
+    (Rasa's channel has none)."""
     tally = Tally()
 
     def caller(number: int) -> None:
-        for n in range(calls_each):
+        for n in range(first_call, first_call + calls_each):
             # Rasa's channel keys conversations on the caller's number: one each call.
             call = TimedCall(url, token, f"+1500{round_}{number:03d}{n:04d}", tally)
             try:
@@ -132,13 +177,11 @@ def place_calls(
     for thread in threads:
         thread.join()
     seconds = time.monotonic() - started
-    latencies = tally.latencies or [0.0]
     return Load(
         callers,
         len(tally.latencies),
         seconds,
-        statistics.median(latencies),
-        percentile(latencies, 0.95),
+        tally.latencies,
         len(tally.errors) + sum(n for s, n in tally.statuses.items() if s >= 500),
         tally.errors[0][:200] if tally.errors else "",
     )
@@ -166,10 +209,34 @@ def url_of(service: Service) -> str:
     return service.health_url.rstrip("/")
 
 
-def measure(
-    url: str, token: str, loads: Sequence[tuple[int, int]], round_: int, status: bool
-) -> list[Load]:
-    return [place_calls(url, token, callers, calls, round_, status) for callers, calls in loads]
+def measure_round(
+    servers: Sequence[Service],
+    slow: Service,
+    ours: Sequence[Service],
+    token: str,
+    loads: Sequence[tuple[int, int]],
+    round_: int,
+) -> tuple[list[list[Load]], Load]:
+    """One round: every load on every server, the servers taking turns call by call; at
+    20 calls `slow` takes its turns too. Each server's loads, and the slow one's."""
+    columns: list[list[Load]] = [[] for _ in servers]
+    late: Load | None = None
+    for callers, calls in loads:
+        row = [*servers, slow] if callers == SLOW_CALLERS else list(servers)
+
+        def place(column: int, part: int, row: list[Service] = row, callers: int = callers) -> Load:
+            server = row[column]
+            return place_calls(
+                url_of(server), token, callers, 1, round_, server in ours, first_call=part
+            )
+
+        measured = interleaved(place, len(row), calls)
+        for column, load in zip(columns, measured[: len(servers)], strict=True):
+            column.append(load)
+        if len(row) > len(servers):
+            late = measured[-1]
+    assert late is not None, f"no load of {SLOW_CALLERS} calls"
+    return columns, late
 
 
 def measured_environment(prefix: str) -> Path:
@@ -234,18 +301,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Weighed first, while the heap has no room left over from earlier loads.
             pid = ours.process.pid if ours.process else 0
             per_session = asyncio.run(open_session_kilobytes(url_of(ours), token, pid, 200))
-            # Each server in turn, twice: the machine's noise shows between the rounds.
+            # What each server loads on first use, loaded before the rounds.
+            warm_ups = [
+                place_calls(url_of(server), token, 1, 1, WARM_UP, server in (ours, slow_rasa))
+                for server in (*servers, slow_rasa)
+            ]
+            # Twice: the machine's noise left after the servers' turns shows between rounds.
             rounds, late = [], []
             for round_ in range(ROUNDS):
-                rounds.append(
-                    [
-                        measure(url_of(server), token, loads, round_, server is ours)
-                        for server in servers
-                    ]
+                columns, slow = measure_round(
+                    servers, slow_rasa, (ours, slow_rasa), token, loads, round_
                 )
-                late.append(
-                    place_calls(url_of(slow_rasa), token, 20, args.calls_each, ROUNDS + round_)
-                )
+                rounds.append(columns)
+                late.append(slow)
             counted = scrape(metrics_port).get(("helpdesk_turns_total", (("route", "webhook"),)), 0)
             memory = resident_megabytes(ours.process.pid) if ours.process else 0.0
             built_in_memory = resident_megabytes(built_in.process.pid) if built_in.process else 0.0
@@ -259,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 service.stop()
     report(rounds, late, footprint)
     report_streaming(rounds[0][0], streaming, per_session)
-    placed = sum(load.turns for columns in rounds for load in columns[0])
+    placed = warm_ups[0].turns + sum(load.turns for columns in rounds for load in columns[0])
     print(
         f"The server's own metrics counted {counted:.0f} webhook turns; the callers placed {placed}"
     )
