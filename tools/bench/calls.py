@@ -301,17 +301,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Weighed first, while the heap has no room left over from earlier loads.
             pid = ours.process.pid if ours.process else 0
             per_session = asyncio.run(open_session_kilobytes(url_of(ours), token, pid, 200))
+            project = (ours, slow_rasa)  # the servers that get Twilio's status callback
             # What each server loads on first use, loaded before the rounds.
             warm_ups = [
-                place_calls(url_of(server), token, 1, 1, WARM_UP, server in (ours, slow_rasa))
+                place_calls(url_of(server), token, 1, 1, WARM_UP, server in project)
                 for server in (*servers, slow_rasa)
             ]
             # Twice: the machine's noise left after the servers' turns shows between rounds.
             rounds, late = [], []
             for round_ in range(ROUNDS):
-                columns, slow = measure_round(
-                    servers, slow_rasa, (ours, slow_rasa), token, loads, round_
-                )
+                columns, slow = measure_round(servers, slow_rasa, project, token, loads, round_)
                 rounds.append(columns)
                 late.append(slow)
             counted = scrape(metrics_port).get(("helpdesk_turns_total", (("route", "webhook"),)), 0)
