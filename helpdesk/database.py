@@ -13,11 +13,11 @@ import contextlib
 import functools
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from helpdesk import environment as env
@@ -85,6 +85,32 @@ def engine(url: URL) -> Engine:
         "connect_args": {"connect_timeout": max(1, round(timeout))},
     }
     return _checked_when_idle(sa.create_engine(url, future=True, **options))
+
+
+@contextlib.contextmanager
+def autocommitted(engine: Engine) -> Iterator[Connection]:
+    """A pooled connection for statements that are atomic alone, each committed as it
+    runs: on a database server no BEGIN before and no COMMIT or ROLLBACK after, two
+    round trips fewer for a read or a one-statement write.
+
+    The driver's own autocommit flag is set for the block and cleared after it. On
+    psycopg2 that is a flag in the client, where SQLAlchemy's `isolation_level=
+    "AUTOCOMMIT"` also sends `SET default_transaction_isolation` when it hands the
+    connection back (pg_stat_statements: one statement a use). A driver without the
+    flag (SQLite's, which begins nothing for a read) runs the block in a transaction
+    committed at its end.
+    """
+    with engine.begin() as connection:
+        driver = connection.connection.dbapi_connection
+        if engine.dialect.name == "sqlite" or not hasattr(driver, "autocommit"):
+            yield connection
+            return
+        driver.autocommit = True
+        try:
+            yield connection
+        finally:
+            if not driver.closed:
+                driver.autocommit = False
 
 
 def _checked_when_idle(created: Engine) -> Engine:

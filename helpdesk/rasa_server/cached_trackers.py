@@ -35,6 +35,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import Session
 
+from helpdesk import database
 from helpdesk.rasa_server.rasa_version import written_for
 
 written_for("3.6", __name__)
@@ -132,11 +133,7 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
         return tracker
 
     def _fresh(self, sender_id: str, kept: Kept) -> bool:
-        with self.engine.connect() as connection:
-            if self.engine.dialect.name != "sqlite":
-                # Outside a transaction: no BEGIN and ROLLBACK round trips on a network
-                # (SQLite's driver begins none for a read, and setting it costs there).
-                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        with database.autocommitted(self.engine) as connection:
             return kept.usable(self._newest(connection, sender_id))
 
     def _read(self, sender_id: str) -> tuple[DialogueStateTracker | None, tuple[int, float] | None]:
@@ -167,9 +164,16 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
         self, tracker: DialogueStateTracker, known: Kept | None
     ) -> tuple[list[Event], Hashable]:
         """The events after those stored, in one transaction; they and the newest row.
-        On a connection, not an ORM session: a session cost as much as the insert."""
+        On a connection, not an ORM session: a session cost as much as the insert.
+        A turn's events known to be new go in as one statement, atomic alone, so it
+        is committed as it runs: one round trip to a database server, not three."""
+        if known is not None and len(tracker.events) - known.stored <= ROWS_PER_INSERT:
+            new_events = list(tracker.events)[known.stored :]
+            with database.autocommitted(self.engine) as connection:
+                inserted = self._insert(connection, tracker.sender_id, new_events)
+            return new_events, known.newest if inserted is None else inserted
         with self.engine.begin() as connection:
-            if known is not None:
+            if known is not None:  # more new events than one insert takes: together
                 new_events = list(tracker.events)[known.stored :]
             else:  # a tracker this store did not hand out (a new call's): Rasa's count
                 with Session(bind=connection) as session:

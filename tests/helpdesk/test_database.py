@@ -4,9 +4,11 @@ its TLS options passed to the driver."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from sqlalchemy.engine import make_url
 
 from helpdesk import database
@@ -109,3 +111,36 @@ def test_tls_options_in_the_url_reach_the_driver(postgres: PostgresServer) -> No
     required = plain.update_query_dict({"sslmode": "require"})
     with pytest.raises(sa.exc.OperationalError, match="does not support SSL"):
         database.engine(required).connect()
+
+
+def test_statements_atomic_alone_on_a_file_are_committed_with_the_block(tmp_path: Path) -> None:
+    engine = database.engine(make_url(f"sqlite:///{tmp_path / 'notes.db'}"))
+    with engine.begin() as setup:
+        setup.execute(sa.text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+    with database.autocommitted(engine) as connection:
+        connection.execute(sa.text("INSERT INTO notes (body) VALUES ('kept')"))
+    with engine.connect() as other:
+        assert other.execute(sa.text("SELECT body FROM notes")).scalars().all() == ["kept"]
+
+
+@pytest.mark.servers
+def test_statements_atomic_alone_open_no_transaction_on_a_server(
+    postgres: PostgresServer,
+) -> None:
+    """No BEGIN, COMMIT or ROLLBACK round trip: each statement commits as it runs, and
+    the pool gets the connection back as it handed it out."""
+    engine = database.engine(make_url(postgres.create_database(f"auto_{uuid.uuid4().hex[:8]}")))
+    with engine.begin() as setup:
+        setup.execute(sa.text("CREATE TABLE notes (id serial PRIMARY KEY, body text)"))
+    with database.autocommitted(engine) as connection:
+        connection.execute(sa.text("INSERT INTO notes (body) VALUES ('kept')"))
+        driver = connection.connection.dbapi_connection
+        assert driver.info.transaction_status == TRANSACTION_STATUS_IDLE
+        with engine.connect() as other:
+            assert other.execute(sa.text("SELECT body FROM notes")).scalars().all() == ["kept"]
+    assert not driver.autocommit
+
+    with pytest.raises(sa.exc.ProgrammingError), database.autocommitted(engine) as connection:
+        driver = connection.connection.dbapi_connection
+        connection.execute(sa.text("SELECT body FROM no_such_table"))
+    assert not driver.autocommit
