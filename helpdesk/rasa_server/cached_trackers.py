@@ -9,7 +9,7 @@ So another replica's turn, a `make forget`, the retention purge, a save that fai
 or a restart (nothing in memory) all lead to a full read, as before.
 
 `save` writes the events after those stored, known from the read or the last save,
-in one transaction with no count query. The tracker handed out is the one kept: it
+in one statement (a transaction when they need several) with no count query. The tracker handed out is the one kept: it
 is used again only while it holds exactly the events stored, so a turn that added
 events and did not save them (an error, a crash) is read again. The memory is
 bounded: the least recently used calls are dropped, and an ended call is dropped
@@ -163,10 +163,11 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
     def _write(
         self, tracker: DialogueStateTracker, known: Kept | None
     ) -> tuple[list[Event], Hashable]:
-        """The events after those stored, in one transaction; they and the newest row.
-        On a connection, not an ORM session: a session cost as much as the insert.
-        A turn's events known to be new go in as one statement, atomic alone, so it
-        is committed as it runs: one round trip to a database server, not three."""
+        """Writes the events after those stored; they and the newest row. On a
+        connection, not an ORM session: a session cost as much as the insert. A turn's
+        events known to be new go in as one statement, atomic alone, committed as it
+        runs: one round trip to a database server, not three. More, or events of a
+        tracker this store did not hand out, go in one transaction."""
         if known is not None and len(tracker.events) - known.stored <= ROWS_PER_INSERT:
             new_events = list(tracker.events)[known.stored :]
             with database.autocommitted(self.engine) as connection:
