@@ -9,11 +9,11 @@ So another replica's turn, a `make forget`, the retention purge, a save that fai
 or a restart (nothing in memory) all lead to a full read, as before.
 
 `save` writes the events after those stored, known from the read or the last save,
-in one statement (a transaction when they need several) with no count query. The tracker handed out is the one kept: it
-is used again only while it holds exactly the events stored, so a turn that added
-events and did not save them (an error, a crash) is read again. The memory is
-bounded: the least recently used calls are dropped, and an ended call is dropped
-when Twilio reports it (`forget_cached`).
+in one statement (a transaction when they need several) with no count query. The
+tracker handed out is the one kept: it is used again only while it holds exactly the
+events stored, so a turn that added events and did not save them (an error, a crash)
+is read again. The memory is bounded: the least recently used calls are dropped, and
+an ended call is dropped when Twilio reports it (`forget_cached`).
 """
 
 from __future__ import annotations
