@@ -166,22 +166,26 @@ class CachedSQLTrackerStore(KeepsCalls, SQLTrackerStore):
         """Writes the events after those stored; they and the newest row. On a
         connection, not an ORM session: a session cost as much as the insert. A turn's
         events known to be new go in as one statement, atomic alone, committed as it
-        runs: one round trip to a database server, not three. More, or events of a
-        tracker this store did not hand out, go in one transaction."""
-        if known is not None and len(tracker.events) - known.stored <= ROWS_PER_INSERT:
-            new_events = list(tracker.events)[known.stored :]
-            with database.autocommitted(self.engine) as connection:
-                inserted = self._insert(connection, tracker.sender_id, new_events)
-            return new_events, known.newest if inserted is None else inserted
+        runs: one round trip to a database server, not three; more go in one
+        transaction."""
+        if known is None:
+            return self._write_counted(tracker)
+        new_events = list(tracker.events)[known.stored :]
+        one_statement = len(new_events) <= ROWS_PER_INSERT
+        with (
+            database.autocommitted(self.engine) if one_statement else self.engine.begin()
+        ) as connection:
+            inserted = self._insert(connection, tracker.sender_id, new_events)
+        return new_events, known.newest if inserted is None else inserted
+
+    def _write_counted(self, tracker: DialogueStateTracker) -> tuple[list[Event], Hashable]:
+        """A tracker this store did not hand out (a new call's): Rasa's count of the
+        stored events finds the new ones, in the insert's transaction."""
         with self.engine.begin() as connection:
-            if known is not None:  # more new events than one insert takes: together
-                new_events = list(tracker.events)[known.stored :]
-            else:  # a tracker this store did not hand out (a new call's): Rasa's count
-                with Session(bind=connection) as session:
-                    new_events = list(self._additional_events(session, tracker))
-            newest: Hashable = self._insert(connection, tracker.sender_id, new_events)
-            if newest is None:
-                newest = known.newest if known else self._newest(connection, tracker.sender_id)
+            with Session(bind=connection) as session:
+                new_events = list(self._additional_events(session, tracker))
+            inserted = self._insert(connection, tracker.sender_id, new_events)
+            newest = self._newest(connection, tracker.sender_id) if inserted is None else inserted
         return new_events, newest
 
     @staticmethod
